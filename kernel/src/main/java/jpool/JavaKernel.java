@@ -1,0 +1,152 @@
+package jpool;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import jpool.display.CellScope;
+import jpool.display.LateOutput;
+import jpool.display.Renderer;
+import jpool.eval.CellError;
+import jpool.eval.CellResult;
+import jpool.eval.JShellEvaluator;
+import jpool.magics.MagicDispatcher;
+import jpool.protocol.Cell;
+import jpool.protocol.KernelBackend;
+
+import java.util.List;
+import java.util.Map;
+
+/** The Java language behind the protocol: JShell evaluation, magics, completion, inspection, history. */
+public final class JavaKernel implements KernelBackend {
+    /** API classes every cell can use without imports. */
+    static final List<String> API_IMPORTS = List.of(
+            "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
+            "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
+            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.TaskFailed",
+            "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome");
+
+    private final JShellEvaluator evaluator;
+    private final MagicDispatcher magics;
+    private final History history = new History();
+
+    public JavaKernel() {
+        evaluator = new JShellEvaluator(System.getProperty("java.class.path"),
+                API_IMPORTS.stream().filter(JavaKernel::exists).toList());
+        KernelServices.init(evaluator);
+        magics = new MagicDispatcher(evaluator);
+    }
+
+    private static boolean exists(String className) {
+        try {
+            Class.forName(className, false, JavaKernel.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public JsonObject kernelInfo() {
+        JsonObject c = new JsonObject();
+        c.addProperty("implementation", "jpool");
+        c.addProperty("implementation_version", Version.VERSION);
+        JsonObject lang = new JsonObject();
+        lang.addProperty("name", "java");
+        lang.addProperty("version", Runtime.version().toString());
+        lang.addProperty("mimetype", "text/x-java");
+        lang.addProperty("file_extension", ".java");
+        lang.addProperty("pygments_lexer", "java");
+        lang.addProperty("codemirror_mode", "text/x-java");
+        lang.addProperty("nbconvert_exporter", "script");
+        c.add("language_info", lang);
+        c.addProperty("banner", "jpool " + Version.VERSION + " — Java " + Runtime.version().feature()
+                + " in JShell, with worker processes and pools.\nType %lsmagic for magics.");
+        JsonArray links = new JsonArray();
+        links.add(link("Java " + Runtime.version().feature() + " API",
+                "https://docs.oracle.com/en/java/javase/" + Runtime.version().feature() + "/docs/api/"));
+        links.add(link("JShell guide", "https://docs.oracle.com/en/java/javase/17/jshell/"));
+        c.add("help_links", links);
+        return c;
+    }
+
+    private static JsonObject link(String text, String url) {
+        JsonObject l = new JsonObject();
+        l.addProperty("text", text);
+        l.addProperty("url", url);
+        return l;
+    }
+
+    @Override
+    public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
+        if (storeHistory) history.add(cell.executionCount(), code);
+        CellScope.enter(cell);
+        CellResult result;
+        if (magics.isMagic(code)) {
+            result = magics.run(code, cell);
+        } else {
+            result = evaluator.eval(code, cell.executionCount());
+        }
+        if (result.error() != null) {
+            CellError e = result.error();
+            return new ExecutionError(e.ename(), e.evalue(), e.traceback());
+        }
+        if (result.hasValue() && !silent) {
+            try {
+                cell.executeResult(Renderer.render(result.value()), Map.of());
+            } catch (RuntimeException ex) {
+                return new ExecutionError(ex.getClass().getName(), "could not render the value: " + ex.getMessage(), List.of(String.valueOf(ex)));
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public JsonObject complete(String code, int cursor) {
+        JShellEvaluator.Completion c = magics.isMagic(code) ? magics.complete(code, cursor) : evaluator.complete(code, cursor);
+        JsonObject o = new JsonObject();
+        JsonArray matches = new JsonArray();
+        c.matches().forEach(matches::add);
+        o.add("matches", matches);
+        o.addProperty("cursor_start", c.start());
+        o.addProperty("cursor_end", c.end());
+        o.add("metadata", new JsonObject());
+        return o;
+    }
+
+    @Override
+    public JsonObject inspect(String code, int cursor, int detailLevel) {
+        String text = magics.isMagic(code) ? magics.help(code) : evaluator.inspect(code, cursor);
+        JsonObject o = new JsonObject();
+        o.addProperty("found", text != null);
+        JsonObject data = new JsonObject();
+        if (text != null) data.addProperty("text/plain", text);
+        o.add("data", data);
+        o.add("metadata", new JsonObject());
+        return o;
+    }
+
+    @Override
+    public JsonObject isComplete(String code) {
+        String status = magics.isMagic(code) ? "complete" : evaluator.isComplete(code);
+        JsonObject o = new JsonObject();
+        o.addProperty("status", status);
+        if ("incomplete".equals(status)) o.addProperty("indent", "    ");
+        return o;
+    }
+
+    @Override
+    public JsonObject history(JsonObject request) {
+        return history.answer(request);
+    }
+
+    @Override
+    public void interrupt() {
+        KernelEvents.fireInterrupt();
+        evaluator.stop();
+    }
+
+    @Override
+    public void shutdown(boolean restart) {
+        KernelEvents.fireShutdown();
+        LateOutput.flushAll();
+    }
+}

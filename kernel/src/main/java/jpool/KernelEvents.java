@@ -1,0 +1,52 @@
+package jpool;
+
+import jpool.protocol.KernelLog;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Kernel-wide events other parts subscribe to: an interrupt (pools cancel their pending work) and shutdown
+ * (every worker process is stopped). Listeners run in registration order; one failing does not stop the others.
+ */
+public final class KernelEvents {
+    private static final List<Runnable> ON_INTERRUPT = new CopyOnWriteArrayList<>();
+    private static final List<Runnable> ON_SHUTDOWN = new CopyOnWriteArrayList<>();
+
+    private KernelEvents() {
+    }
+
+    /** Runs {@code r} whenever the user interrupts the kernel. */
+    public static void onInterrupt(Runnable r) {
+        ON_INTERRUPT.add(r);
+    }
+
+    /** Stops running {@code r} on interrupts. */
+    public static void removeInterrupt(Runnable r) {
+        ON_INTERRUPT.remove(r);
+    }
+
+    /** Runs {@code r} once when the kernel shuts down or restarts. */
+    public static void onShutdown(Runnable r) {
+        ON_SHUTDOWN.add(r);
+    }
+
+    static void fireInterrupt() {
+        run(ON_INTERRUPT, "interrupt");
+    }
+
+    static void fireShutdown() {
+        run(ON_SHUTDOWN, "shutdown");
+        ON_SHUTDOWN.clear();
+    }
+
+    private static void run(List<Runnable> listeners, String what) {
+        for (Runnable r : listeners) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                KernelLog.warn(what + " listener failed", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package jpool.display;
+
+import jpool.protocol.Cell;
+
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Output that arrives after its cell finished (worker logs, async callbacks). Frontends drop stream messages for a
+ * finished cell, but they do apply update_display_data to any display by id. So a cell that starts background work
+ * reserves an (empty) display while it runs; later text updates that display, at most {@value #UPDATES_PER_SECOND}
+ * times a second, keeping the last {@value #MAX_LINES} lines so the saved notebook keeps them.
+ */
+public final class LateOutput implements OutputTarget {
+    static final int UPDATES_PER_SECOND = 4;
+    static final int MAX_LINES = 500;
+    private static final Map<Cell, LateOutput> RESERVED = new WeakHashMap<>();
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jpool-late-output");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final Cell cell;
+    private final String displayId;
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
+    private final StringBuilder partial = new StringBuilder();
+    private long dropped;
+    private boolean dirty, scheduled;
+
+    private LateOutput(Cell cell) {
+        this.cell = cell;
+        this.displayId = "jpool-late-" + cell.requestId();
+    }
+
+    /** Reserves the late-output display in a running cell (idempotent); call before starting background work. */
+    public static synchronized LateOutput reserve(Cell cell) {
+        if (cell == null) return null;
+        LateOutput late = RESERVED.get(cell);
+        if (late == null && !cell.finished()) {
+            late = new LateOutput(cell);
+            RESERVED.put(cell, late);
+            cell.display(Map.of("text/plain", ""), Map.of(), late.displayId);
+        }
+        return late;
+    }
+
+    /** The reserved display of a cell, or null when it has none. */
+    public static synchronized LateOutput of(Cell cell) {
+        return RESERVED.get(cell);
+    }
+
+    @Override
+    public synchronized void write(String stream, String text) {
+        partial.append(text);
+        int nl;
+        while ((nl = partial.indexOf("\n")) >= 0) {
+            lines.addLast(partial.substring(0, nl + 1));
+            partial.delete(0, nl + 1);
+            if (lines.size() > MAX_LINES) {
+                lines.removeFirst();
+                dropped++;
+            }
+        }
+        dirty = true;
+        if (!scheduled) {
+            scheduled = true;
+            TICKER.schedule(this::publish, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void publish() {
+        String text;
+        synchronized (this) {
+            scheduled = false;
+            if (!dirty) return;
+            dirty = false;
+            StringBuilder sb = new StringBuilder();
+            if (dropped > 0) sb.append("… ").append(dropped).append(" earlier lines not shown\n");
+            lines.forEach(sb::append);
+            sb.append(partial);
+            text = sb.toString();
+        }
+        cell.updateDisplay(Map.of("text/plain", text), Map.of(), displayId);
+    }
+
+    /** Sends pending text now (used before the kernel shuts down). */
+    public static void flushAll() {
+        LateOutput[] all;
+        synchronized (LateOutput.class) {
+            all = RESERVED.values().toArray(new LateOutput[0]);
+        }
+        for (LateOutput l : all) l.publish();
+    }
+}

@@ -1,0 +1,108 @@
+package jpool.display;
+
+import java.awt.image.RenderedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a Java value into a MIME bundle: text/plain always, plus HTML tables, PNG images and own renderings. */
+public final class Renderer {
+    private static final int MAX_TABLE_ROWS = 200;
+
+    private Renderer() {
+    }
+
+    /** The MIME bundle for {@code value}. */
+    public static Map<String, Object> render(Object value) {
+        if (value instanceof Rich rich) {
+            Map<String, Object> b = new LinkedHashMap<>(rich.mimeBundle());
+            b.putIfAbsent("text/plain", String.valueOf(value));
+            return b;
+        }
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("text/plain", plainText(value));
+        if (isImage(value)) {
+            b.put("image/png", png(value));
+        } else if (value instanceof Collection<?> rows && isTable(rows)) {
+            b.put("text/html", Tables.html(new ArrayList<>(rows), MAX_TABLE_ROWS));
+        }
+        return b;
+    }
+
+    /** The text a console shows for a value; arrays are listed element by element. */
+    public static String plainText(Object value) {
+        if (value == null) return "null";
+        if (value instanceof Object[] a) return Arrays.deepToString(a);
+        if (value.getClass().isArray()) {
+            Object[] boxed = new Object[java.lang.reflect.Array.getLength(value)];
+            for (int i = 0; i < boxed.length; i++) boxed[i] = java.lang.reflect.Array.get(value, i);
+            return Arrays.toString(boxed);
+        }
+        return String.valueOf(value);
+    }
+
+    private static boolean isImage(Object v) {
+        try {
+            return v instanceof RenderedImage;
+        } catch (NoClassDefFoundError e) {
+            return false;
+        }
+    }
+
+    private static String png(Object image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            javax.imageio.ImageIO.write((RenderedImage) image, "png", out);
+            return Base64.getEncoder().encodeToString(out.toByteArray());
+        } catch (IOException e) {
+            throw new IllegalStateException("could not encode the image as PNG: " + e.getMessage(), e);
+        }
+    }
+
+    /** A non-empty collection of records or maps renders as a table. */
+    static boolean isTable(Collection<?> rows) {
+        if (rows.isEmpty()) return false;
+        Object first = rows.iterator().next();
+        if (first == null) return false;
+        if (first.getClass().isRecord()) return rows.stream().allMatch(r -> r != null && r.getClass() == first.getClass());
+        if (first instanceof Map<?, ?>) return rows.stream().allMatch(r -> r instanceof Map<?, ?>);
+        return false;
+    }
+
+    /** Column names and row cells of a table of records or maps. */
+    static List<String> columns(List<?> rows) {
+        Object first = rows.get(0);
+        if (first.getClass().isRecord())
+            return Arrays.stream(first.getClass().getRecordComponents()).map(RecordComponent::getName).toList();
+        LinkedHashSet<String> cols = new LinkedHashSet<>();
+        for (Object r : rows) ((Map<?, ?>) r).keySet().forEach(k -> cols.add(String.valueOf(k)));
+        return new ArrayList<>(cols);
+    }
+
+    static Object cell(Object row, String column) {
+        if (row.getClass().isRecord()) {
+            for (RecordComponent c : row.getClass().getRecordComponents()) {
+                if (c.getName().equals(column)) {
+                    try {
+                        var m = c.getAccessor();
+                        m.setAccessible(true);
+                        return m.invoke(row);
+                    } catch (ReflectiveOperationException | RuntimeException e) {
+                        return "?";
+                    }
+                }
+            }
+            return "";
+        }
+        for (var e : ((Map<?, ?>) row).entrySet()) if (String.valueOf(e.getKey()).equals(column)) return e.getValue();
+        return "";
+    }
+}

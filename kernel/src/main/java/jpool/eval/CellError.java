@@ -1,0 +1,7 @@
+package jpool.eval;
+
+import java.util.List;
+
+/** A cell's error as Jupyter shows it: a name, a one-line message and traceback lines (ANSI-coloured). */
+public record CellError(String ename, String evalue, List<String> traceback, Throwable cause) {
+}

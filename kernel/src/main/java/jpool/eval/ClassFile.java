@@ -1,0 +1,177 @@
+package jpool.eval;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.ByteArrayInputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Just enough of the class-file format (JVMS chapter 4) to read a class's constant pool and to add an interface.
+ * Used to find which notebook variables a shipped lambda reads, and to make cell-defined classes Serializable so
+ * their instances travel to workers without the user declaring it.
+ */
+public final class ClassFile {
+    private final byte[] bytes;
+    private final Object[] pool;      // index -> String (utf8), int[] (refs) or null
+    private final byte[] tags;
+    private final int poolEnd;         // offset just after the constant pool
+    private final int thisClass;
+
+    /** A field reference found in the constant pool: owner class (binary name with dots) and field name. */
+    public record FieldRef(String owner, String name) {
+    }
+
+    public ClassFile(byte[] bytes) {
+        this.bytes = bytes;
+        try {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            if (in.readInt() != 0xCAFEBABE) throw new IllegalArgumentException("not a class file");
+            in.readUnsignedShort();
+            in.readUnsignedShort();
+            int count = in.readUnsignedShort();
+            pool = new Object[count];
+            tags = new byte[count];
+            int offset = 10;
+            for (int i = 1; i < count; i++) {
+                int tag = in.readUnsignedByte();
+                tags[i] = (byte) tag;
+                offset++;
+                switch (tag) {
+                    case 1 -> {
+                        int len = in.readUnsignedShort();
+                        byte[] b = new byte[len];
+                        in.readFully(b);
+                        pool[i] = decodeModifiedUtf8(bytes, offset);
+                        offset += 2 + len;
+                    }
+                    case 7, 8, 16, 19, 20 -> {
+                        pool[i] = new int[]{in.readUnsignedShort()};
+                        offset += 2;
+                    }
+                    case 3, 4 -> {
+                        in.readInt();
+                        offset += 4;
+                    }
+                    case 9, 10, 11, 12, 17, 18 -> {
+                        pool[i] = new int[]{in.readUnsignedShort(), in.readUnsignedShort()};
+                        offset += 4;
+                    }
+                    case 15 -> {
+                        in.readUnsignedByte();
+                        in.readUnsignedShort();
+                        offset += 3;
+                    }
+                    case 5, 6 -> {
+                        in.readLong();
+                        offset += 8;
+                        i++; // 8-byte constants take two slots
+                    }
+                    default -> throw new IllegalArgumentException("unknown constant pool tag " + tag);
+                }
+            }
+            poolEnd = offset;
+            thisClass = ((bytes[offset + 2] & 0xff) << 8) | (bytes[offset + 3] & 0xff);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String decodeModifiedUtf8(byte[] b, int offset) {
+        try {
+            return new DataInputStream(new ByteArrayInputStream(b, offset, b.length - offset)).readUTF();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private String className(int classIndex) {
+        return ((String) pool[((int[]) pool[classIndex])[0]]).replace('/', '.');
+    }
+
+    /** This class's binary name. */
+    public String name() {
+        return className(thisClass);
+    }
+
+    /** Every class named in the constant pool (binary names; array descriptors skipped). */
+    public Set<String> referencedClasses() {
+        Set<String> out = new LinkedHashSet<>();
+        for (int i = 1; i < pool.length; i++) {
+            if (tags[i] == 7) {
+                String n = className(i);
+                if (!n.startsWith("[")) out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** Every field reference in the constant pool. */
+    public List<FieldRef> fieldRefs() {
+        List<FieldRef> out = new ArrayList<>();
+        for (int i = 1; i < pool.length; i++) {
+            if (tags[i] == 9) {
+                int[] ref = (int[]) pool[i];
+                int[] nat = (int[]) pool[ref[1]];
+                out.add(new FieldRef(className(ref[0]), (String) pool[nat[0]]));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the class is an interface or annotation (those are never given an extra interface). */
+    public boolean isInterface() {
+        int flags = ((bytes[poolEnd] & 0xff) << 8) | (bytes[poolEnd + 1] & 0xff);
+        return (flags & 0x0200) != 0;
+    }
+
+    /** Names of the interfaces the class declares directly. */
+    public List<String> interfaces() {
+        int p = poolEnd + 6;
+        int n = u2(p);
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) out.add(className(u2(p + 2 + 2 * i)));
+        return out;
+    }
+
+    private int u2(int p) {
+        return ((bytes[p] & 0xff) << 8) | (bytes[p + 1] & 0xff);
+    }
+
+    /**
+     * Returns the class with {@code iface} (binary name) added to its direct interfaces, or the same bytes when it
+     * already declares it or is an interface itself.
+     */
+    public byte[] withInterface(String iface) {
+        if (isInterface() || interfaces().contains(iface)) return bytes;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+            DataOutputStream d = new DataOutputStream(out);
+            int count = pool.length;
+            d.write(bytes, 0, 8);
+            d.writeShort(count + 2);
+            d.write(bytes, 10, poolEnd - 10);
+            d.writeByte(1);
+            d.writeUTF(iface.replace('.', '/'));
+            d.writeByte(7);
+            d.writeShort(count);           // the Utf8 just written
+            int classIndex = count + 1;
+            int p = poolEnd;
+            d.write(bytes, p, 6);           // access_flags, this_class, super_class
+            int n = u2(p + 6);
+            d.writeShort(n + 1);
+            d.write(bytes, p + 8, 2 * n);
+            d.writeShort(classIndex);
+            int rest = p + 8 + 2 * n;
+            d.write(bytes, rest, bytes.length - rest);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package jpool.eval;
+
+import jdk.jshell.DeclarationSnippet;
+import jdk.jshell.Diag;
+import jdk.jshell.EvalException;
+import jdk.jshell.ExpressionSnippet;
+import jdk.jshell.JShell;
+import jdk.jshell.Snippet;
+import jdk.jshell.SnippetEvent;
+import jdk.jshell.SourceCodeAnalysis;
+import jdk.jshell.UnresolvedReferenceException;
+import jdk.jshell.VarSnippet;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates cells with JShell in this JVM. Definitions persist across cells; the last expression's value is returned
+ * as a real object; compile errors name the cell's line and column; runtime errors carry the real exception.
+ */
+public final class JShellEvaluator implements AutoCloseable {
+    /** Imports every cell starts with: JShell's usual defaults. */
+    public static final List<String> DEFAULT_IMPORTS = List.of("java.io.*", "java.math.*", "java.net.*",
+            "java.nio.file.*", "java.util.*", "java.util.concurrent.*", "java.util.function.*", "java.util.regex.*",
+            "java.util.stream.*");
+
+    private final ClassStore classes = new ClassStore();
+    private final CapturingExecutionControl.Provider provider = new CapturingExecutionControl.Provider(classes);
+    private final JShell shell;
+    private final SourceCodeAnalysis analysis;
+    private final CapturingExecutionControl control;
+    private final ErrorFormatter errors = new ErrorFormatter();
+    /** snippet id -> where it came from, so stack frames can name cell and line */
+    private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
+
+    /** Starts JShell with {@code classpath} visible to cells and the given extra imports. */
+    public JShellEvaluator(String classpath, List<String> extraImports) {
+        PrintStream sink = new PrintStream(System.err, true);
+        shell = JShell.builder()
+                .executionEngine(provider, Map.of())
+                .in(new ByteArrayInputStream(new byte[0]))
+                .out(sink).err(sink)
+                .compilerOptions("--class-path", classpath, "-Xlint:-options")
+                .build();
+        analysis = shell.sourceCodeAnalysis();
+        control = provider.control();
+        List<String> imports = new ArrayList<>();
+        DEFAULT_IMPORTS.forEach(p -> imports.add("import " + p + ";"));
+        extraImports.forEach(p -> imports.add((p.startsWith("static ") ? "import " : "import ") + p + ";"));
+        for (String imp : imports) {
+            for (SnippetEvent e : shell.eval(imp)) {
+                if (e.status() == Snippet.Status.REJECTED)
+                    throw new IllegalStateException("default import failed: " + imp);
+            }
+        }
+    }
+
+    /** The classes cells have defined so far (shipped to worker JVMs). */
+    public ClassStore classes() {
+        return classes;
+    }
+
+    /** The in-process execution engine (class loader of cell-defined classes). */
+    public CapturingExecutionControl control() {
+        return control;
+    }
+
+    /** The underlying JShell, e.g. to look up variables. */
+    public JShell jshell() {
+        return shell;
+    }
+
+    /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
+    public CellResult eval(String code, int cellNumber) {
+        CellResult result = CellResult.NOTHING;
+        for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+            List<SnippetEvent> events = shell.eval(piece.source());
+            result = CellResult.NOTHING;
+            for (SnippetEvent e : events) {
+                if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
+                Snippet s = e.snippet();
+                origins.put(s.id(), new ErrorFormatter.Origin(cellNumber, lineOf(code, piece.offset())));
+                if (e.status() == Snippet.Status.REJECTED) {
+                    return CellResult.failed(errors.compileError(code, piece, shell.diagnostics(s).toList(), cellNumber));
+                }
+                if (e.exception() != null) {
+                    return CellResult.failed(runtimeError(e.exception()));
+                }
+                if (s instanceof DeclarationSnippet d && e.status() == Snippet.Status.RECOVERABLE_DEFINED) {
+                    List<String> missing = shell.unresolvedDependencies(d).toList();
+                    if (!missing.isEmpty())
+                        System.err.println("note: " + describe(d) + " was defined, but cannot be used until "
+                                + String.join(", ", missing) + " is declared");
+                }
+                if (producesValue(s)) result = CellResult.value(control.lastValue());
+            }
+        }
+        return result;
+    }
+
+    private CellError runtimeError(Exception jshellException) {
+        if (jshellException instanceof UnresolvedReferenceException u) {
+            String what = describe(u.getSnippet());
+            List<String> missing = shell.unresolvedDependencies(u.getSnippet()).toList();
+            return errors.simple("UnresolvedReference", what + " cannot be used until "
+                    + String.join(", ", missing) + " is declared");
+        }
+        Throwable real = control.lastException();
+        if (real == null && jshellException instanceof EvalException ev) {
+            return errors.simple(ev.getExceptionClassName(), String.valueOf(ev.getMessage()));
+        }
+        if (real == null) {
+            return errors.simple("Interrupted", "the cell was interrupted");
+        }
+        return errors.runtimeError(real, origins);
+    }
+
+    private static String describe(Snippet s) {
+        if (s instanceof DeclarationSnippet d) {
+            String kind = d.kind().name().toLowerCase(Locale.ROOT).replace("type_decl", "type");
+            return kind + " " + d.name();
+        }
+        return "snippet";
+    }
+
+    private boolean producesValue(Snippet s) {
+        if (s instanceof ExpressionSnippet ex) return !"void".equals(ex.typeName());
+        if (s instanceof VarSnippet v) return v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+        return false;
+    }
+
+    static int lineOf(String code, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset && i < code.length(); i++) if (code.charAt(i) == '\n') line++;
+        return line;
+    }
+
+    /** Stops the running snippet (interrupt). */
+    public void stop() {
+        control.stop();
+    }
+
+    /** Completion candidates at {@code cursor}: the replacement start and the sorted, de-duplicated matches. */
+    public Completion complete(String code, int cursor) {
+        cursor = Math.max(0, Math.min(cursor, code.length()));
+        int start = currentSnippetStart(code.substring(0, cursor));
+        String snippet = code.substring(start, cursor);
+        int[] anchor = new int[1];
+        List<SourceCodeAnalysis.Suggestion> suggestions = analysis.completionSuggestions(snippet, snippet.length(), anchor);
+        Set<String> matches = new LinkedHashSet<>();
+        suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
+        suggestions.forEach(s -> matches.add(s.continuation()));
+        return new Completion(start + anchor[0], cursor, new ArrayList<>(matches));
+    }
+
+    /** Completion result: replace code[start, end) with one of {@code matches}. */
+    public record Completion(int start, int end, List<String> matches) {
+    }
+
+    private int currentSnippetStart(String before) {
+        int offset = 0;
+        String remaining = before;
+        while (!remaining.isBlank()) {
+            SourceCodeAnalysis.CompletionInfo info = analysis.analyzeCompletion(remaining);
+            if (!info.completeness().isComplete() || info.remaining().isEmpty()) break;
+            offset += remaining.length() - info.remaining().length();
+            remaining = info.remaining();
+        }
+        return offset;
+    }
+
+    /** Signature and Javadoc (when the JDK's sources are installed) of what is at {@code cursor}, or null. */
+    public String inspect(String code, int cursor) {
+        cursor = Math.max(0, Math.min(cursor, code.length()));
+        // inspecting "foo(|" or "foo|" both mean foo: step back over an opening parenthesis
+        int at = cursor;
+        while (at > 0 && (code.charAt(at - 1) == '(' || code.charAt(at - 1) == ' ')) at--;
+        int start = currentSnippetStart(code.substring(0, at));
+        String snippet = code.substring(start, at);
+        List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
+        if (docs.isEmpty()) {
+            // a bare variable name: show its type and value
+            String name = identifierBefore(code, at);
+            return shell.variables().filter(v -> v.name().equals(name)).findFirst()
+                    .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v)).orElse(null);
+        }
+        return docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n\n" + d.javadoc().strip()))
+                .distinct().collect(Collectors.joining("\n\n"));
+    }
+
+    private static String identifierBefore(String code, int at) {
+        int s = at;
+        while (s > 0 && Character.isJavaIdentifierPart(code.charAt(s - 1))) s--;
+        return code.substring(s, at);
+    }
+
+    /** is_complete status for a cell: "complete", "incomplete" or "invalid". */
+    public String isComplete(String code) {
+        if (code.isBlank()) return "complete";
+        List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(analysis, code);
+        if (pieces.isEmpty()) return "complete";
+        return switch (pieces.get(pieces.size() - 1).completeness()) {
+            case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> "complete";
+            case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> "incomplete";
+            case UNKNOWN -> "invalid";
+        };
+    }
+
+    @Override
+    public void close() {
+        shell.close();
+    }
+}

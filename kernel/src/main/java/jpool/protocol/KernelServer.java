@@ -1,0 +1,208 @@
+package jpool.protocol;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Binds the five Jupyter sockets from a connection file and dispatches requests to a {@link KernelBackend}.
+ * Shell requests run one at a time on the shell thread; control (interrupt, shutdown) has its own thread so it is
+ * answered while a cell runs. A malformed or unsigned message is logged and dropped, never fatal.
+ */
+public final class KernelServer {
+    private final ConnectionInfo info;
+    private final KernelBackend backend;
+    private final ZContext zmq = new ZContext();
+    private final String session = UUID.randomUUID().toString();
+    private final AtomicInteger executionCount = new AtomicInteger(0);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private Channel shell, control, stdin, iopub;
+    private Publisher publisher;
+
+    public KernelServer(ConnectionInfo info, KernelBackend backend) {
+        this.info = info;
+        this.backend = backend;
+    }
+
+    /** The publisher for iopub output that does not belong to a request. */
+    public Publisher publisher() {
+        return publisher;
+    }
+
+    /** Binds every socket, announces "starting" and serves until a shutdown request; returns when done. */
+    public void serve() throws Exception {
+        Signer signer = new Signer(info.signatureScheme(), info.key());
+        iopub = new Channel(bind(SocketType.PUB, info.iopubPort()), signer);
+        shell = new Channel(bind(SocketType.ROUTER, info.shellPort()), signer);
+        control = new Channel(bind(SocketType.ROUTER, info.controlPort()), signer);
+        stdin = new Channel(bind(SocketType.ROUTER, info.stdinPort()), signer);
+        ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
+        publisher = new Publisher(iopub, session);
+        publisher.publishStatus(new JsonObject(), "starting");
+
+        Thread heartbeat = daemon("jpool-heartbeat", () -> {
+            // ZMQ's proxy-free echo: whatever arrives goes straight back
+            hb.setReceiveTimeOut(200);
+            while (running) {
+                byte[] ping = hb.recv(0);
+                if (ping != null) hb.send(ping, 0);
+            }
+        });
+        Thread controlLoop = daemon("jpool-control", () -> loop(control));
+        heartbeat.start();
+        controlLoop.start();
+        Thread shellLoop = new Thread(() -> loop(shell), "jpool-shell");
+        shellLoop.start();
+        stopped.await();
+        shellLoop.join(2000);
+        controlLoop.join(2000);
+        heartbeat.join(1000);
+        for (Channel c : new Channel[]{shell, control, stdin, iopub}) c.close();
+        hb.close();
+        zmq.close();
+    }
+
+    private ZMQ.Socket bind(SocketType type, int port) {
+        ZMQ.Socket s = zmq.createSocket(type);
+        s.setLinger(1000);
+        String addr = info.transport() + "://" + info.ip() + ("ipc".equals(info.transport()) ? "-" : ":") + port;
+        s.bind(addr);
+        return s;
+    }
+
+    private static Thread daemon(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private void loop(Channel channel) {
+        ZMQ.Poller poller = zmq.createPoller(1);
+        poller.register(channel.socket(), ZMQ.Poller.POLLIN);
+        while (running) {
+            if (poller.poll(200) <= 0) continue;
+            WireMessage msg;
+            try {
+                msg = channel.receive();
+            } catch (MalformedMessageException e) {
+                KernelLog.warn(e.getMessage());
+                continue;
+            } catch (RuntimeException e) {
+                if (!running) break;
+                KernelLog.warn("socket error", e);
+                continue;
+            }
+            try {
+                handle(channel, msg);
+            } catch (RuntimeException | Error e) {
+                KernelLog.warn("failed to handle " + msg.type(), e);
+            }
+        }
+        poller.close();
+    }
+
+    private void handle(Channel channel, WireMessage msg) {
+        String type = msg.type();
+        if (type.startsWith("comm_") && !type.equals("comm_info_request")) {
+            // No comm targets are registered: a comm_open is answered with comm_close, as the spec asks.
+            if (type.equals("comm_open")) {
+                JsonObject c = new JsonObject();
+                c.addProperty("comm_id", msg.contentString("comm_id", ""));
+                c.add("data", new JsonObject());
+                publisher.publish(msg.header(), "comm_close", c);
+            }
+            return;
+        }
+        publisher.publishStatus(msg.header(), "busy");
+        try {
+            switch (type) {
+                case "kernel_info_request" -> reply(channel, msg, "kernel_info_reply", kernelInfo());
+                case "execute_request" -> execute(channel, msg);
+                case "complete_request" -> reply(channel, msg, "complete_reply",
+                        ok(backend.complete(msg.contentString("code", ""), msg.contentInt("cursor_pos", 0))));
+                case "inspect_request" -> reply(channel, msg, "inspect_reply",
+                        ok(backend.inspect(msg.contentString("code", ""), msg.contentInt("cursor_pos", 0),
+                                msg.contentInt("detail_level", 0))));
+                case "is_complete_request" -> reply(channel, msg, "is_complete_reply",
+                        backend.isComplete(msg.contentString("code", "")));
+                case "history_request" -> reply(channel, msg, "history_reply", ok(backend.history(msg.content())));
+                case "comm_info_request" -> {
+                    JsonObject c = new JsonObject();
+                    c.add("comms", new JsonObject());
+                    reply(channel, msg, "comm_info_reply", ok(c));
+                }
+                case "interrupt_request" -> {
+                    backend.interrupt();
+                    reply(channel, msg, "interrupt_reply", ok(new JsonObject()));
+                }
+                case "shutdown_request" -> {
+                    boolean restart = msg.contentBool("restart", false);
+                    backend.shutdown(restart);
+                    JsonObject c = new JsonObject();
+                    c.addProperty("restart", restart);
+                    reply(channel, msg, "shutdown_reply", ok(c));
+                    running = false;
+                }
+                default -> KernelLog.warn("unsupported message type '" + type + "' ignored");
+            }
+        } finally {
+            publisher.publishStatus(msg.header(), "idle");
+            if (!running) stopped.countDown();
+        }
+    }
+
+    private void execute(Channel channel, WireMessage msg) {
+        String code = msg.contentString("code", "");
+        boolean silent = msg.contentBool("silent", false);
+        boolean store = msg.contentBool("store_history", !silent) && !silent;
+        int count = store ? executionCount.incrementAndGet() : executionCount.get();
+        JsonObject input = new JsonObject();
+        input.addProperty("code", code);
+        input.addProperty("execution_count", count);
+        publisher.publish(msg.header(), "execute_input", input);
+        StdinReader reader = msg.contentBool("allow_stdin", false) ? new StdinReader(stdin, publisher, msg) : null;
+        Cell cell = new Cell(publisher, msg.header(), count, reader);
+        KernelBackend.ExecutionError error;
+        try {
+            error = backend.execute(code, cell, silent, store);
+        } catch (RuntimeException | Error e) {
+            error = new KernelBackend.ExecutionError(e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
+                    java.util.List.of("jpool internal error: " + e));
+        }
+        if (error != null) cell.error(error.ename(), error.evalue(), error.traceback());
+        cell.markFinished();
+        JsonObject c;
+        if (error == null) {
+            c = ok(new JsonObject());
+            c.add("payload", new JsonArray());
+            c.add("user_expressions", new JsonObject());
+        } else {
+            c = Cell.errorContent(error.ename(), error.evalue(), error.traceback());
+            c.addProperty("status", "error");
+        }
+        c.addProperty("execution_count", count);
+        reply(channel, msg, "execute_reply", c);
+    }
+
+    private JsonObject kernelInfo() {
+        JsonObject c = backend.kernelInfo();
+        c.addProperty("protocol_version", Headers.PROTOCOL_VERSION);
+        return ok(c);
+    }
+
+    private static JsonObject ok(JsonObject c) {
+        c.addProperty("status", "ok");
+        return c;
+    }
+
+    private void reply(Channel channel, WireMessage request, String type, JsonObject content) {
+        publisher.reply(channel, request, type, content);
+    }
+}
