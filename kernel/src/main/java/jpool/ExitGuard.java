@@ -12,10 +12,15 @@ final class ExitGuard extends SecurityManager {
     private static volatile boolean allowExit;
 
     static void install() {
+        java.io.PrintStream err = System.err;
+        // the JDK prints a four-line deprecation warning on stderr; the kernel's stderr is the user's terminal
+        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
             System.setSecurityManager(new ExitGuard());
         } catch (UnsupportedOperationException e) {
             jpool.protocol.KernelLog.warn("System.exit in cells cannot be intercepted on this JVM (run with -Djava.security.manager=allow)");
+        } finally {
+            System.setErr(err);
         }
     }
 

@@ -56,7 +56,7 @@ public final class ErrorFormatter {
         Throwable cur = t;
         boolean firstLevel = true;
         while (cur != null) {
-            tb.add((firstLevel ? "" : "Caused by: ") + BOLD_RED + cur.getClass().getName() + RESET
+            tb.add((firstLevel ? "" : "Caused by: ") + BOLD_RED + className(cur) + RESET
                     + (cur.getMessage() == null ? "" : ": " + cur.getMessage()));
             for (StackTraceElement f : cur.getStackTrace()) {
                 if (isKernelFrame(f)) {
@@ -69,11 +69,16 @@ public final class ErrorFormatter {
             cur = cur.getCause() == cur ? null : cur.getCause();
         }
         String evalue = t.getMessage() == null ? "" : t.getMessage();
-        return new CellError(t.getClass().getName(), evalue, tb, t);
+        return new CellError(className(t), evalue, tb, t);
+    }
+
+    /** JShell reports user exceptions as EvalException carrying the real class name. */
+    private static String className(Throwable t) {
+        return t instanceof jdk.jshell.EvalException ev ? ev.getExceptionClassName() : t.getClass().getName();
     }
 
     private static boolean sawUserFrame(Throwable t) {
-        for (StackTraceElement f : t.getStackTrace()) if (f.getClassName().startsWith("REPL.")) return true;
+        for (StackTraceElement f : t.getStackTrace()) if (isUserFrame(f)) return true;
         return false;
     }
 
@@ -83,12 +88,17 @@ public final class ErrorFormatter {
                 || c.startsWith("jdk.jshell.") || c.startsWith("jpool.eval.");
     }
 
+    /** Frames of cell code: raw wrapper classes, or frames JShell already translated to "#snippet-id" files. */
+    private static boolean isUserFrame(StackTraceElement f) {
+        return f.getClassName().startsWith("REPL.") || (f.getFileName() != null && f.getFileName().startsWith("#"));
+    }
+
     /** A stack frame, with JShell wrapper names replaced by the cell and line they came from. */
     static String frame(StackTraceElement f, Map<String, Origin> origins) {
         String cls = f.getClassName();
-        if (!cls.startsWith("REPL.")) return f.toString();
+        if (!isUserFrame(f)) return f.toString();
         String simple = userName(cls);
-        String method = "do_it$".equals(f.getMethodName()) ? "<cell>" : f.getMethodName();
+        String method = "do_it$".equals(f.getMethodName()) || f.getMethodName().isEmpty() ? "<cell>" : f.getMethodName();
         String where = f.getFileName() == null ? "?" : f.getFileName();
         if (where.startsWith("#")) {
             Origin o = origins.get(where.substring(1));
@@ -102,7 +112,7 @@ public final class ErrorFormatter {
     /** {@code REPL.$JShell$12$Foo$Bar} becomes {@code Foo.Bar}; a bare wrapper becomes "". */
     public static String userName(String binaryName) {
         int w = binaryName.indexOf("$JShell$");
-        if (w < 0) return binaryName;
+        if (w < 0) return binaryName.startsWith("REPL.") ? binaryName.substring(5) : binaryName;
         int rest = binaryName.indexOf('$', w + "$JShell$".length());
         return rest < 0 ? "" : binaryName.substring(rest + 1).replace('$', '.');
     }

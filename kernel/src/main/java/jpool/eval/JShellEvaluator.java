@@ -113,10 +113,9 @@ public final class JShellEvaluator implements AutoCloseable {
             return errors.simple("UnresolvedReference", what + " cannot be used until "
                     + String.join(", ", missing) + " is declared");
         }
+        // JShell's EvalException carries frames already mapped to snippet ids and snippet lines
+        if (jshellException instanceof EvalException ev) return errors.runtimeError(ev, origins);
         Throwable real = control.lastException();
-        if (real == null && jshellException instanceof EvalException ev) {
-            return errors.simple(ev.getExceptionClassName(), String.valueOf(ev.getMessage()));
-        }
         if (real == null) {
             return errors.simple("Interrupted", "the cell was interrupted");
         }
@@ -186,6 +185,11 @@ public final class JShellEvaluator implements AutoCloseable {
         int start = currentSnippetStart(code.substring(0, at));
         String snippet = code.substring(start, at);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
+        if (docs.isEmpty()) {
+            // JShell documents methods when the cursor is inside the call's parentheses
+            String call = snippet + "(";
+            docs = analysis.documentation(call, call.length(), true);
+        }
         if (docs.isEmpty()) {
             // a bare variable name: show its type and value
             String name = identifierBefore(code, at);
