@@ -21,6 +21,7 @@ public final class JavaKernel implements KernelBackend {
     static final List<String> API_IMPORTS = List.of(
             "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
             "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
+            "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
             "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome");
 

@@ -35,7 +35,11 @@ public final class CellScope {
      * display reserved in it, else the cell running now (as ipykernel does).
      */
     public static OutputTarget target() {
-        Cell own = current();
+        return targetFor(current());
+    }
+
+    /** Where output that belongs to {@code own} should go now (see {@link #target()}); null without a cell. */
+    public static OutputTarget targetFor(Cell own) {
         if (own == null) return null;
         if (!own.finished()) return OutputTarget.of(own);
         LateOutput late = LateOutput.of(own);

@@ -68,6 +68,21 @@ public final class JShellEvaluator implements AutoCloseable {
         return classes;
     }
 
+    private final List<String> addedClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Makes a jar or class directory visible to cells (and, through {@link #addedClasspath()}, to workers). */
+    public void addToClasspath(java.nio.file.Path path) {
+        java.nio.file.Path p = path.toAbsolutePath().normalize();
+        if (!java.nio.file.Files.exists(p)) throw new IllegalArgumentException("no such file or directory: " + p);
+        shell.addToClasspath(p.toString());
+        addedClasspath.add(p.toUri().toString());
+    }
+
+    /** URLs of the class-path entries added with {@link #addToClasspath}, in order. */
+    public List<String> addedClasspath() {
+        return List.copyOf(addedClasspath);
+    }
+
     /** The in-process execution engine (class loader of cell-defined classes). */
     public CapturingExecutionControl control() {
         return control;

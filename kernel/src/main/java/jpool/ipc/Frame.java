@@ -1,0 +1,34 @@
+package jpool.ipc;
+
+/**
+ * One message between the kernel and a worker: a type byte and an opaque payload. On the wire a frame is
+ * {@code [int length][byte type][payload]}, length counting the type byte.
+ */
+public record Frame(byte type, byte[] payload) {
+    // kernel -> worker
+    /** Class definitions: int count, then (UTF name, int length, bytes) each. */
+    public static final byte CLASSES = 1;
+    /** Extra class-path entries (jars the notebook added): int count, then UTF URLs. */
+    public static final byte CLASSPATH = 2;
+    /** A task: long id, UTF worker name, int state length, state bytes, task bytes (Java serialization). */
+    public static final byte RUN = 3;
+    /** Stop after the current task and exit 0. */
+    public static final byte QUIT = 4;
+
+    // worker -> kernel
+    /** First frame on a connection: UTF worker id, UTF secret, long pid. */
+    public static final byte HELLO = 10;
+    /** Output: byte stream (1 stdout, 2 stderr), UTF-8 text. */
+    public static final byte LOG = 11;
+    /** A task's value: long id, serialized value. */
+    public static final byte RESULT = 12;
+    /** A task's failure: long id, then a {@link RemoteError} in its wire form. */
+    public static final byte FAILED = 13;
+    /** The worker is exiting by System.exit: int status. */
+    public static final byte EXITING = 14;
+    /** A task started running: long id, long start time (epoch ms). */
+    public static final byte STARTED = 15;
+
+    /** Larger frames are refused: a corrupt or hostile length must not make the reader allocate gigabytes. */
+    public static final int MAX_LENGTH = 1 << 30;
+}

@@ -1,0 +1,124 @@
+package jpool.ipc;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The kernel's end of the private channel to its workers: a UNIX-domain socket inside a directory only this user
+ * can enter (0700), plus a random per-kernel secret that each worker receives on its stdin. A connection whose
+ * first frame does not carry the secret is closed before anything from it is deserialized.
+ */
+public final class LocalServer implements AutoCloseable {
+    private final Path dir;
+    private final Path socketPath;
+    private final ServerSocketChannel server;
+    private final String secret;
+    private final Map<String, CompletableFuture<Hello>> expected = new ConcurrentHashMap<>();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    /** A worker that proved it knows the secret. */
+    public record Hello(String workerId, long pid, FrameChannel channel) {
+    }
+
+    public LocalServer() throws IOException {
+        dir = Files.createTempDirectory("jpool-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        socketPath = dir.resolve("kernel.sock");
+        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        server.bind(UnixDomainSocketAddress.of(socketPath));
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        secret = HexFormat.of().formatHex(raw);
+        acceptor = new Thread(this::acceptLoop, "jpool-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Where workers connect. */
+    public Path socketPath() {
+        return socketPath;
+    }
+
+    /** The directory holding the socket (and worker log files). */
+    public Path directory() {
+        return dir;
+    }
+
+    /** What a worker must present; handed to it on stdin, never on the command line (visible in ps). */
+    public String secret() {
+        return secret;
+    }
+
+    /** Registers a worker about to be launched; the future completes when it has connected and authenticated. */
+    public CompletableFuture<Hello> expect(String workerId) {
+        return expected.computeIfAbsent(workerId, k -> new CompletableFuture<>());
+    }
+
+    /** Forgets a worker that will not connect (its launch failed). */
+    public void forget(String workerId) {
+        expected.remove(workerId);
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            SocketChannel s;
+            try {
+                s = server.accept();
+            } catch (IOException e) {
+                if (!closed) jpool.protocol.KernelLog.warn("worker channel stopped accepting: " + e);
+                return;
+            }
+            Thread t = new Thread(() -> handshake(s), "jpool-handshake");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void handshake(SocketChannel s) {
+        FrameChannel ch = new FrameChannel(s);
+        try {
+            Frame f = ch.receive();
+            if (f.type() != Frame.HELLO || f.payload().length > 4096) throw new IOException("no hello");
+            Payload.Reader r = new Payload.Reader(f.payload());
+            String id = r.getString();
+            String offered = r.getString();
+            long pid = r.getLong();
+            boolean ok = MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+            CompletableFuture<Hello> waiting = ok ? expected.remove(id) : null;
+            if (waiting == null) throw new IOException("refused a worker connection with a wrong secret or unknown id");
+            waiting.complete(new Hello(id, pid, ch));
+        } catch (IOException e) {
+            jpool.protocol.KernelLog.warn("worker handshake failed: " + e.getMessage());
+            ch.close();
+        }
+    }
+
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // nothing useful to do while shutting down
+        }
+        try {
+            Files.deleteIfExists(socketPath);
+        } catch (IOException ignored) {
+            // left in a private temp dir; harmless
+        }
+    }
+}

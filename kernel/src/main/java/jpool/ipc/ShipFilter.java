@@ -1,0 +1,42 @@
+package jpool.ipc;
+
+import java.io.ObjectInputFilter;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * The allow-list for deserializing what crosses between kernel and workers: JDK value and collection types, jpool's
+ * own classes, classes the notebook defined (JShell's {@code REPL} package) and classes from jars the notebook added
+ * (recognised by the caller's predicate). Everything else, in particular the JDK's gadget-prone internals, is refused
+ * before it is instantiated.
+ */
+public final class ShipFilter implements ObjectInputFilter {
+    private static final List<String> ALLOWED_PREFIXES = List.of(
+            "java.lang.", "java.util.", "java.time.", "java.math.", "java.text.", "java.net.URI", "java.net.URL",
+            "java.nio.file.", "java.io.File", "java.io.IOException", "java.io.UncheckedIOException",
+            "java.io.Serializable", "jpool.", "REPL.");
+    private static final List<String> DENIED = List.of(
+            "java.lang.reflect.", "java.lang.invoke.MethodHandle", "java.lang.ProcessBuilder", "java.lang.Runtime",
+            "java.lang.Thread", "java.lang.ClassLoader", "java.util.ServiceLoader");
+    private static final long MAX_DEPTH = 2_000;
+    private final Predicate<Class<?>> userClass;
+
+    /** @param userClass true for classes from the notebook's own jars, which are allowed too */
+    public ShipFilter(Predicate<Class<?>> userClass) {
+        this.userClass = userClass;
+    }
+
+    @Override
+    public Status checkInput(FilterInfo info) {
+        if (info.depth() > MAX_DEPTH) return Status.REJECTED;
+        Class<?> c = info.serialClass();
+        if (c == null) return Status.UNDECIDED;
+        while (c.isArray()) c = c.getComponentType();
+        if (c.isPrimitive()) return Status.ALLOWED;
+        String n = c.getName();
+        if (n.equals("java.lang.invoke.SerializedLambda")) return Status.ALLOWED; // lambdas travel as these
+        for (String d : DENIED) if (n.startsWith(d)) return Status.REJECTED;
+        for (String p : ALLOWED_PREFIXES) if (n.startsWith(p)) return Status.ALLOWED;
+        return userClass.test(c) ? Status.ALLOWED : Status.REJECTED;
+    }
+}

@@ -1,0 +1,131 @@
+package jpool.workers;
+
+import jpool.display.CellScope;
+import jpool.display.LateOutput;
+import jpool.display.OutputTarget;
+import jpool.protocol.Cell;
+import jpool.protocol.KernelLog;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Carries worker output into the notebook cell that started the work, each line tagged with the worker's name:
+ * as stream output while that cell runs, afterwards into the display the cell reserved for late output. Every line
+ * also goes to a log file on disk; what reaches the frontend is rate-limited (a burst, then a steady rate), with a
+ * note saying how many lines were left out and where the whole log is.
+ */
+public final class LogRouter implements AutoCloseable {
+    static final int BURST_LINES = 2_000;
+    static final int LINES_PER_SECOND = 500;
+    private final Cell origin;
+    private final Path file;
+    private BufferedWriter writer;
+    private double tokens = BURST_LINES;
+    private long lastRefill = System.nanoTime();
+    private long suppressed;
+
+    /** @param fileStem name of the log file (without extension), e.g. the process name */
+    public LogRouter(Cell origin, String fileStem) {
+        this.origin = origin;
+        LateOutput.reserve(origin);
+        Path f = null;
+        try {
+            f = Workers.logDirectory().resolve(fileStem.replaceAll("[^A-Za-z0-9_.-]", "_") + ".log");
+            writer = Files.newBufferedWriter(f, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            KernelLog.warn("no log file for " + fileStem + ": " + e.getMessage());
+        }
+        this.file = f;
+    }
+
+    /** The file holding every line, or null when it could not be created. */
+    public Path file() {
+        return file;
+    }
+
+    /** Output from worker {@code who}; stream 1 = stdout, 2 = stderr. */
+    public synchronized void output(String who, int stream, String text) {
+        String name = stream == 2 ? "stderr" : "stdout";
+        int start = 0;
+        while (start < text.length()) {
+            int nl = text.indexOf('\n', start);
+            String line = nl < 0 ? text.substring(start) : text.substring(start, nl);
+            start = nl < 0 ? text.length() : nl + 1;
+            String tagged = "[" + who + "] " + line + "\n";
+            toFile(tagged);
+            if (take()) {
+                if (suppressed > 0) announceSuppressed(name);
+                send(name, tagged);
+                flushFile();
+            } else {
+                suppressed++;
+            }
+        }
+    }
+
+    /** A message from jpool itself about the work (a failure, an exit); never rate-limited. */
+    public synchronized void note(int stream, String text) {
+        String t = text.endsWith("\n") ? text : text + "\n";
+        toFile(t);
+        send(stream == 2 ? "stderr" : "stdout", t);
+    }
+
+    private boolean take() {
+        long now = System.nanoTime();
+        tokens = Math.min(BURST_LINES, tokens + (now - lastRefill) / 1e9 * LINES_PER_SECOND);
+        lastRefill = now;
+        if (tokens < 1) return false;
+        tokens--;
+        return true;
+    }
+
+    private void announceSuppressed(String stream) {
+        send(stream, "… " + suppressed + " lines not shown (output rate limit)"
+                + (file == null ? "" : "; the full log is " + file) + "\n");
+        suppressed = 0;
+        flushFile();
+    }
+
+    private void send(String stream, String text) {
+        OutputTarget t = CellScope.targetFor(origin);
+        if (t == null) {
+            KernelLog.info(text.strip());
+            return;
+        }
+        try {
+            t.write(stream, text);
+        } catch (RuntimeException e) {
+            KernelLog.warn("could not send worker output to the notebook", e);
+        }
+    }
+
+    private void toFile(String text) {
+        if (writer == null) return;
+        try {
+            writer.write(text);
+        } catch (IOException e) {
+            KernelLog.warn("log file " + file + " failed: " + e.getMessage());
+            writer = null;
+        }
+    }
+
+    private void flushFile() {
+        if (writer == null) return;
+        try {
+            writer.flush();
+        } catch (IOException ignored) {
+            // reported when writing
+        }
+    }
+
+    /** Reports lines still held back and flushes the file. */
+    @Override
+    public synchronized void close() {
+        if (suppressed > 0) announceSuppressed("stdout");
+        flushFile();
+    }
+}

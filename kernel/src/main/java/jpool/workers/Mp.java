@@ -1,0 +1,32 @@
+package jpool.workers;
+
+import java.util.List;
+
+/**
+ * Process-level facts, as Python's {@code multiprocessing} module functions: {@code Mp.cpuCount()},
+ * {@code Mp.activeChildren()}, {@code Mp.current()}.
+ */
+public final class Mp {
+    private Mp() {
+    }
+
+    /** Number of CPUs available to this JVM. */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Processes started from this kernel that are still running. */
+    public static List<Proc> activeChildren() {
+        return Proc.active();
+    }
+
+    /** The process this code runs in: a worker's {@link Proc} (its name), or the kernel ("MainProcess"). */
+    public static Proc current() {
+        return Proc.current();
+    }
+
+    /** True inside a worker JVM, false in the kernel. */
+    public static boolean inWorker() {
+        return WorkerIdentity.isWorker();
+    }
+}

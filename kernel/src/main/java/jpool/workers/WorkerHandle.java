@@ -1,0 +1,167 @@
+package jpool.workers;
+
+import jpool.KernelServices;
+import jpool.eval.ClassStore;
+import jpool.ipc.Frame;
+import jpool.ipc.FrameChannel;
+import jpool.ipc.Payload;
+import jpool.ipc.RemoteError;
+import jpool.protocol.KernelLog;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The kernel's side of one worker JVM: sends it classes and tasks, reads what it reports on a dedicated thread and
+ * turns the process's end into an exit code with {@code multiprocessing}'s meaning (negative = killed by signal).
+ */
+public final class WorkerHandle {
+    private final String id;
+    private final Process process;
+    private final FrameChannel channel;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private volatile WorkerListener listener;
+    private volatile Integer announcedExit;
+    private volatile int signalSent;
+    private int classesSent;
+    private int classpathSent;
+    private long snapshotSent = -1;
+
+    WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
+        this.id = id;
+        this.process = process;
+        this.channel = channel;
+        this.listener = initial;
+        Thread reader = new Thread(this::readLoop, "jpool-worker-" + process.pid());
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    String id() {
+        return id;
+    }
+
+    /** Directs the worker's reports to {@code l} from now on. */
+    public void listen(WorkerListener l) {
+        listener = l;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive() || !exit.isDone();
+    }
+
+    /** Completes with the exit code after the worker's last report has been delivered. */
+    public CompletableFuture<Integer> onExit() {
+        return exit;
+    }
+
+    /**
+     * Sends the notebook classes and class path the worker has not seen yet, then the task.
+     *
+     * @param exitAfter the worker exits after this task (a {@link Proc}) instead of waiting for more (a pool worker)
+     */
+    public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s) throws IOException {
+        var evaluator = KernelServices.evaluator();
+        if (evaluator != null) {
+            ClassStore store = evaluator.classes();
+            List<Map.Entry<String, byte[]>> fresh = store.since(classesSent);
+            if (!fresh.isEmpty()) {
+                Payload p = new Payload().putInt(fresh.size());
+                for (Map.Entry<String, byte[]> c : fresh) p.putString(c.getKey()).putBytes(c.getValue());
+                channel.send(Frame.CLASSES, p.toBytes());
+                classesSent += fresh.size();
+            }
+            List<String> cp = evaluator.addedClasspath();
+            if (cp.size() > classpathSent) {
+                Payload p = new Payload().putInt(cp.size() - classpathSent);
+                for (String url : cp.subList(classpathSent, cp.size())) p.putString(url);
+                channel.send(Frame.CLASSPATH, p.toBytes());
+                classpathSent = cp.size();
+            }
+        }
+        boolean fresh = s.state().id() != snapshotSent;
+        snapshotSent = s.state().id();
+        channel.send(Frame.RUN, new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0)
+                .putLong(s.state().id()).putBytes(fresh ? s.state().encoded() : new byte[0]).putBytes(s.task()).toBytes());
+    }
+
+    /** Asks the worker to exit once its current task is done. */
+    public void quit() {
+        try {
+            channel.send(Frame.QUIT, new byte[0]);
+        } catch (IOException e) {
+            process.destroy();
+        }
+    }
+
+    /** SIGTERM. */
+    public void terminate() {
+        signalSent = 15;
+        process.destroy();
+    }
+
+    /** SIGKILL. */
+    public void kill() {
+        signalSent = 9;
+        process.destroyForcibly();
+    }
+
+    private void readLoop() {
+        try {
+            while (true) {
+                Frame f = channel.receive();
+                Payload.Reader r = new Payload.Reader(f.payload());
+                WorkerListener l = listener;
+                try {
+                    dispatch(f, r, l);
+                } catch (RuntimeException e) {
+                    KernelLog.warn("worker " + pid() + " listener failed", e); // one bad report must not deafen us
+                }
+            }
+        } catch (IOException e) {
+            // the worker closed its end: it is exiting
+        }
+        channel.close();
+        process.onExit().thenAccept(p -> {
+            int code = exitCode(p.exitValue(), announcedExit, signalSent);
+            KernelLog.info("worker " + p.pid() + " exited: status " + p.exitValue() + ", announced " + announcedExit + " -> " + code);
+            try {
+                listener.exited(code);
+            } finally {
+                exit.complete(code);
+            }
+        });
+    }
+
+    private void dispatch(Frame f, Payload.Reader r, WorkerListener l) throws IOException {
+                switch (f.type()) {
+                    case Frame.LOG -> {
+                        int stream = r.getByte();
+                        l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
+                    }
+                    case Frame.STARTED -> l.started(r.getLong(), r.getLong());
+                    case Frame.RESULT -> l.result(r.getLong(), r.getBytes());
+                    case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
+                    case Frame.EXITING -> announcedExit = r.getInt();
+                    default -> KernelLog.warn("worker " + pid() + " sent unknown frame " + f.type());
+                }
+    }
+
+    /**
+     * Exit code as {@code multiprocessing} reports it. A JVM killed by signal N exits with 128+N; an exit the worker
+     * announced (System.exit(n)) is taken as it is, so System.exit(143) is not mistaken for SIGTERM.
+     */
+    static int exitCode(int raw, Integer announced, int signalSent) {
+        if (signalSent != 0 && raw == 128 + signalSent) return -signalSent; // we sent it; whatever was under way
+        if (announced != null && announced == raw) return raw;
+        if (raw > 128 && raw <= 128 + 64) return -(raw - 128);
+        return raw;
+    }
+}

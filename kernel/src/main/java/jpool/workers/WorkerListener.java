@@ -1,0 +1,22 @@
+package jpool.workers;
+
+import jpool.ipc.RemoteError;
+
+/** Receives what one worker JVM reports. Called on that worker's reader thread, in the order the worker sent it. */
+public interface WorkerListener {
+    /** A task began running in the worker. */
+    default void started(long taskId, long epochMillis) {
+    }
+
+    /** Output text from the worker (stream 1 = stdout, 2 = stderr), whole lines except at a flush. */
+    void log(int stream, String text);
+
+    /** A task finished; {@code value} is its serialized result. */
+    void result(long taskId, byte[] value);
+
+    /** A task threw. */
+    void failed(long taskId, RemoteError error);
+
+    /** The worker process ended: 0 ok, n for System.exit(n), -N when killed by signal N. Always the last call. */
+    void exited(int exitCode);
+}

@@ -1,0 +1,213 @@
+package jpool.workers;
+
+import jpool.ipc.Frame;
+import jpool.ipc.FrameChannel;
+import jpool.ipc.Payload;
+import jpool.ipc.RemoteError;
+import jpool.ipc.Serial;
+import jpool.ipc.ShipFilter;
+
+import java.io.BufferedReader;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.NotSerializableException;
+import java.io.PrintStream;
+import java.lang.reflect.Field;
+import java.net.StandardProtocolFamily;
+import java.net.URL;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.StreamHandler;
+
+/**
+ * Entry point of a worker JVM: {@code java -cp jpool.jar jpool.workers.WorkerMain SOCKET WORKER_ID}, with the
+ * kernel's secret as the first line of stdin. The worker connects back, receives the notebook's classes, runs tasks
+ * and streams its output. It exits when stdin reaches end-of-file, i.e. when the kernel is gone for any reason,
+ * including SIGKILL: no worker outlives its kernel.
+ */
+public final class WorkerMain {
+    private static FrameChannel channel;
+    private static ShippedClassLoader loader;
+    private static ShipFilter filter;
+    private static long appliedSnapshot = -1;
+
+    private WorkerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 2) {
+            System.err.println("usage: WorkerMain SOCKET WORKER_ID (started by the jpool kernel)");
+            System.exit(2);
+        }
+        BufferedReader stdin = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        String secret = stdin.readLine();
+        if (secret == null) System.exit(3);
+        watchParent(stdin);
+
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
+        channel = new FrameChannel(socket);
+        channel.send(Frame.HELLO, new Payload().putString(args[1]).putString(secret)
+                .putLong(ProcessHandle.current().pid()).toBytes());
+
+        PrintStream realErr = System.err;
+        System.setOut(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDOUT, System.out), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDERR, realErr), true, StandardCharsets.UTF_8));
+        routeLogging();
+        installExitAnnouncer();
+        loader = new ShippedClassLoader(WorkerMain.class.getClassLoader());
+        Thread.currentThread().setContextClassLoader(loader);
+        filter = new ShipFilter(loader::defines);
+        serve();
+    }
+
+    /** A daemon thread that ends the JVM when the kernel closes our stdin (it exited, crashed or was killed). */
+    private static void watchParent(BufferedReader stdin) {
+        Thread t = new Thread(() -> {
+            try {
+                while (stdin.read() >= 0) {
+                    // nothing else is ever sent on stdin
+                }
+            } catch (IOException ignored) {
+                // a broken pipe means the same as EOF
+            }
+            Runtime.getRuntime().halt(0);
+        }, "jpool-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** java.util.logging and System.Logger (which defaults to it) write through System.err, i.e. to the kernel. */
+    private static void routeLogging() {
+        LogManager.getLogManager().reset();
+        Handler h = new StreamHandler(System.err, new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                String msg = formatMessage(r);
+                String thrown = r.getThrown() == null ? "" : " " + r.getThrown();
+                return r.getLevel().getName() + " " + r.getLoggerName() + ": " + msg + thrown + System.lineSeparator();
+            }
+        }) {
+            @Override
+            public synchronized void publish(LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        Logger.getLogger("").addHandler(h);
+    }
+
+    @SuppressWarnings("removal")
+    private static void installExitAnnouncer() {
+        System.setSecurityManager(new SecurityManager() {
+            @Override
+            public void checkPermission(java.security.Permission perm) {
+                // everything is allowed; this manager exists only to see System.exit
+            }
+
+            @Override
+            public void checkExit(int status) {
+                System.out.flush();
+                System.err.flush();
+                try {
+                    channel.send(Frame.EXITING, new Payload().putInt(status).toBytes());
+                } catch (IOException ignored) {
+                    // the kernel is gone
+                }
+            }
+        });
+    }
+
+    private static void serve() throws IOException {
+        while (true) {
+            Frame f;
+            try {
+                f = channel.receive();
+            } catch (EOFException e) {
+                Runtime.getRuntime().halt(0); // kernel closed the channel
+                return;
+            }
+            Payload.Reader r = new Payload.Reader(f.payload());
+            switch (f.type()) {
+                case Frame.CLASSES -> {
+                    int n = r.getInt();
+                    for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
+                }
+                case Frame.CLASSPATH -> {
+                    int n = r.getInt();
+                    for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
+                }
+                case Frame.RUN -> run(r);
+                case Frame.QUIT -> System.exit(0);
+                default -> throw new IOException("unexpected frame type " + f.type());
+            }
+        }
+    }
+
+    private static void run(Payload.Reader r) throws IOException {
+        long id = r.getLong();
+        String name = r.getString();
+        boolean exitAfter = r.getByte() != 0;
+        long snapshotId = r.getLong();
+        byte[] state = r.getBytes();
+        byte[] task = r.getBytes();
+        WorkerIdentity.becomeWorker(name);
+        Thread.currentThread().setName(name);
+        channel.send(Frame.STARTED, new Payload().putLong(id).putLong(System.currentTimeMillis()).toBytes());
+        Object value;
+        try {
+            if (snapshotId != appliedSnapshot) applyState(state);
+            appliedSnapshot = snapshotId;
+            WorkerTask t = (WorkerTask) Serial.read(task, loader, filter);
+            value = t.execute();
+        } catch (Throwable e) {
+            Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            System.out.flush();
+            System.err.flush();
+            channel.send(Frame.FAILED, RemoteError.of(shown).toBytes(id));
+            if (shown instanceof OutOfMemoryError) System.exit(3);
+            if (exitAfter) System.exit(1);
+            return;
+        }
+        System.out.flush();
+        System.err.flush();
+        byte[] bytes;
+        try {
+            bytes = Serial.write(value).bytes();
+        } catch (NotSerializableException e) {
+            channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
+                    + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
+            if (exitAfter) System.exit(1);
+            return;
+        }
+        channel.send(Frame.RESULT, new Payload().putLong(id).putBytes(bytes).toBytes());
+        if (exitAfter) System.exit(0);
+    }
+
+    /**
+     * Sets the notebook's top-level variables the task reads (static fields of JShell wrapper classes). Variables
+     * the kernel could not serialize are left as they are; the kernel names them if the task fails.
+     */
+    private static void applyState(byte[] state) throws Exception {
+        Payload.Reader r = new Payload.Reader(state);
+        int n = r.getInt();
+        for (int i = 0; i < n; i++) {
+            String key = r.getString();
+            if (r.getByte() == 0) continue;
+            Object value = Serial.read(r.getBytes(), loader, filter);
+            int hash = key.indexOf('#');
+            Class<?> owner = Class.forName(key.substring(0, hash), true, loader);
+            Field field = owner.getDeclaredField(key.substring(hash + 1));
+            field.setAccessible(true);
+            field.set(null, value);
+        }
+    }
+}

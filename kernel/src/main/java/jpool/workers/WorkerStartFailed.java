@@ -1,0 +1,8 @@
+package jpool.workers;
+
+/** A worker JVM could not be started or did not connect back; the message carries what the JVM printed. */
+public class WorkerStartFailed extends RuntimeException {
+    public WorkerStartFailed(String message) {
+        super(message);
+    }
+}

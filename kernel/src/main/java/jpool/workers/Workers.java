@@ -1,0 +1,266 @@
+package jpool.workers;
+
+import jpool.KernelEvents;
+import jpool.ipc.LocalServer;
+import jpool.ipc.RemoteError;
+import jpool.protocol.KernelLog;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts worker JVMs for this kernel and keeps track of them. One spare worker with default options is kept
+ * started ahead of time, so starting a process usually costs a hand-over instead of a JVM start. When the kernel
+ * shuts down every worker is stopped; a worker also exits by itself when the kernel's end of its stdin closes.
+ */
+public final class Workers {
+    /** JVM options every worker gets: a clean exit on OOM (reported as a died worker), no GUI, System.exit visible. */
+    static final List<String> BASE_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
+            "-Djava.security.manager=allow", "-XX:+UseSerialGC", "-Xshare:auto");
+    private static final long CONNECT_TIMEOUT_SECONDS = 60;
+    private static final AtomicInteger IDS = new AtomicInteger();
+    private static final Set<WorkerHandle> LIVE = ConcurrentHashMap.newKeySet();
+    private static LocalServer server;
+    private static Starting spare;
+    private static volatile boolean shuttingDown;
+
+    private Workers() {
+    }
+
+    private static synchronized LocalServer server() throws IOException {
+        if (server == null) {
+            server = new LocalServer();
+            KernelEvents.onShutdown(Workers::shutdownAll);
+        }
+        return server;
+    }
+
+    /** Where worker log files are kept. */
+    public static Path logDirectory() throws IOException {
+        return server().directory();
+    }
+
+    /**
+     * A connected worker listening to {@code listener}. {@code jvmOptions} are added to the defaults (and to
+     * JPOOL_WORKER_OPTS); with none, the pre-started spare is used when there is one.
+     */
+    public static WorkerHandle start(List<String> jvmOptions, WorkerListener listener) {
+        if (shuttingDown) throw new IllegalStateException("the kernel is shutting down");
+        Starting s = null;
+        if (jvmOptions.isEmpty()) {
+            synchronized (Workers.class) {
+                s = spare;
+                spare = null;
+            }
+        }
+        WorkerHandle h;
+        if (s == null) {
+            s = launch(jvmOptions);
+            h = s.await();
+        } else {
+            try {
+                h = s.await();
+            } catch (WorkerStartFailed e) {
+                s = launch(jvmOptions); // the spare died while waiting; a fresh start tells the real story
+                h = s.await();
+            }
+        }
+        h.listen(listener);
+        s.flushEarlyOutput(listener);
+        if (jvmOptions.isEmpty()) prestartSpare();
+        return h;
+    }
+
+    /** Starts the spare worker in the background (when none is waiting). */
+    public static void prestartSpare() {
+        synchronized (Workers.class) {
+            if (spare != null || shuttingDown) return;
+            try {
+                spare = launch(List.of());
+            } catch (RuntimeException e) {
+                KernelLog.warn("could not pre-start a worker: " + e.getMessage());
+            }
+        }
+    }
+
+    /** Workers that are running now. */
+    public static List<WorkerHandle> live() {
+        return new ArrayList<>(LIVE);
+    }
+
+    private static Starting launch(List<String> jvmOptions) {
+        LocalServer srv;
+        try {
+            srv = server();
+        } catch (IOException e) {
+            throw new WorkerStartFailed("cannot open the private worker channel: " + e.getMessage());
+        }
+        String id = "w" + IDS.incrementAndGet();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBinary());
+        cmd.addAll(BASE_OPTIONS);
+        String env = System.getenv("JPOOL_WORKER_OPTS");
+        if (env != null && !env.isBlank()) cmd.addAll(Arrays.asList(env.trim().split("\\s+")));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
+                srv.socketPath().toString(), id));
+        var hello = srv.expect(id);
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            OutputStream stdin = p.getOutputStream();
+            stdin.write((srv.secret() + "\n").getBytes(StandardCharsets.UTF_8));
+            stdin.flush(); // stdin stays open: its end-of-file tells the worker the kernel is gone
+        } catch (IOException e) {
+            srv.forget(id);
+            throw new WorkerStartFailed("cannot start a worker JVM (" + cmd.get(0) + "): " + e.getMessage());
+        }
+        return new Starting(id, p, hello, String.join(" ", jvmOptions));
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    /** Stops every worker: SIGTERM, a short grace period, then SIGKILL. Listed non-daemon processes are reported. */
+    static void shutdownAll() {
+        shuttingDown = true;
+        for (Proc p : Proc.active()) {
+            if (!p.daemon()) KernelLog.info("kernel shutting down: stopping non-daemon process " + p);
+        }
+        List<WorkerHandle> all = live();
+        synchronized (Workers.class) {
+            if (spare != null) spare.process.destroyForcibly();
+            spare = null;
+        }
+        all.forEach(WorkerHandle::terminate);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (WorkerHandle h : all) {
+            try {
+                h.onExit().get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException | ExecutionException | TimeoutException e) {
+                h.kill();
+            }
+        }
+        if (server != null) server.close();
+    }
+
+    /** A worker JVM between launch and its hello; collects what the JVM prints meanwhile. */
+    private static final class Starting {
+        private final String id;
+        private final Process process;
+        private final java.util.concurrent.CompletableFuture<LocalServer.Hello> hello;
+        private final String options;
+        private final ArrayDeque<String> early = new ArrayDeque<>();
+        private volatile WorkerListener target;
+        private final Thread pump;
+
+        Starting(String id, Process process, java.util.concurrent.CompletableFuture<LocalServer.Hello> hello, String options) {
+            this.id = id;
+            this.process = process;
+            this.hello = hello;
+            this.options = options;
+            pump = new Thread(this::pump, "jpool-worker-console-" + process.pid());
+            pump.setDaemon(true);
+            pump.start();
+        }
+
+        /** The JVM's own stdout/stderr (VM warnings, crash reports): kept until a listener exists, then forwarded. */
+        private void pump() {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    WorkerListener l;
+                    synchronized (this) {
+                        l = target;
+                        if (l == null) {
+                            early.add(line);
+                            if (early.size() > 200) early.removeFirst();
+                            continue;
+                        }
+                    }
+                    l.log(2, line + "\n");
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }
+
+        synchronized void flushEarlyOutput(WorkerListener l) {
+            for (String line : early) l.log(2, line + "\n");
+            early.clear();
+            target = l;
+        }
+
+        WorkerHandle await() {
+            try {
+                LocalServer.Hello h = hello.applyToEither(process.onExit().thenApply(p -> (LocalServer.Hello) null), x -> x)
+                        .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                if (h == null) throw failed("exited with code " + process.exitValue() + " before connecting");
+                WorkerHandle handle = new WorkerHandle(id, process, h.channel(), NO_LISTENER);
+                LIVE.add(handle);
+                handle.onExit().whenComplete((c, e) -> LIVE.remove(handle));
+                return handle;
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+                throw failed("did not connect within " + CONNECT_TIMEOUT_SECONDS + " s");
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new WorkerStartFailed("interrupted while starting a worker");
+            } catch (ExecutionException e) {
+                process.destroyForcibly();
+                throw failed(String.valueOf(e.getCause()));
+            }
+        }
+
+        private WorkerStartFailed failed(String why) {
+            try {
+                process.onExit().get(2, TimeUnit.SECONDS);
+                pump.join(2000); // let the pump read the JVM's last words
+            } catch (Exception ignored) {
+                // still running: report what we have
+            }
+            String said;
+            synchronized (this) {
+                said = String.join("\n", early);
+            }
+            return new WorkerStartFailed("worker JVM" + (options.isEmpty() ? "" : " (options: " + options + ")")
+                    + " " + why + (said.isBlank() ? "" : ":\n" + said.strip()));
+        }
+    }
+
+    private static final WorkerListener NO_LISTENER = new WorkerListener() {
+        @Override
+        public void log(int stream, String text) {
+            KernelLog.info("idle worker: " + text.strip());
+        }
+
+        @Override
+        public void result(long taskId, byte[] value) {
+        }
+
+        @Override
+        public void failed(long taskId, RemoteError error) {
+        }
+
+        @Override
+        public void exited(int exitCode) {
+        }
+    };
+}
