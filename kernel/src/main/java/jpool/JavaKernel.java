@@ -22,7 +22,7 @@ public final class JavaKernel implements KernelBackend {
             "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
             "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
             "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
-            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.TaskFailed",
+            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Call", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome");
 
     private final JShellEvaluator evaluator;

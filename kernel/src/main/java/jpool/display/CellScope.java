@@ -19,6 +19,17 @@ public final class CellScope {
         latest = cell;
     }
 
+    /** Runs {@code r} on this thread with output going to {@code cell} (e.g. a pool callback), then restores. */
+    public static void runAs(Cell cell, Runnable r) {
+        Cell before = CURRENT.get();
+        CURRENT.set(cell);
+        try {
+            r.run();
+        } finally {
+            CURRENT.set(before);
+        }
+    }
+
     /** The cell this thread writes to, or null before the first cell ran. */
     public static Cell current() {
         Cell c = CURRENT.get();

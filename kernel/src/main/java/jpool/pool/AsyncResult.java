@@ -1,0 +1,88 @@
+package jpool.pool;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The future value of an asynchronous pool call ({@link Pool#applyAsync}, {@link Pool#mapAsync}), like
+ * {@code multiprocessing}'s AsyncResult: {@code get()}, {@code get(timeout)}, {@code ready()}, {@code successful()},
+ * {@code waitFor(timeout)}.
+ */
+public final class AsyncResult<T> {
+    private final CompletableFuture<T> future;
+
+    AsyncResult(CompletableFuture<T> future) {
+        this.future = future;
+    }
+
+    /** Waits for the value; throws the task's error ({@link TaskFailed}, {@link WorkerDied}, {@link MapFailed}). */
+    public T get() {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a pool result");
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** Waits at most {@code timeout}; TimeoutException if the value is not there by then (the task goes on). */
+    public T get(Duration timeout) throws TimeoutException {
+        try {
+            return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while waiting for a pool result");
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        }
+    }
+
+    /** Waits at most {@code seconds}. */
+    public T get(double seconds) throws TimeoutException {
+        return get(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    /** True once the call has finished (well or not). */
+    public boolean ready() {
+        return future.isDone();
+    }
+
+    /** Whether it finished without error; IllegalStateException while it is still running (as in Python). */
+    public boolean successful() {
+        if (!future.isDone()) throw new IllegalStateException("the result is not ready yet (check ready() first)");
+        return !future.isCompletedExceptionally();
+    }
+
+    /** Waits at most {@code timeout} and tells whether the result is ready. */
+    public boolean waitFor(Duration timeout) {
+        try {
+            future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return future.isDone();
+        } catch (ExecutionException | CancellationException e) {
+            return true;
+        }
+        return true;
+    }
+
+    static RuntimeException unwrap(ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof RuntimeException r) return r;
+        if (c instanceof Error err) throw err;
+        return new RuntimeException(c);
+    }
+
+    @Override
+    public String toString() {
+        return "<AsyncResult " + (!future.isDone() ? "pending" : future.isCompletedExceptionally() ? "failed" : "ready") + ">";
+    }
+}
