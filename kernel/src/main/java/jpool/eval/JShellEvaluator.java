@@ -233,6 +233,16 @@ public final class JShellEvaluator implements AutoCloseable {
         };
     }
 
+    /** The cell split into its complete snippets, as source text (used by magics that wrap a cell body). */
+    public List<String> snippets(String code) {
+        return SnippetSplitter.split(analysis, code).stream().map(SnippetSplitter.Piece::source).toList();
+    }
+
+    /** JShell's source analysis (completion, snippet kinds). */
+    public SourceCodeAnalysis analysis() {
+        return analysis;
+    }
+
     @Override
     public void close() {
         shell.close();

@@ -1,7 +1,5 @@
 package jpool.magics;
 
-import io.github.spencerpark.jupyter.kernel.magic.CellMagicParseContext;
-import io.github.spencerpark.jupyter.kernel.magic.MagicParser;
 import io.github.spencerpark.jupyter.kernel.magic.registry.Magics;
 import io.github.spencerpark.jupyter.kernel.magic.registry.UndefinedMagicException;
 import jpool.eval.CellResult;
@@ -19,9 +17,14 @@ import java.util.TreeMap;
  */
 public final class MagicDispatcher {
     private final Magics registry = new Magics();
-    private final MagicParser parser = new MagicParser("(?<=(?:^|=))\\s*%", "%%");
     private final Map<String, MagicHelp> help = new TreeMap<>();
     private final JShellEvaluator evaluator;
+    private volatile Cell currentCell;
+
+    /** The cell whose magic is running (magics evaluate Java on its behalf and draw into it). */
+    public Cell currentCell() {
+        return currentCell;
+    }
 
     /** One-line and full help of a magic. */
     public record MagicHelp(String kind, String summary, String usage) {
@@ -64,14 +67,21 @@ public final class MagicDispatcher {
 
     /** Runs a magic cell: a cell magic, or line magics each on its own line (other lines are Java). */
     public CellResult run(String code, Cell cell) {
+        currentCell = cell;
         String trimmed = code.stripLeading();
         try {
             if (trimmed.startsWith("%%")) {
-                CellMagicParseContext ctx = parser.parseCellMagic(trimmed);
-                String name = ctx.getMagicCall().getName();
-                List<String> args = ctx.getMagicCall().getArgs();
+                // parsed here rather than by the base kernel's parser: option values may be Java expressions with
+                // spaces, commas and quotes (e.g. --map List.of("a", "b")), which a shell-like split would break
+                int nl = trimmed.indexOf('\n');
+                String head = (nl < 0 ? trimmed : trimmed.substring(0, nl)).substring(2).strip();
+                String body = nl < 0 ? "" : trimmed.substring(nl + 1);
+                List<String> parts = ArgSplitter.splitJava(head);
+                if (parts.isEmpty()) throw new MagicException("'%%' must be followed by a magic name; try %lsmagic");
+                String name = parts.get(0);
+                List<String> args = new ArrayList<>(parts.subList(1, parts.size()));
                 if (wantsHelp(args)) return CellResult.ofValue(helpText("%%" + name));
-                return CellResult.ofValue(registry.applyCellMagic(name, args, ctx.getMagicCall().getBody()));
+                return CellResult.ofValue(registry.applyCellMagic(name, args, body));
             }
             Object last = null;
             StringBuilder java = new StringBuilder();
@@ -95,6 +105,8 @@ public final class MagicDispatcher {
             }
             if (!java.toString().isBlank()) return evaluator.eval(java.toString(), cell.executionCount());
             return CellResult.ofValue(last);
+        } catch (MagicFailure e) {
+            return e.result;
         } catch (UndefinedMagicException e) {
             return CellResult.ofError("UnknownMagic", e.getMessage().replace("Undefined", "Unknown")
                     + ". %lsmagic lists the magics.");
@@ -103,6 +115,7 @@ public final class MagicDispatcher {
         } catch (Exception e) {
             Throwable t = e.getCause() != null && e.getClass() == RuntimeException.class ? e.getCause() : e;
             if (t instanceof MagicException me) return CellResult.ofError("MagicError", me.getMessage());
+            if (t instanceof MagicFailure mf) return mf.result;
             return CellResult.ofError(t.getClass().getName(), String.valueOf(t.getMessage()));
         }
     }

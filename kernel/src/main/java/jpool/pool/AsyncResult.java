@@ -14,9 +14,30 @@ import java.util.concurrent.TimeoutException;
  */
 public final class AsyncResult<T> {
     private final CompletableFuture<T> future;
+    private final Batch batch;
 
     AsyncResult(CompletableFuture<T> future) {
+        this(future, null);
+    }
+
+    AsyncResult(CompletableFuture<T> future, Batch batch) {
         this.future = future;
+        this.batch = batch;
+    }
+
+    /** How many inputs of this call have finished (1 for a single task once it is done). */
+    public int done() {
+        return batch == null ? (future.isDone() ? 1 : 0) : batch.doneCount();
+    }
+
+    /** How many inputs of this call failed so far. */
+    public int failed() {
+        return batch == null ? (future.isCompletedExceptionally() ? 1 : 0) : batch.failedCount();
+    }
+
+    /** How many inputs the call has. */
+    public int total() {
+        return batch == null ? 1 : batch.size();
     }
 
     /** Waits for the value; throws the task's error ({@link TaskFailed}, {@link WorkerDied}, {@link MapFailed}). */

@@ -32,6 +32,14 @@ final class Batch {
         return items.size() - 1;
     }
 
+    synchronized int doneCount() {
+        return done;
+    }
+
+    synchronized int failedCount() {
+        return failed;
+    }
+
     synchronized int size() {
         return items.size();
     }

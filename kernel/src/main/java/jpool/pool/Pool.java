@@ -74,6 +74,7 @@ public final class Pool implements AutoCloseable, Rich {
     private volatile Duration timeout;
     private volatile int retries;
     private volatile boolean terminateOnInterrupt = true;
+    private volatile boolean progressDisplays = true;
     private State state = State.RUN;
     private int tasksDone, tasksFailed, starting;
 
@@ -211,7 +212,7 @@ public final class Pool implements AutoCloseable, Rich {
     /** Starts a map with a chunk size and returns at once. */
     public <A, R> AsyncResult<List<R>> mapAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
         Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
-        return new AsyncResult<>(b.all.thenApply(Pool::valuesOrThrow));
+        return new AsyncResult<>(b.all.thenApply(Pool::valuesOrThrow), b);
     }
 
     /** Like map, but never throws for failed inputs: one {@link Outcome} per input, in input order. */
@@ -220,6 +221,14 @@ public final class Pool implements AutoCloseable, Rich {
         List<Outcome<Object>> all = new AsyncResult<>(b.all).get();
         @SuppressWarnings("unchecked") List<Outcome<R>> typed = (List<Outcome<R>>) (List<?>) all;
         return typed;
+    }
+
+    /** Starts a map whose value is one {@link Outcome} per input (never fails for failed inputs). */
+    public <A, R> AsyncResult<List<Outcome<R>>> mapResultsAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
+        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<Outcome<R>>> typed = b.all.thenApply(l -> (List<Outcome<R>>) (List<?>) l);
+        return new AsyncResult<>(typed, b);
     }
 
     /** {@code fn(a, b)} for every pair, results in input order (Python's starmap). */
@@ -318,6 +327,28 @@ public final class Pool implements AutoCloseable, Rich {
         return Map.of("text/plain", text.toString(), "text/html", html.toString());
     }
 
+    /** What one worker is doing, for status displays. */
+    public record WorkerState(String name, long pid, boolean busy, int tasksRun, List<String> recentLines) {
+    }
+
+    /** The pool's workers now, with the last few lines each printed. */
+    public synchronized List<WorkerState> workers() {
+        List<WorkerState> out = new ArrayList<>();
+        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.running != null, s.tasksRun, List.copyOf(s.tail)));
+        return out;
+    }
+
+    /** Pool name as shown in status lines ("Pool-1"). */
+    public String name() {
+        return "Pool-" + number;
+    }
+
+    /** Whether long calls show their own progress display (on by default; task boards turn it off). */
+    public Pool progressDisplays(boolean show) {
+        progressDisplays = show;
+        return this;
+    }
+
     /** Short text for an input in messages. */
     static String show(Object input) {
         String s = String.valueOf(input);
@@ -387,7 +418,7 @@ public final class Pool implements AutoCloseable, Rich {
             tasks.add(new TaskRecord(b, idx, part, s));
         }
         enqueue(tasks);
-        b.seal(true);
+        b.seal(progressDisplays);
         return b;
     }
 
@@ -670,6 +701,7 @@ public final class Pool implements AutoCloseable, Rich {
         int tasksRun;
         boolean retiring;
         private LogRouter lastRouter;
+        final ArrayDeque<String> tail = new ArrayDeque<>();
 
         Slot(String name) {
             this.name = name;
@@ -681,6 +713,11 @@ public final class Pool implements AutoCloseable, Rich {
             synchronized (Pool.this) {
                 if (running != null) lastRouter = routerFor(running.batch.origin);
                 r = lastRouter != null ? lastRouter : routerFor(CellScope.latest());
+                for (String line : text.split("\n")) {
+                    if (line.isBlank()) continue;
+                    tail.addLast(line);
+                    if (tail.size() > 3) tail.removeFirst();
+                }
             }
             r.output(name, stream, text);
         }

@@ -34,6 +34,7 @@ public class Proc implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final List<Proc> ACTIVE = new CopyOnWriteArrayList<>();
+    private static final List<Proc> STARTED = new CopyOnWriteArrayList<>();
 
     private String name;
     private boolean daemon;
@@ -117,6 +118,7 @@ public class Proc implements Serializable {
             s.handle = handle;
             started = s;
             ACTIVE.add(this);
+            STARTED.add(this);
             s.exit.whenComplete((c, e) -> ACTIVE.remove(this));
             try {
                 handle.run(1, name, true, shipment);
@@ -217,6 +219,31 @@ public class Proc implements Serializable {
         return new Proc(WorkerIdentity.name(), null);
     }
 
+    /** Every process started from this kernel (running or ended), in start order. */
+    public static List<Proc> started() {
+        return List.copyOf(STARTED);
+    }
+
+    /** The most recently started process with this name, or null. */
+    public static Proc byName(String name) {
+        for (int i = STARTED.size() - 1; i >= 0; i--) if (STARTED.get(i).name.equals(name)) return STARTED.get(i);
+        return null;
+    }
+
+    /** Completes with the exit code when the process has ended (e.g. {@code p.onExit().thenAccept(...)}). */
+    public CompletableFuture<Integer> onExit() {
+        return requireStarted("wait for").exit.copy();
+    }
+
+    /** The last few lines the process printed (for status displays). */
+    public List<String> recentOutput() {
+        Started s = started;
+        if (s == null) return List.of();
+        synchronized (s.tail) {
+            return List.copyOf(s.tail);
+        }
+    }
+
     /** Processes started from the kernel that are still running, in start order. */
     static List<Proc> active() {
         return List.copyOf(ACTIVE);
@@ -249,6 +276,7 @@ public class Proc implements Serializable {
         volatile WorkerHandle handle;
         volatile ProcessFailed failure;
         volatile boolean terminated;
+        final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
 
         Started(LogRouter router, StateSnapshot state) {
             this.router = router;
@@ -257,6 +285,13 @@ public class Proc implements Serializable {
 
         @Override
         public void log(int stream, String text) {
+            synchronized (tail) {
+                for (String line : text.split("\n")) {
+                    if (line.isBlank()) continue;
+                    tail.addLast(line);
+                    if (tail.size() > 3) tail.removeFirst();
+                }
+            }
             router.output(name, stream, text);
         }
 

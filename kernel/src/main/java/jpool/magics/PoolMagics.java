@@ -1,0 +1,188 @@
+package jpool.magics;
+
+import jpool.display.MimeBundle;
+import jpool.eval.CellResult;
+import jpool.monitor.ProcessStats;
+import jpool.monitor.TaskBoard;
+import jpool.pool.AsyncResult;
+import jpool.pool.Fn;
+import jpool.pool.Outcome;
+import jpool.pool.Pool;
+import jpool.workers.Mp;
+
+import javax.lang.model.SourceVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
+final class PoolMagics {
+    static final String CELL_USAGE = "%%pool [-n N] --map EXPR [--as VAR] [--chunk K] [--unordered] [--out NAME] [--timeout S] [--retries R]\n"
+            + "  Runs the cell body once per element of EXPR (bound to VAR, default 'it') on a pool of N workers\n"
+            + "  (default: CPU count). The body's last expression is each element's result; the results land in the\n"
+            + "  List<Object> variable NAME (default _pool) in input order (completion order with --unordered).\n"
+            + "  A live task board shows progress, workers, their output and per-CPU load; a results table follows.";
+    static final String LINE_USAGE = "%pool                      status of every pool (workers, PIDs, busy/idle, tasks, CPU, memory)\n"
+            + "%pool shutdown NAME|--all  terminate one pool (e.g. Pool-2) or all of them";
+    private static final Map<String, Flags.Arity> SPEC = Map.of("-n", Flags.Arity.ONE, "--map", Flags.Arity.ONE,
+            "--as", Flags.Arity.ONE, "--chunk", Flags.Arity.ONE, "--unordered", Flags.Arity.NONE, "--out", Flags.Arity.ONE,
+            "--timeout", Flags.Arity.ONE, "--retries", Flags.Arity.ONE);
+    /** Pools the magic created, by size, reused by later %%pool cells (workers stay warm). */
+    private static final Map<Integer, Pool> MAGIC_POOLS = new ConcurrentHashMap<>();
+
+    private final JavaRunner java;
+
+    PoolMagics(JavaRunner java) {
+        this.java = java;
+    }
+
+    Object poolCell(List<String> args, String body) throws Exception {
+        Flags f = Flags.parse("%%pool", joinExpression(args), SPEC);
+        if (!f.positional().isEmpty()) throw new MagicException("%%pool: unexpected argument '" + f.positional().get(0) + "' (see %%pool --help)");
+        if (!f.has("--map")) throw new MagicException("%%pool: --map EXPR is required: the elements to run the cell body for (see %%pool --help)");
+        int n = f.intValue("-n", Mp.cpuCount(), 1);
+        String var = identifier(f.get("--as", "it"), "--as");
+        String out = identifier(f.get("--out", "_pool"), "--out");
+        int chunk = f.intValue("--chunk", 1, 1);
+        Double timeout = f.seconds("--timeout");
+        int retries = f.intValue("--retries", 0, 0);
+        String expr = f.get("--map", "");
+        if (body.isBlank()) throw new MagicException("%%pool: the cell has no body to run for each element");
+
+        // 1. evaluate EXPR in the notebook, keeping its static type for the body's variable
+        String itemsVar = JavaRunner.freshName("items");
+        java.run("var " + itemsVar + " = jpool.magics.PoolCell.capture(" + expr + ");");
+        Object items = PoolCell.takeCaptured();
+        List<Object> elements = PoolCell.elements(items);
+        if (elements == null)
+            throw new MagicException("%%pool: --map " + expr + " is " + (items == null ? "null" : "a " + items.getClass().getName())
+                    + ", not something to iterate over (use a List, Set, array, Stream or other Iterable)");
+
+        // 2. compile the body as a task over one element
+        List<String> pieces = java.evaluator().snippets(body);
+        String lambda = "jpool.magics.PoolCell.stage(" + itemsVar + ", (" + var + ") -> {\n%s\n});";
+        CellResult staged = java.tryRun(String.format(lambda, BodyRewriter.returningLast(java.evaluator().analysis(), pieces)));
+        if (staged.error() != null && staged.error().evalue().contains("void")) // the last expression has no value
+            staged = java.tryRun(String.format(lambda, BodyRewriter.returningNull(pieces)));
+        if (staged.error() != null) throw new MagicFailure(staged);
+        Fn<Object, Object> fn = PoolCell.takeStaged();
+
+        // 3. run it with a live board
+        Pool pool = magicPool(n);
+        pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
+        AsyncResult<List<Outcome<Object>>> run = pool.mapResultsAsync(fn, elements, chunk);
+        List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
+        TaskBoard board = new TaskBoard(java.dispatcher().currentCell(),
+                "%%pool " + elements.size() + " items on " + pool.name() + " (" + n + " workers)",
+                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), rows(pool), failed.get(0))).start();
+        List<Outcome<Object>> shown;
+        List<String> failures;
+        try {
+            shown = new ArrayList<>(run.get());
+            if (f.has("--unordered")) shown.sort(Comparator.comparingLong(Outcome::endMillis));
+            failures = shown.stream().filter(o -> !o.ok())
+                    .map(o -> "#" + o.index() + " " + o.input() + ": " + o.error().getMessage()).toList();
+            failed.set(0, failures);
+        } finally {
+            board.finish();
+        }
+
+        // 4. the results variable and table
+        List<Object> values = new ArrayList<>();
+        for (Outcome<Object> o : shown) values.add(o.value());
+        PoolCell.offerResults(values);
+        java.run("List<Object> " + out + " = jpool.magics.PoolCell.takeResults();");
+        List<Map<String, Object>> table = new ArrayList<>();
+        for (Outcome<Object> o : shown) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("#", o.index());
+            row.put(var, o.input());
+            row.put("result", o.ok() ? o.value() : "FAILED: " + o.error().getMessage());
+            row.put("worker", o.worker());
+            row.put("ms", o.endMillis() - o.startMillis());
+            table.add(row);
+        }
+        if (!failures.isEmpty())
+            System.err.println(failures.size() + " of " + shown.size() + " elements failed (their " + out + " entries are null):\n  "
+                    + String.join("\n  ", failures));
+        return table;
+    }
+
+    /** --map's expression may contain spaces ("new int[]{1, 2}", "a + b"): it runs up to the next option. */
+    static List<String> joinExpression(List<String> args) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            out.add(a);
+            if (!a.equals("--map")) continue;
+            StringBuilder expr = new StringBuilder();
+            while (i + 1 < args.size() && !SPEC.containsKey(args.get(i + 1).split("=", 2)[0]) && !args.get(i + 1).equals("--help"))
+                expr.append(expr.length() == 0 ? "" : " ").append(args.get(++i));
+            if (expr.length() > 0) out.add(expr.toString());
+        }
+        return out;
+    }
+
+    static List<TaskBoard.Row> rows(Pool pool) {
+        List<TaskBoard.Row> rows = new ArrayList<>();
+        for (Pool.WorkerState w : pool.workers())
+            rows.add(new TaskBoard.Row(w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun() + " tasks", w.recentLines()));
+        return rows;
+    }
+
+    private static synchronized Pool magicPool(int n) {
+        Pool p = MAGIC_POOLS.get(n);
+        if (p == null || !Pool.all().contains(p) || p.status().contains("[close]") || p.status().contains("[terminate]")) {
+            p = new Pool(n).progressDisplays(false);
+            MAGIC_POOLS.put(n, p);
+        }
+        return p;
+    }
+
+    static String identifier(String s, String option) {
+        if (!SourceVersion.isIdentifier(s) || SourceVersion.isKeyword(s))
+            throw new MagicException("%%pool: " + option + " needs a Java identifier, got '" + s + "'");
+        return s;
+    }
+
+    Object poolLine(List<String> args) {
+        if (!args.isEmpty() && args.get(0).equals("shutdown")) {
+            List<String> rest = args.subList(1, args.size());
+            if (rest.isEmpty()) throw new MagicException("%pool shutdown: name a pool (e.g. Pool-1) or give --all");
+            List<Pool> victims = new ArrayList<>();
+            for (Pool p : Pool.all()) if (rest.contains("--all") || rest.contains(p.name())) victims.add(p);
+            if (victims.isEmpty() && rest.contains("--all")) return "no pools running";
+            if (victims.isEmpty()) throw new MagicException("%pool shutdown: no running pool named " + String.join(" ", rest) + "; %pool lists them");
+            victims.forEach(Pool::terminate);
+            MAGIC_POOLS.values().removeIf(victims::contains);
+            return "terminated " + victims.stream().map(Pool::name).toList();
+        }
+        if (!args.isEmpty()) throw new MagicException("%pool: unknown argument '" + args.get(0) + "'; usage:\n" + LINE_USAGE);
+        return status(Pool.all());
+    }
+
+    static MimeBundle status(List<Pool> pools) {
+        if (pools.isEmpty()) return new MimeBundle("no pools running");
+        StringBuilder text = new StringBuilder();
+        StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th><th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
+        for (Pool p : pools) {
+            text.append(p.status()).append('\n');
+            html.append("<tr><td colspan=\"7\"><b>").append(jpool.display.Html.escape(p.status())).append("</b></td></tr>");
+            for (Pool.WorkerState w : p.workers()) {
+                double[] st = ProcessStats.read(w.pid());
+                String cpu = st == null ? "" : String.format("%.1f s", st[0]);
+                String rss = st == null ? "" : ProcessStats.bytes(st[1]);
+                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
+                html.append("<tr><td>").append(p.name()).append("</td><td>").append(w.name()).append("</td><td>").append(w.pid())
+                        .append("</td><td>").append(w.busy() ? "busy" : "idle").append("</td><td>").append(w.tasksRun())
+                        .append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");
+            }
+        }
+        html.append("</table>");
+        return new MimeBundle(text.toString().stripTrailing()).with("text/html", html.toString());
+    }
+}

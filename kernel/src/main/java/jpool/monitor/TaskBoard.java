@@ -1,0 +1,153 @@
+package jpool.monitor;
+
+import jpool.display.Html;
+import jpool.protocol.Cell;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The live display of a {@code %%pool} or {@code %%process} cell: progress, each worker's state, CPU and memory and
+ * the tail of its log, failures, and a per-CPU utilisation panel with a timeline of the run. It is one display,
+ * updated in place at most {@value #UPDATES_PER_SECOND} times a second; {@link #finish()} leaves a static final
+ * summary (HTML with inline SVG and a plain-text fallback) that reads well in a saved notebook.
+ */
+public final class TaskBoard {
+    static final int UPDATES_PER_SECOND = 4;
+    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jpool-taskboard");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** One worker line of the board. */
+    public record Row(String name, long pid, String state, String detail, List<String> tail) {
+    }
+
+    /** What the board shows at one moment. */
+    public record State(int done, int failed, int total, List<Row> rows, List<String> failures) {
+    }
+
+    private final Cell cell;
+    private final String title;
+    private final Supplier<State> source;
+    private final String displayId = "jpool-board-" + UUID.randomUUID();
+    private final CpuTimeline cpu = CpuSampler.available() ? new CpuTimeline() : null;
+    private final long start = System.nanoTime();
+    private final Map<Long, double[]> lastCpu = new HashMap<>();
+    private ScheduledFuture<?> ticking;
+    private boolean finished;
+
+    public TaskBoard(Cell cell, String title, Supplier<State> source) {
+        this.cell = cell;
+        this.title = title;
+        this.source = source;
+    }
+
+    /** Shows the board and keeps it updated until {@link #finish()}. */
+    public synchronized TaskBoard start() {
+        if (cpu != null) cpu.sample();
+        if (cell != null) cell.display(render(false), Map.of(), displayId);
+        ticking = TICKER.scheduleAtFixedRate(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void tick() {
+        Map<String, Object> bundle;
+        synchronized (this) {
+            if (finished) return;
+            try {
+                bundle = render(false);
+            } catch (RuntimeException e) {
+                return; // a state read that raced with shutdown; the next tick tries again
+            }
+        }
+        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
+    }
+
+    /** Stops updating and publishes the final summary. */
+    public void finish() {
+        Map<String, Object> bundle;
+        synchronized (this) {
+            if (finished) return;
+            finished = true;
+            if (ticking != null) ticking.cancel(false);
+            bundle = render(true);
+        }
+        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
+    }
+
+    /** The display id (tests and the notebook can refer to it). */
+    public String displayId() {
+        return displayId;
+    }
+
+    private Map<String, Object> render(boolean last) {
+        State s = source.get();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        double[] busy = cpu == null ? null : cpu.sample();
+        String head = String.format(Locale.ROOT, "%s: %d/%d done%s · %.1f s%s", title, s.done(), s.total(),
+                s.failed() > 0 ? " · " + s.failed() + " failed" : "", elapsed, last ? " · finished" : " · running");
+        StringBuilder text = new StringBuilder(head);
+        StringBuilder html = new StringBuilder("<div class=\"jpool-board\" data-state=\"").append(last ? "final" : "running")
+                .append("\" style=\"font-family:monospace;font-size:12px\"><div><b>").append(Html.escape(head)).append("</b></div>");
+        int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total());
+        html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
+                .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
+        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
+        for (Row r : s.rows()) {
+            double[] now = ProcessStats.read(r.pid());
+            String cpuPct = "", rss = "";
+            if (now != null) {
+                double[] before = lastCpu.put(r.pid(), new double[]{now[0], System.nanoTime() / 1e9});
+                if (before != null) {
+                    double dt = System.nanoTime() / 1e9 - before[1];
+                    if (dt > 0) cpuPct = String.format(Locale.ROOT, "%.0f%%", 100 * (now[0] - before[0]) / dt);
+                }
+                rss = ProcessStats.bytes(now[1]);
+            }
+            String tail = String.join(" ⏎ ", r.tail());
+            html.append("<tr><td>").append(Html.escape(r.name())).append("</td><td>").append(r.pid()).append("</td><td>")
+                    .append(Html.escape(r.state())).append("</td><td>").append(cpuPct).append("</td><td>").append(rss)
+                    .append("</td><td>").append(Html.escape(r.detail())).append("</td><td>").append(Html.escape(tail)).append("</td></tr>");
+            text.append(String.format(Locale.ROOT, "%n  %-14s pid %-7d %-8s %5s %8s %s%s", r.name(), r.pid(), r.state(), cpuPct, rss,
+                    r.detail(), tail.isEmpty() ? "" : " | " + tail));
+        }
+        html.append("</table>");
+        if (!s.failures().isEmpty()) {
+            html.append("<div style=\"color:#b52b27\"><b>failures</b><ul>");
+            text.append("\nfailures:");
+            s.failures().stream().limit(10).forEach(f -> {
+                html.append("<li>").append(Html.escape(f)).append("</li>");
+                text.append("\n  ").append(f);
+            });
+            if (s.failures().size() > 10) html.append("<li>… ").append(s.failures().size() - 10).append(" more</li>");
+            html.append("</ul></div>");
+        }
+        if (cpu != null) {
+            String title = last ? String.format(Locale.ROOT, "per-CPU utilisation over the run (average %s)", averages(cpu.average()))
+                    : "per-CPU utilisation now and over the run";
+            html.append(CpuChart.svg(cpu.samples(), title));
+            text.append("\n").append(CpuChart.text(last ? cpu.average() : busy));
+        } else {
+            html.append("<div>per-CPU utilisation: not available on this system (needs Linux /proc/stat)</div>");
+            text.append("\nper-CPU utilisation: not available on this system");
+        }
+        html.append("</div>");
+        return Map.of("text/plain", text.toString(), "text/html", html.toString());
+    }
+
+    private static String averages(double[] avg) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < avg.length; i++) sb.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "cpu%d %.0f%%", i, avg[i] * 100));
+        return sb.toString();
+    }
+}
