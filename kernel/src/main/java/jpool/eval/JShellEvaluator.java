@@ -40,6 +40,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private final ErrorFormatter errors = new ErrorFormatter();
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
+    /** Set by {@link #stop()}, cleared when a cell starts. */
+    private volatile boolean interrupted;
 
     /** Starts JShell with {@code classpath} visible to cells and the given extra imports. */
     public JShellEvaluator(String classpath, List<String> extraImports) {
@@ -81,7 +83,10 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
     public CellResult eval(String code, int cellNumber) {
         CellResult result = CellResult.NOTHING;
+        interrupted = false;
         for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+            // an interrupt that arrived between two snippets found no snippet running: it still ends the cell
+            if (interrupted) return CellResult.failed(errors.simple("Interrupted", "the cell was interrupted"));
             List<SnippetEvent> events = shell.eval(piece.source());
             result = CellResult.NOTHING;
             for (SnippetEvent e : events) {
@@ -113,9 +118,13 @@ public final class JShellEvaluator implements AutoCloseable {
             return errors.simple("UnresolvedReference", what + " cannot be used until "
                     + String.join(", ", missing) + " is declared");
         }
-        // JShell's EvalException carries frames already mapped to snippet ids and snippet lines
-        if (jshellException instanceof EvalException ev) return errors.runtimeError(ev, origins);
         Throwable real = control.lastException();
+        // JShell's EvalException carries frames already mapped to snippet ids and snippet lines, but it is a copy
+        // made of strings: the error keeps the real exception object as its cause (its class, fields, cause chain)
+        if (jshellException instanceof EvalException ev) {
+            CellError shown = errors.runtimeError(ev, origins);
+            return new CellError(shown.ename(), shown.evalue(), shown.traceback(), real != null ? real : ev);
+        }
         if (real == null) {
             return errors.simple("Interrupted", "the cell was interrupted");
         }
@@ -142,8 +151,9 @@ public final class JShellEvaluator implements AutoCloseable {
         return line;
     }
 
-    /** Stops the running snippet (interrupt). */
+    /** Stops the running snippet and the rest of its cell (interrupt). */
     public void stop() {
+        interrupted = true;
         control.stop();
     }
 
