@@ -72,7 +72,12 @@ public final class Display {
         return c;
     }
 
-    private static String stripTags(String html) {
-        return html == null ? "" : html.replaceAll("<[^>]*>", "").strip();
+    /** The plain-text form of HTML: tags removed and the common entities decoded ("a &amp;lt; b" reads "a < b"). */
+    static String stripTags(String html) {
+        if (html == null) return "";
+        String text = html.replaceAll("<[^>]*>", "").strip();
+        // &amp; last, so "&amp;lt;" (a literal "&lt;" in the page) stays "&lt;"
+        return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+                .replace("&nbsp;", " ").replace("&amp;", "&");
     }
 }
