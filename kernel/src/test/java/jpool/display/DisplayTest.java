@@ -127,9 +127,9 @@ class DisplayTest {
 
     @Test
     void factoriesBuildBundles() {
-        Map<String, Object> html = Display.html("<p>a &lt; b &amp;&amp; c</p>").mimeBundle();
-        assertEquals("<p>a &lt; b &amp;&amp; c</p>", html.get("text/html"));
-        assertEquals("a < b && c", html.get("text/plain"));
+        Map<String, Object> html = Display.html("<h3>Sum</h3><p>a &lt; b &amp;&amp; c</p>").mimeBundle();
+        assertEquals("<h3>Sum</h3><p>a &lt; b &amp;&amp; c</p>", html.get("text/html"));
+        assertEquals("Sum\na < b && c", html.get("text/plain"));
 
         Map<String, Object> svg = Display.svg("<svg xmlns=\"http://www.w3.org/2000/svg\"/>").mimeBundle();
         assertEquals("<svg xmlns=\"http://www.w3.org/2000/svg\"/>", svg.get("image/svg+xml"));
@@ -159,5 +159,9 @@ class DisplayTest {
         assertTrue(empty.getMessage().endsWith("got an empty collection"), empty.getMessage());
         IllegalArgumentException strings = assertThrows(IllegalArgumentException.class, () -> Display.table(List.of("a")));
         assertTrue(strings.getMessage().endsWith("got java.lang.String"), strings.getMessage());
+        java.util.List<City> withNull = new java.util.ArrayList<>();
+        withNull.add(null);
+        IllegalArgumentException nullRow = assertThrows(IllegalArgumentException.class, () -> Display.table(withNull));
+        assertTrue(nullRow.getMessage().endsWith("got a null row"), nullRow.getMessage());
     }
 }

@@ -71,7 +71,7 @@ class RendererTest {
         assertEquals(5, back.getHeight());
         assertEquals(Color.RED.getRGB(), back.getRGB(1, 1));
         assertEquals(Color.BLACK.getRGB(), back.getRGB(6, 1));
-        assertTrue(b.containsKey("text/plain"));
+        assertEquals("[BufferedImage 8x5]", b.get("text/plain"));
     }
 
     @Test
@@ -138,6 +138,15 @@ class RendererTest {
         assertEquals("&lt;a href=&quot;x&quot;&gt;R&amp;D&lt;/a&gt;", Html.escape("<a href=\"x\">R&D</a>"));
         assertEquals("", Html.escape(null));
         assertEquals("plain", Html.escape("plain"));
+    }
+
+    @Test
+    void htmlAsPlainTextKeepsLinesAndDecodesEntities() {
+        assertEquals("Warmest\nNairobi at 19 °C", Html.toPlainText("<h3>Warmest</h3>\n  <p><b>Nairobi</b> at 19 &deg;C</p>"));
+        assertEquals("one\ntwo", Html.toPlainText("one<br>two<BR/>"));
+        assertEquals("&lt; is written &amp;lt;", Html.toPlainText("&amp;lt; is written &amp;amp;lt;"));
+        assertEquals("é € 😀 &unknown;", Html.toPlainText("&#233; &#x20AC; &#128512; &unknown;"));
+        assertEquals("", Html.toPlainText(null));
     }
 
     @Test
