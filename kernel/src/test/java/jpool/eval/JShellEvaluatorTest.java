@@ -5,7 +5,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -207,7 +210,17 @@ class JShellEvaluatorTest {
 
     @Test
     void usingAMethodBeforeWhatItNeedsIsDeclaredSaysWhatIsMissing() {
-        cells.define("double withTax(double v) { return v * taxRate; }");
+        // the note goes to System.err, which in the kernel is the cell's stderr
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            cells.define("double withTax(double v) { return v * taxRate; }");
+        } finally {
+            System.setErr(err);
+        }
+        assertEquals("note: method withTax was defined, but cannot be used until variable taxRate is declared",
+                captured.toString(StandardCharsets.UTF_8).strip());
         CellError e = cells.error("withTax(10)");
         assertEquals("UnresolvedReference", e.ename());
         assertTrue(e.evalue().contains("method withTax") && e.evalue().contains("taxRate"), e.evalue());
