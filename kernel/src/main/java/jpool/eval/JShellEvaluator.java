@@ -224,7 +224,7 @@ public final class JShellEvaluator implements AutoCloseable {
             // a notebook variable: its type and current value say more than JShell's "name:type"
             String variable = shell.variables().filter(v -> v.name().equals(name)
                             && shell.status(v) == Snippet.Status.VALID).findFirst()
-                    .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v)).orElse(null);
+                    .map(v -> v.typeName() + " " + v.name() + " = " + abbreviate(shell.varValue(v))).orElse(null);
             if (variable != null) return variable;
         }
         int start = currentSnippetStart(code.substring(0, at));
@@ -238,6 +238,14 @@ public final class JShellEvaluator implements AutoCloseable {
         if (docs.isEmpty()) return null;
         return docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n\n" + d.javadoc().strip()))
                 .distinct().collect(Collectors.joining("\n\n"));
+    }
+
+    /** Longest value text an inspection shows: a tooltip, not a dump of a million-element list. */
+    static final int MAX_INSPECTED_VALUE = 2000;
+
+    private static String abbreviate(String value) {
+        if (value.length() <= MAX_INSPECTED_VALUE) return value;
+        return value.substring(0, MAX_INSPECTED_VALUE) + "… (" + (value.length() - MAX_INSPECTED_VALUE) + " more characters)";
     }
 
     private static String identifierBefore(String code, int at) {

@@ -128,6 +128,15 @@ class CompletionAndInspectTest {
     }
 
     @Test
+    void inspectOfAHugeValueIsCut() {
+        cells.define("var numbers = java.util.stream.IntStream.range(0, 100_000).boxed().toList();");
+        String shown = inspect("numbers|");
+        assertTrue(shown.startsWith("List<Integer> numbers = [0, 1, 2, "), shown.substring(0, 60));
+        assertTrue(shown.length() < JShellEvaluator.MAX_INSPECTED_VALUE + 100, "length " + shown.length());
+        assertTrue(shown.endsWith(" more characters)"), shown.substring(shown.length() - 60));
+    }
+
+    @Test
     void inspectOfNothingKnownIsNull() {
         assertNull(inspect("noSuchThingAnywhere|"));
         assertNull(inspect("|"));
