@@ -35,6 +35,8 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         for (int i = 0; i < cbcs.length; i++) {
             byte[] b = cbcs[i].bytecodes();
             if (isUserType(cbcs[i].name())) b = new ClassFile(b).withInterface(Serializable.class.getName());
+            // System.exit in a cell would end the kernel; jpool.ExitGuard.exit refuses (and in a worker, exits)
+            b = new ClassFile(b).redirectStaticCall("java.lang.System", "exit", "(I)V", "jpool.ExitGuard");
             store.add(cbcs[i].name(), b);
             prepared[i] = new ClassBytecodes(cbcs[i].name(), b);
         }
