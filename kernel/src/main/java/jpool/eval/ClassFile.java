@@ -215,4 +215,49 @@ public final class ClassFile {
             throw new UncheckedIOException(e);
         }
     }
+
+    // ---- accessors for MethodScanner -----------------------------------------------------------------------
+
+    int poolEnd() {
+        return poolEnd;
+    }
+
+    String utf8(int index) {
+        return (String) pool[index];
+    }
+
+    /** The class named by a CONSTANT_Class entry, or null when {@code index} is something else or an array. */
+    String classAt(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 7) return null;
+        String n = className(index);
+        return n.startsWith("[") ? null : n;
+    }
+
+    /** A Fieldref entry as a FieldRef, or null. */
+    FieldRef fieldRefAt(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 9) return null;
+        int[] ref = (int[]) pool[index];
+        int[] nat = (int[]) pool[ref[1]];
+        return new FieldRef(className(ref[0]), (String) pool[nat[0]]);
+    }
+
+    /** A Methodref/InterfaceMethodref entry as {owner, name, descriptor}, or null. */
+    String[] memberRefAt(int index) {
+        if (index <= 0 || index >= pool.length || (tags[index] != 10 && tags[index] != 11)) return null;
+        int[] ref = (int[]) pool[index];
+        int[] nat = (int[]) pool[ref[1]];
+        return new String[]{className(ref[0]), (String) pool[nat[0]], (String) pool[nat[1]]};
+    }
+
+    /** The bootstrap method index of an InvokeDynamic entry, or -1. */
+    int indyBootstrapIndex(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 18) return -1;
+        return ((int[]) pool[index])[0];
+    }
+
+    /** The member reference a MethodHandle entry points to, or -1. */
+    int methodHandleRef(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 15) return -1;
+        return u2(offsets[index] + 2); // tag, reference_kind, reference_index
+    }
 }

@@ -435,6 +435,9 @@ public final class Pool implements AutoCloseable, Rich {
             if (state != State.RUN)
                 throw new IllegalStateException("Pool-" + number + " is " + (state == State.CLOSE ? "closed" : "terminated") + "; it takes no new tasks");
             for (TaskRecord t : tasks) routerFor(t.batch.origin); // reserves the cell's display for late output
+            if (!tasks.isEmpty())
+                for (String skipped : tasks.get(0).shipment.state().skipped())
+                    routerFor(tasks.get(0).batch.origin).note(2, "note: the workers will not see notebook " + skipped + "; it is null/unset there");
             pending.addAll(tasks);
             dispatch();
         }
