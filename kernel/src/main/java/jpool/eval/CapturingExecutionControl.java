@@ -76,7 +76,19 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         if (failure[0] instanceof Exception e) throw e;
         if (failure[0] instanceof Error e) throw e;
         lastValue = value[0];
-        return valueString(value[0]);
+        return shortValueString(value[0]);
+    }
+
+    /**
+     * The value text JShell keeps for its own bookkeeping. The kernel renders values itself (from
+     * {@link #lastValue()}), so big arrays are only summarised here: JShell's own rendering of a 50 MB array
+     * builds a huge string and then runs regular expressions over it, which took seconds per cell.
+     */
+    private static String shortValueString(Object v) {
+        if (v != null && v.getClass().isArray() && java.lang.reflect.Array.getLength(v) > 1000)
+            return v.getClass().getComponentType().getName() + "[" + java.lang.reflect.Array.getLength(v) + "]";
+        String s = valueString(v);
+        return s.length() > 100_000 ? s.substring(0, 100_000) + "..." : s;
     }
 
     @Override

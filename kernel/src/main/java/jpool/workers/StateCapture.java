@@ -30,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StateCapture {
     private static final AtomicLong IDS = new AtomicLong();
+    /** Parsed notebook classes; a class name always maps to the same bytes (JShell never redefines in place). */
+    private static final Map<String, MethodScanner> SCANNERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private StateCapture() {
     }
@@ -62,25 +64,24 @@ public final class StateCapture {
         List<String> skipped = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
-        Map<String, MethodScanner> scanners = new HashMap<>();
         Consumer<Serial.Written> enqueue = w -> {
             for (String[] l : w.lambdas()) todo.add(new MethodScanner.MethodKey(l[0], l[1], l[2]));
-            for (String c : w.classNames()) addWholeClass(c, store, scanners, todo);
+            for (String c : w.classNames()) addWholeClass(c, store, todo);
         };
         enqueue.accept(written);
         while (!todo.isEmpty()) {
             MethodScanner.MethodKey m = todo.pop();
             if (!seen.add(m.owner() + "." + m.name() + m.descriptor())) continue;
-            MethodScanner scanner = scanner(m.owner(), store, scanners);
+            MethodScanner scanner = scanner(m.owner(), store);
             if (scanner == null) continue; // not a notebook class
             MethodScanner.Refs refs = scanner.refs(m.name(), m.descriptor());
             for (MethodScanner.MethodKey call : refs.calls()) {
                 if (store.bytes(call.owner()) == null) continue;
                 if (isWrapper(call.owner())) todo.add(call); // a top-level method: just that method
-                else addWholeClass(call.owner(), store, scanners, todo);
+                else addWholeClass(call.owner(), store, todo);
             }
             todo.addAll(refs.lambdas());
-            for (String c : refs.classes()) addWholeClass(c, store, scanners, todo);
+            for (String c : refs.classes()) addWholeClass(c, store, todo);
             for (ClassFile.FieldRef f : refs.staticFields()) {
                 String key = f.owner() + "#" + f.name();
                 if (!isWrapper(f.owner()) || store.bytes(f.owner()) == null || values.containsKey(key)) continue;
@@ -116,17 +117,17 @@ public final class StateCapture {
     }
 
     /** Every method of a notebook type (not of a cell wrapper, whose methods are followed one by one). */
-    private static void addWholeClass(String name, ClassStore store, Map<String, MethodScanner> scanners,
+    private static void addWholeClass(String name, ClassStore store,
                                       Deque<MethodScanner.MethodKey> todo) {
         if (isWrapper(name)) return;
-        MethodScanner s = scanner(name, store, scanners);
+        MethodScanner s = scanner(name, store);
         if (s != null) todo.addAll(s.methods());
     }
 
-    private static MethodScanner scanner(String name, ClassStore store, Map<String, MethodScanner> scanners) {
+    private static MethodScanner scanner(String name, ClassStore store) {
         byte[] bytes = store.bytes(name);
         if (bytes == null) return null;
-        return scanners.computeIfAbsent(name, n -> new MethodScanner(bytes));
+        return SCANNERS.computeIfAbsent(name, n -> new MethodScanner(bytes));
     }
 
     private static String typeName(Object v) {
