@@ -4,12 +4,14 @@ Each notebook may have its own check function (registered with @checks("file nam
 still run to the end with errors only in cells tagged "raises-exception". Cells are found by their nbformat id.
 """
 import base64
+import importlib
 import json
 import pathlib
 import re
 import struct
 import subprocess
 
+import nbformat
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -123,17 +125,32 @@ def test_notebook_is_saved_clean_for_the_jpool_kernel(notebook):
             f"{notebook.name} is saved with outputs (CI runs it; save it cleared):\n{text(c['source'])}")
 
 
+# Checks kept next to the features they test (nb_checks_*.py, each exposing CHECKS = {file name: fn}); they take
+# the executed notebook as an nbformat NotebookNode.
+NODE_CHECKS = {}
+for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing"):
+    try:
+        NODE_CHECKS.update(importlib.import_module(_module).CHECKS)
+    except ModuleNotFoundError as e:
+        if e.name != _module:
+            raise
+
+
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(notebook, executed):
-    nb = load(executed(notebook))
+    path = executed(notebook)
+    nb = load(path)
     check_common(nb, notebook.name)
     check = CHECKS.get(notebook.name)
     if check is not None:
         check(nb)
+    node_check = NODE_CHECKS.get(notebook.name)
+    if node_check is not None:
+        node_check(nbformat.read(str(path), as_version=4))
 
 
 def test_every_check_has_its_notebook():
-    missing = sorted(set(CHECKS) - {p.name for p in NOTEBOOKS})
+    missing = sorted((set(CHECKS) | set(NODE_CHECKS)) - {p.name for p in NOTEBOOKS})
     assert not missing, f"checks for notebooks that do not exist (renamed?): {missing}"
 
 
