@@ -91,7 +91,9 @@ public final class JavaKernel implements KernelBackend {
         }
         if (result.hasValue() && !silent) {
             try {
-                cell.executeResult(Renderer.render(result.value()), Map.of());
+                Map<String, Object> bundle = Renderer.render(result.value());
+                cell.executeResult(bundle, Map.of());
+                if (storeHistory) history.setOutput(cell.executionCount(), String.valueOf(bundle.get("text/plain")));
             } catch (RuntimeException ex) {
                 return new ExecutionError(ex.getClass().getName(), "could not render the value: " + ex.getMessage(), List.of(String.valueOf(ex)));
             }
