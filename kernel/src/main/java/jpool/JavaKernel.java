@@ -14,6 +14,7 @@ import jpool.protocol.KernelBackend;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The Java language behind the protocol: JShell evaluation, magics, completion, inspection, history. */
 public final class JavaKernel implements KernelBackend {
@@ -79,6 +80,17 @@ public final class JavaKernel implements KernelBackend {
     public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
         if (storeHistory) history.add(cell.executionCount(), code);
         CellScope.enter(cell);
+        Set<Thread> before = BackgroundThreads.snapshot();
+        try {
+            return run(code, cell, silent, storeHistory);
+        } finally {
+            // Frontends ignore stream output of a cell that already finished, but apply display updates to it: a cell
+            // that leaves threads running reserves a display now, which their later output then updates.
+            if (!silent && BackgroundThreads.startedSince(before)) LateOutput.reserve(cell);
+        }
+    }
+
+    private ExecutionError run(String code, Cell cell, boolean silent, boolean storeHistory) {
         CellResult result;
         if (magics.isMagic(code)) {
             result = magics.run(code, cell);

@@ -99,6 +99,11 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         return super.throwConvertedOtherException(ex);
     }
 
+    /** True when the last snippet run was ended by {@link #stop()}; JShell itself reports such a run as a success. */
+    public boolean wasStopped() {
+        return stopRequested;
+    }
+
     /** The value the last snippet produced (null for statements and declarations without value). */
     public Object lastValue() {
         return lastValue;

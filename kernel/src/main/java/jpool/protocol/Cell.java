@@ -110,11 +110,21 @@ public final class Cell {
         return c;
     }
 
-    /** Asks the frontend for a line of input (stdin channel); fails when the frontend does not allow stdin. */
+    /** True when the frontend that ran this cell accepts input requests (allow_stdin). */
+    public boolean acceptsInput() {
+        return stdin != null;
+    }
+
+    /**
+     * Asks the frontend for a line of input (input_request on the stdin channel) and waits for it. Returns the line
+     * without its newline, or null when the user ended input (Ctrl-D in jupyter console). Fails with
+     * IllegalStateException when the frontend does not allow stdin or the cell already finished.
+     */
     public String readLine(String prompt, boolean password) {
         flush();
         if (stdin == null) throw new IllegalStateException("this frontend does not accept input (allow_stdin is false)");
-        return stdin.read(parentHeader, prompt, password);
+        if (finished) throw new IllegalStateException("cell [" + executionCount + "] already finished; input can only be read while it runs");
+        return stdin.read(prompt, password);
     }
 
     private static JsonObject displayContent(Map<String, Object> bundle, Map<String, Object> metadata, String displayId) {
