@@ -116,6 +116,7 @@ public final class JavaKernel implements KernelBackend {
     @Override
     public JsonObject complete(String code, int cursor) {
         JShellEvaluator.Completion c = magics.isMagic(code) ? magics.complete(code, cursor) : evaluator.complete(code, cursor);
+        c = Keywords.addTo(c, code, cursor);
         JsonObject o = new JsonObject();
         JsonArray matches = new JsonArray();
         c.matches().forEach(matches::add);

@@ -23,11 +23,15 @@ final class SnippetSplitter {
             var c = info.completeness();
             if (!c.isComplete()) {
                 // incomplete or unknown: hand the rest to JShell as is, so it reports the real compile error
-                pieces.add(new Piece(remaining, offset + leadingBlank(remaining), c));
+                pieces.add(new Piece(remaining.substring(leadingBlank(remaining)), offset + leadingBlank(remaining), c));
                 break;
             }
             int consumed = remaining.length() - info.remaining().length();
-            pieces.add(new Piece(info.source(), offset + leadingBlank(remaining), c));
+            // JShell keeps the blank lines before a snippet in its source, but then numbers diagnostic positions from
+            // there and maps stack-trace lines wrongly (a method's frames all say line 1): hand it the snippet from its
+            // first character, which is where the piece's offset points
+            String source = info.source();
+            pieces.add(new Piece(source.substring(leadingBlank(source)), offset + leadingBlank(remaining), c));
             offset += consumed;
             remaining = info.remaining();
         }

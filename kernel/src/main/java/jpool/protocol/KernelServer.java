@@ -23,6 +23,8 @@ public final class KernelServer {
     private final AtomicInteger executionCount = new AtomicInteger(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Set when a cell failed with stop_on_error: the shell loop aborts the execute requests already queued. */
+    private volatile boolean abortQueued;
     private Channel shell, control, stdin, iopub;
     private Publisher publisher;
 
@@ -87,7 +89,13 @@ public final class KernelServer {
         ZMQ.Poller poller = zmq.createPoller(1);
         poller.register(channel.socket(), ZMQ.Poller.POLLIN);
         while (running) {
-            if (poller.poll(200) <= 0) continue;
+            // after a failed cell (stop_on_error), execute requests already waiting are aborted, as ipykernel does,
+            // so that "run all" stops at the first error; requests sent later run normally
+            boolean aborting = abortQueued && channel == shell;
+            if (poller.poll(aborting ? 0 : 200) <= 0) {
+                if (aborting) abortQueued = false;
+                continue;
+            }
             WireMessage msg;
             try {
                 msg = channel.receive();
@@ -100,7 +108,8 @@ public final class KernelServer {
                 continue;
             }
             try {
-                handle(channel, msg);
+                if (aborting && "execute_request".equals(msg.type())) abort(channel, msg);
+                else handle(channel, msg);
             } catch (RuntimeException | Error e) {
                 KernelLog.warn("failed to handle " + msg.type(), e);
             }
@@ -158,6 +167,14 @@ public final class KernelServer {
         }
     }
 
+    private void abort(Channel channel, WireMessage msg) {
+        publisher.publishStatus(msg.header(), "busy");
+        JsonObject c = new JsonObject();
+        c.addProperty("status", "aborted");
+        reply(channel, msg, "execute_reply", c);
+        publisher.publishStatus(msg.header(), "idle");
+    }
+
     private void execute(Channel channel, WireMessage msg) {
         String code = msg.contentString("code", "");
         boolean silent = msg.contentBool("silent", false);
@@ -166,7 +183,8 @@ public final class KernelServer {
         JsonObject input = new JsonObject();
         input.addProperty("code", code);
         input.addProperty("execution_count", count);
-        publisher.publish(msg.header(), "execute_input", input);
+        // a silent request (frontends' own probes) broadcasts nothing: no execute_input, no execute_result
+        if (!silent) publisher.publish(msg.header(), "execute_input", input);
         StdinReader reader = msg.contentBool("allow_stdin", false) ? new StdinReader(stdin, publisher, msg) : null;
         Cell cell = new Cell(publisher, msg.header(), count, reader);
         KernelBackend.ExecutionError error;
@@ -189,6 +207,7 @@ public final class KernelServer {
         }
         c.addProperty("execution_count", count);
         reply(channel, msg, "execute_reply", c);
+        if (error != null && !silent && msg.contentBool("stop_on_error", true)) abortQueued = true;
     }
 
     private JsonObject kernelInfo() {
