@@ -40,8 +40,6 @@ public final class JShellEvaluator implements AutoCloseable {
     private final ErrorFormatter errors = new ErrorFormatter();
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
-    /** Set by {@link #stop()} while a cell runs: the rest of the cell is skipped and it reports Interrupted. */
-    private volatile boolean interrupted;
 
     /** Starts JShell with {@code classpath} visible to cells and the given extra imports. */
     public JShellEvaluator(String classpath, List<String> extraImports) {
@@ -83,13 +81,13 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
     public CellResult eval(String code, int cellNumber) {
         CellResult result = CellResult.NOTHING;
-        interrupted = false;
+        control.clearStop();
         for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
-            if (interrupted) return interruptedResult();
+            if (control.wasStopped()) return interruptedResult();
             List<SnippetEvent> events = shell.eval(piece.source());
             // JShell turns a stopped run into a normal completion without value; the user asked to stop the cell,
             // so it must end as an error (and later snippets of the cell must not run)
-            if (interrupted || control.wasStopped()) return interruptedResult();
+            if (control.wasStopped()) return interruptedResult();
             result = CellResult.NOTHING;
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
@@ -155,7 +153,6 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Stops the running snippet (interrupt). */
     public void stop() {
-        interrupted = true;
         control.stop();
     }
 

@@ -23,8 +23,8 @@ public final class KernelServer {
     private final AtomicInteger executionCount = new AtomicInteger(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
-    /** Set when a cell failed with stop_on_error: the shell loop aborts the execute requests already queued. */
-    private volatile boolean abortQueued;
+    /** Shell requests taken off the socket after a failed cell; used by the shell thread only. */
+    private final java.util.Queue<WireMessage> backlog = new java.util.ArrayDeque<>();
     private Channel shell, control, stdin, iopub;
     private Publisher publisher;
 
@@ -89,13 +89,7 @@ public final class KernelServer {
         ZMQ.Poller poller = zmq.createPoller(1);
         poller.register(channel.socket(), ZMQ.Poller.POLLIN);
         while (running) {
-            // after a failed cell (stop_on_error), execute requests already waiting are aborted, as ipykernel does,
-            // so that "run all" stops at the first error; requests sent later run normally
-            boolean aborting = abortQueued && channel == shell;
-            if (poller.poll(aborting ? 0 : 200) <= 0) {
-                if (aborting) abortQueued = false;
-                continue;
-            }
+            if (poller.poll(200) <= 0) continue;
             WireMessage msg;
             try {
                 msg = channel.receive();
@@ -107,14 +101,40 @@ public final class KernelServer {
                 KernelLog.warn("socket error", e);
                 continue;
             }
-            try {
-                if (aborting && "execute_request".equals(msg.type())) abort(channel, msg);
-                else handle(channel, msg);
-            } catch (RuntimeException | Error e) {
-                KernelLog.warn("failed to handle " + msg.type(), e);
+            handleSafely(channel, msg);
+            if (channel == shell) {
+                // requests that were queued behind a failed cell: its execute requests are aborted, the rest answered
+                WireMessage queued;
+                while ((queued = backlog.poll()) != null) {
+                    if ("execute_request".equals(queued.type())) abort(channel, queued);
+                    else handleSafely(channel, queued);
+                }
             }
         }
         poller.close();
+    }
+
+    private void handleSafely(Channel channel, WireMessage msg) {
+        try {
+            handle(channel, msg);
+        } catch (RuntimeException | Error e) {
+            KernelLog.warn("failed to handle " + msg.type(), e);
+        }
+    }
+
+    /**
+     * Takes every request already waiting on the shell socket into the backlog. Called when a cell failed with
+     * stop_on_error, before its reply is sent: what is waiting then was sent before the frontend could know of the
+     * failure (a "run all"), so its execute requests are aborted, as ipykernel does; requests sent later run normally.
+     */
+    private void takeQueued(Channel channel) {
+        while (channel.poll(0)) {
+            try {
+                backlog.add(channel.receive());
+            } catch (MalformedMessageException e) {
+                KernelLog.warn(e.getMessage());
+            }
+        }
     }
 
     private void handle(Channel channel, WireMessage msg) {
@@ -206,8 +226,8 @@ public final class KernelServer {
             c.addProperty("status", "error");
         }
         c.addProperty("execution_count", count);
+        if (error != null && !silent && channel == shell && msg.contentBool("stop_on_error", true)) takeQueued(channel);
         reply(channel, msg, "execute_reply", c);
-        if (error != null && !silent && msg.contentBool("stop_on_error", true)) abortQueued = true;
     }
 
     private JsonObject kernelInfo() {
