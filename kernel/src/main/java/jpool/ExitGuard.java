@@ -12,15 +12,40 @@ final class ExitGuard extends SecurityManager {
     private static volatile boolean allowExit;
 
     static void install() {
-        java.io.PrintStream err = System.err;
-        // the JDK prints a four-line deprecation warning on stderr; the kernel's stderr is the user's terminal
-        System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
         try {
-            System.setSecurityManager(new ExitGuard());
+            withInitialErrSilenced(() -> System.setSecurityManager(new ExitGuard()));
         } catch (UnsupportedOperationException e) {
             jpool.protocol.KernelLog.warn("System.exit in cells cannot be intercepted on this JVM (run with -Djava.security.manager=allow)");
+        }
+    }
+
+    /**
+     * Runs {@code r} with the JVM's initial stderr muted. setSecurityManager prints a four-line deprecation warning
+     * to that stream (the JDK's private System.initialErrStream, so System.setErr cannot silence it), and the kernel's
+     * stderr is the user's terminal in jupyter console. When the field cannot be reached, the warning is printed.
+     */
+    @SuppressWarnings("sunapi")
+    private static void withInitialErrSilenced(Runnable r) {
+        sun.misc.Unsafe unsafe;
+        Object base;
+        long offset;
+        try {
+            java.lang.reflect.Field theUnsafe = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            theUnsafe.setAccessible(true);
+            unsafe = (sun.misc.Unsafe) theUnsafe.get(null);
+            java.lang.reflect.Field initialErr = System.class.getDeclaredField("initialErrStream");
+            base = unsafe.staticFieldBase(initialErr);
+            offset = unsafe.staticFieldOffset(initialErr);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            r.run();
+            return;
+        }
+        Object saved = unsafe.getObjectVolatile(base, offset);
+        unsafe.putObjectVolatile(base, offset, new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            r.run();
         } finally {
-            System.setErr(err);
+            unsafe.putObjectVolatile(base, offset, saved);
         }
     }
 
