@@ -91,6 +91,10 @@ public final class JavaKernel implements KernelBackend {
     }
 
     private ExecutionError run(String code, Cell cell, boolean silent, boolean storeHistory) {
+        if (isExitCommand(code)) {
+            cell.askExit(false);
+            return null;
+        }
         CellResult result;
         if (magics.isMagic(code)) {
             result = magics.run(code, cell);
@@ -111,6 +115,16 @@ public final class JavaKernel implements KernelBackend {
             }
         }
         return null;
+    }
+
+    /**
+     * A cell that is just {@code exit} or {@code quit} (not Java, unless a variable has that name) asks a console to
+     * close, as in IPython.
+     */
+    private boolean isExitCommand(String code) {
+        String word = code.strip();
+        if (!word.equals("exit") && !word.equals("quit")) return false;
+        return evaluator.jshell().variables().noneMatch(v -> v.name().equals(word));
     }
 
     @Override

@@ -19,6 +19,7 @@ public final class Cell {
     private final StreamBuffer stderr;
     private final StdinReader stdin;
     private volatile boolean finished;
+    private final JsonArray payloads = new JsonArray();
 
     Cell(Publisher publisher, JsonObject parentHeader, int executionCount, StdinReader stdin) {
         this.publisher = publisher;
@@ -108,6 +109,25 @@ public final class Cell {
         traceback.forEach(tb::add);
         c.add("traceback", tb);
         return c;
+    }
+
+    /**
+     * Asks the frontend to close (the execute_reply's "ask_exit" payload, which jupyter console acts on); with
+     * {@code keepKernel} false the console also shuts the kernel down. Notebooks ignore it.
+     */
+    public void askExit(boolean keepKernel) {
+        JsonObject p = new JsonObject();
+        p.addProperty("source", "ask_exit");
+        p.addProperty("keepkernel", keepKernel);
+        synchronized (payloads) {
+            payloads.add(p);
+        }
+    }
+
+    JsonArray payloads() {
+        synchronized (payloads) {
+            return payloads.deepCopy();
+        }
     }
 
     /** True when the frontend that ran this cell accepts input requests (allow_stdin). */

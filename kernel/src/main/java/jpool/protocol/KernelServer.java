@@ -1,6 +1,5 @@
 package jpool.protocol;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -219,7 +218,7 @@ public final class KernelServer {
         JsonObject c;
         if (error == null) {
             c = ok(new JsonObject());
-            c.add("payload", new JsonArray());
+            c.add("payload", cell.payloads());
             c.add("user_expressions", new JsonObject());
         } else {
             c = Cell.errorContent(error.ename(), error.evalue(), error.traceback());
