@@ -26,8 +26,9 @@ class Console:
         self.socket = f"jpool-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         env = {k: v for k, v in os.environ.items() if k.startswith("JUPYTER_") or k == "PYDEVD_DISABLE_FILE_VALIDATION"}
         command = ["env", *[f"{k}={v}" for k, v in env.items()], JUPYTER, "console", "--kernel", "jpool"]
-        # remain-on-exit keeps the pane after the console ends, so its exit status can be read
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", " ".join(map(quote, command)),
+        # the shell prints the console's exit status; remain-on-exit keeps the pane (and that line) afterwards
+        shell_line = " ".join(map(quote, command)) + '; echo "[console exited with status $?]"'
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-x", "200", "-y", "50", shell_line,
                   ";", "set-option", "-g", "remain-on-exit", "on")
 
     def tmux(self, *args):
@@ -61,7 +62,7 @@ class Console:
         return self.tmux("display-message", "-p", "#{" + field + "}").strip()
 
     def kernel_pid(self):
-        """The jpool JVM the console started (a child of the console process)."""
+        """The jpool JVM the console started (a descendant of the pane's shell)."""
         console = int(self.pane("pane_pid"))
         out = subprocess.run(["ps", "-e", "-o", "pid=,ppid=,args="], capture_output=True, text=True).stdout
         children = {}
@@ -77,8 +78,9 @@ class Console:
         pytest.fail("no jpool kernel process under the console")
 
     def wait_exited(self):
-        wait_until(lambda: self.pane("pane_dead") == "1", TIMEOUT, "jupyter console to exit")
-        return int(self.pane("pane_dead_status"))
+        """Waits for the console to end; returns its exit status."""
+        screen = self.wait_for(r"\[console exited with status \d+\]")
+        return int(re.search(r"\[console exited with status (\d+)\]", screen).group(1))
 
     def close(self):
         subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
