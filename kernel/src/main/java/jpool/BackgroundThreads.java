@@ -16,13 +16,16 @@ final class BackgroundThreads {
     private BackgroundThreads() {
     }
 
-    /** The live threads now. */
+    /**
+     * The live threads of the calling (shell) thread's group and its subgroups: where cells and the threads they start
+     * live. The JDK's own helpers (process reaper, cleaner, common fork-join pool under a security manager) run in
+     * the system group and are left out.
+     */
     static Set<Thread> snapshot() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) root = root.getParent();
-        Thread[] all = new Thread[root.activeCount() + 16];
+        ThreadGroup group = Thread.currentThread().getThreadGroup();
+        Thread[] all = new Thread[group.activeCount() + 16];
         int n;
-        while ((n = root.enumerate(all, true)) == all.length) all = new Thread[all.length * 2];
+        while ((n = group.enumerate(all, true)) == all.length) all = new Thread[all.length * 2];
         return new HashSet<>(Arrays.asList(all).subList(0, n));
     }
 
