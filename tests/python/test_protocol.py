@@ -2,7 +2,11 @@
 
 Every test looks only at what a frontend sees: message types and contents, parent headers, and processes.
 """
+import os
 import re
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 from queue import Empty
@@ -439,3 +443,23 @@ def test_shutdown_ends_the_kernel_process(fresh_kernel):
     wait_until(lambda: not k.km.is_alive(), 30, "the kernel to exit after shutdown_request")
     assert k.km.provisioner.process.returncode == 0
     assert not pid_exists(pid)
+
+
+def test_kernel_exits_when_the_client_that_started_it_dies():
+    """A killed frontend must not leave an orphaned JVM behind (Jupyter names the parent in JPY_PARENT_PID)."""
+    script = ("from jupyter_client.manager import start_new_kernel\n"
+              "km, kc = start_new_kernel(kernel_name='jpool', startup_timeout=60)\n"
+              "print(km.provisioner.process.pid, flush=True)\n"
+              "import sys; sys.stdin.read()\n")  # stays alive until killed
+    client = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        kernel_pid = int(client.stdout.readline())
+        assert pid_exists(kernel_pid)
+    finally:
+        client.kill()
+        client.wait()
+    try:
+        wait_until(lambda: not pid_exists(kernel_pid), 30, f"orphaned kernel {kernel_pid} to exit")
+    finally:
+        if pid_exists(kernel_pid):
+            os.kill(kernel_pid, signal.SIGKILL)  # do not leave the orphan behind when the test fails
