@@ -7,9 +7,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The inputs of this kernel session, answering history_request (tail, range and search). */
+/**
+ * The inputs of this kernel session, answering history_request (tail, range and search). With {@code output: true}
+ * each entry is {@code [input, output]}, output being the plain text of the cell's result (null when it had none),
+ * as the protocol asks.
+ */
 final class History {
-    private record Entry(int line, String input) {
+    private static final class Entry {
+        final int line;
+        final String input;
+        String output;
+
+        Entry(int line, String input) {
+            this.line = line;
+            this.input = input;
+        }
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -18,8 +30,19 @@ final class History {
         entries.add(new Entry(line, input));
     }
 
+    /** Records the plain-text result of the cell {@code line} (the latest entry with that number). */
+    synchronized void setOutput(int line, String output) {
+        for (int i = entries.size() - 1; i >= 0; i--) {
+            if (entries.get(i).line == line) {
+                entries.get(i).output = output;
+                return;
+            }
+        }
+    }
+
     synchronized JsonObject answer(JsonObject request) {
         String access = request.has("hist_access_type") ? request.get("hist_access_type").getAsString() : "tail";
+        boolean withOutput = request.has("output") && request.get("output").getAsBoolean();
         int n = request.has("n") && !request.get("n").isJsonNull() ? request.get("n").getAsInt() : 10;
         List<Entry> picked = new ArrayList<>();
         switch (access) {
@@ -48,7 +71,14 @@ final class History {
             JsonArray row = new JsonArray();
             row.add(0); // session number: this session
             row.add(e.line);
-            row.add(e.input);
+            if (withOutput) {
+                JsonArray io = new JsonArray();
+                io.add(e.input);
+                io.add(e.output);
+                row.add(io);
+            } else {
+                row.add(e.input);
+            }
             history.add(row);
         }
         JsonObject c = new JsonObject();

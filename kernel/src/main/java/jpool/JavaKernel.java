@@ -14,6 +14,7 @@ import jpool.protocol.KernelBackend;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The Java language behind the protocol: JShell evaluation, magics, completion, inspection, history. */
 public final class JavaKernel implements KernelBackend {
@@ -80,6 +81,21 @@ public final class JavaKernel implements KernelBackend {
     public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
         if (storeHistory) history.add(cell.executionCount(), code);
         CellScope.enter(cell);
+        Set<Thread> before = BackgroundThreads.snapshot();
+        try {
+            return run(code, cell, silent, storeHistory);
+        } finally {
+            // Frontends ignore stream output of a cell that already finished, but apply display updates to it: a cell
+            // that leaves threads running reserves a display now, which their later output then updates.
+            if (!silent && BackgroundThreads.startedSince(before)) LateOutput.reserve(cell);
+        }
+    }
+
+    private ExecutionError run(String code, Cell cell, boolean silent, boolean storeHistory) {
+        if (isExitCommand(code)) {
+            cell.askExit(false);
+            return null;
+        }
         CellResult result;
         if (magics.isMagic(code)) {
             result = magics.run(code, cell);
@@ -92,7 +108,9 @@ public final class JavaKernel implements KernelBackend {
         }
         if (result.hasValue() && !silent) {
             try {
-                cell.executeResult(Renderer.render(result.value()), Map.of());
+                Map<String, Object> bundle = Renderer.render(result.value());
+                cell.executeResult(bundle, Map.of());
+                if (storeHistory) history.setOutput(cell.executionCount(), String.valueOf(bundle.get("text/plain")));
             } catch (RuntimeException ex) {
                 return new ExecutionError(ex.getClass().getName(), "could not render the value: " + ex.getMessage(), List.of(String.valueOf(ex)));
             }
@@ -100,9 +118,20 @@ public final class JavaKernel implements KernelBackend {
         return null;
     }
 
+    /**
+     * A cell that is just {@code exit} or {@code quit} (not Java, unless a variable has that name) asks a console to
+     * close, as in IPython.
+     */
+    private boolean isExitCommand(String code) {
+        String word = code.strip();
+        if (!word.equals("exit") && !word.equals("quit")) return false;
+        return evaluator.jshell().variables().noneMatch(v -> v.name().equals(word));
+    }
+
     @Override
     public JsonObject complete(String code, int cursor) {
         JShellEvaluator.Completion c = magics.isMagic(code) ? magics.complete(code, cursor) : evaluator.complete(code, cursor);
+        c = Keywords.addTo(c, code, cursor);
         JsonObject o = new JsonObject();
         JsonArray matches = new JsonArray();
         c.matches().forEach(matches::add);

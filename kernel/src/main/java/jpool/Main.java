@@ -1,5 +1,6 @@
 package jpool;
 
+import jpool.display.CellInputStream;
 import jpool.display.CellPrintStream;
 import jpool.protocol.ConnectionInfo;
 import jpool.protocol.KernelLog;
@@ -36,8 +37,10 @@ public final class Main {
         KernelLog.info("starting with " + args[0]);
         JavaKernel kernel = new JavaKernel();
         CellPrintStream.install();
+        CellInputStream.install(); // reading System.in in a cell asks the frontend (input_request)
         KernelServer server = new KernelServer(info, kernel);
         Runtime.getRuntime().addShutdownHook(new Thread(KernelEvents::fireShutdown, "jpool-shutdown"));
+        watchParent(System.getenv("JPY_PARENT_PID"));
         try {
             server.serve();
         } catch (Exception e) {
@@ -45,5 +48,29 @@ public final class Main {
             System.exit(1);
         }
         System.exit(0);
+    }
+
+    /**
+     * Ends the kernel when the Jupyter process that started it is gone without having shut it down (killed client,
+     * crashed server): nobody can reach the kernel any more, and an orphaned JVM with its workers would run forever.
+     * Jupyter names that process in JPY_PARENT_PID, as it does for every kernel it launches.
+     */
+    private static void watchParent(String parentPid) {
+        if (parentPid == null || parentPid.isBlank()) return;
+        long pid;
+        try {
+            pid = Long.parseLong(parentPid.strip());
+        } catch (NumberFormatException e) {
+            return;
+        }
+        if (pid <= 1) return; // init never goes away, it only adopts
+        ProcessHandle.of(pid).ifPresentOrElse(
+                parent -> parent.onExit().thenRun(Main::parentGone),
+                Main::parentGone);
+    }
+
+    private static void parentGone() {
+        KernelLog.warn("the process that started the kernel has exited; shutting down");
+        System.exit(0); // the shutdown hook stops worker processes
     }
 }

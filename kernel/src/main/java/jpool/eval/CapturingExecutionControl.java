@@ -24,6 +24,7 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
     private volatile Throwable lastException;
     private volatile Thread running;
     private volatile boolean stopRequested;
+    private final Object runLock = new Object();
 
     CapturingExecutionControl(ClassStore store) {
         this.store = store;
@@ -53,7 +54,6 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
     protected String invoke(Method doitMethod) throws Exception {
         lastValue = null;
         lastException = null;
-        stopRequested = false;
         Object[] value = new Object[1];
         Throwable[] failure = new Throwable[1];
         Thread t = new Thread(() -> {
@@ -63,8 +63,13 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
                 failure[0] = e;
             }
         }, "jpool-cell-" + THREADS.incrementAndGet());
-        running = t;
-        t.start();
+        synchronized (runLock) {
+            // an interrupt that came while JShell compiled this snippet (or ran an earlier one of the cell) applies
+            // to it: it does not start
+            if (stopRequested) throw new StoppedException();
+            running = t;
+            t.start();
+        }
         try {
             t.join();
         } finally {
@@ -94,10 +99,11 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
     @Override
     @SuppressWarnings("removal")
     public void stop() {
-        Thread t = running;
-        if (t != null) {
-            stopRequested = true;
-            t.stop(); // the only way to end a busy loop in user code; the thread is ours and dedicated to the cell
+        synchronized (runLock) {
+            stopRequested = true; // sticky until the next cell: later snippets of this cell must not start
+            Thread t = running;
+            if (t != null)
+                t.stop(); // the only way to end a busy loop in user code; the thread is ours and dedicated to the cell
         }
     }
 
@@ -111,6 +117,19 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
     protected String throwConvertedOtherException(Throwable ex) throws RunException, InternalException {
         lastException = ex;
         return super.throwConvertedOtherException(ex);
+    }
+
+    /**
+     * True when {@link #stop()} was called since {@link #clearStop()}: the current cell was interrupted (JShell itself
+     * reports a stopped snippet as a success).
+     */
+    public boolean wasStopped() {
+        return stopRequested;
+    }
+
+    /** A new cell starts: an interrupt of an earlier cell (or of an idle kernel) does not apply to it. */
+    public void clearStop() {
+        stopRequested = false;
     }
 
     /** The value the last snippet produced (null for statements and declarations without value). */

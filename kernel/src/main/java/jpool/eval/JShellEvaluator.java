@@ -41,7 +41,6 @@ public final class JShellEvaluator implements AutoCloseable {
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
     /** Set by {@link #stop()}, cleared when a cell starts. */
-    private volatile boolean interrupted;
 
     /** Starts JShell with {@code classpath} visible to cells and the given extra imports. */
     public JShellEvaluator(String classpath, List<String> extraImports) {
@@ -98,11 +97,13 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
     public CellResult eval(String code, int cellNumber) {
         CellResult result = CellResult.NOTHING;
-        interrupted = false;
+        control.clearStop();
         for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
-            // an interrupt that arrived between two snippets found no snippet running: it still ends the cell
-            if (interrupted) return CellResult.failed(errors.simple("Interrupted", "the cell was interrupted"));
+            if (control.wasStopped()) return interruptedResult();
             List<SnippetEvent> events = shell.eval(piece.source());
+            // JShell turns a stopped run into a normal completion without value; the user asked to stop the cell,
+            // so it must end as an error (and later snippets of the cell must not run)
+            if (control.wasStopped()) return interruptedResult();
             result = CellResult.NOTHING;
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
@@ -124,6 +125,10 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         return result;
+    }
+
+    private CellResult interruptedResult() {
+        return CellResult.failed(errors.simple("Interrupted", "the cell was interrupted"));
     }
 
     private CellError runtimeError(Exception jshellException) {
@@ -168,8 +173,7 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Stops the running snippet and the rest of its cell (interrupt). */
     public void stop() {
-        interrupted = true;
-        control.stop();
+        control.stop(); // also marks the cell stopped, so its later snippets do not run
     }
 
     /** Completion candidates at {@code cursor}: the replacement start and the sorted, de-duplicated matches. */

@@ -19,6 +19,7 @@ public final class Cell {
     private final StreamBuffer stderr;
     private final StdinReader stdin;
     private volatile boolean finished;
+    private final JsonArray payloads = new JsonArray();
 
     Cell(Publisher publisher, JsonObject parentHeader, int executionCount, StdinReader stdin) {
         this.publisher = publisher;
@@ -110,11 +111,40 @@ public final class Cell {
         return c;
     }
 
-    /** Asks the frontend for a line of input (stdin channel); fails when the frontend does not allow stdin. */
+    /**
+     * Asks the frontend to close (the execute_reply's "ask_exit" payload, which jupyter console acts on); with
+     * {@code keepKernel} false the console also shuts the kernel down. Notebooks ignore it.
+     */
+    public void askExit(boolean keepKernel) {
+        JsonObject p = new JsonObject();
+        p.addProperty("source", "ask_exit");
+        p.addProperty("keepkernel", keepKernel);
+        synchronized (payloads) {
+            payloads.add(p);
+        }
+    }
+
+    JsonArray payloads() {
+        synchronized (payloads) {
+            return payloads.deepCopy();
+        }
+    }
+
+    /** True when the frontend that ran this cell accepts input requests (allow_stdin). */
+    public boolean acceptsInput() {
+        return stdin != null;
+    }
+
+    /**
+     * Asks the frontend for a line of input (input_request on the stdin channel) and waits for it. Returns the line
+     * without its newline, or null when the user ended input (Ctrl-D in jupyter console). Fails with
+     * IllegalStateException when the frontend does not allow stdin or the cell already finished.
+     */
     public String readLine(String prompt, boolean password) {
         flush();
         if (stdin == null) throw new IllegalStateException("this frontend does not accept input (allow_stdin is false)");
-        return stdin.read(parentHeader, prompt, password);
+        if (finished) throw new IllegalStateException("cell [" + executionCount + "] already finished; input can only be read while it runs");
+        return stdin.read(prompt, password);
     }
 
     private static JsonObject displayContent(Map<String, Object> bundle, Map<String, Object> metadata, String displayId) {

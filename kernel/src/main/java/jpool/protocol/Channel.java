@@ -4,6 +4,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.zeromq.ZMQ;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,6 +21,8 @@ final class Channel {
     private final ZMQ.Socket socket;
     private final Signer signer;
     private final Object sendLock = new Object();
+    private final Object pollLock = new Object();
+    private Selector selector;
 
     Channel(ZMQ.Socket socket, Signer signer) {
         this.socket = socket;
@@ -26,6 +31,22 @@ final class Channel {
 
     ZMQ.Socket socket() {
         return socket;
+    }
+
+    /**
+     * Waits up to {@code timeoutMs} for a message to read (0: just checks). Used by one reader thread at a time (the
+     * stdin reader); the shell and control loops use their own pollers.
+     */
+    boolean poll(int timeoutMs) {
+        try {
+            synchronized (pollLock) {
+                if (selector == null) selector = Selector.open();
+                ZMQ.PollItem[] items = {new ZMQ.PollItem(socket, ZMQ.Poller.POLLIN)};
+                return ZMQ.poll(selector, items, timeoutMs) > 0 && items[0].isReadable();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Reads every frame of the next multipart message, then parses it; a bad message never blocks the loop. */
@@ -93,6 +114,13 @@ final class Channel {
         synchronized (sendLock) {
             socket.setLinger(200);
             socket.close();
+        }
+        synchronized (pollLock) {
+            try {
+                if (selector != null) selector.close();
+            } catch (IOException e) {
+                KernelLog.warn("could not close a selector", e);
+            }
         }
     }
 }

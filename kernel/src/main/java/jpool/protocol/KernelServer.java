@@ -1,6 +1,5 @@
 package jpool.protocol;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -23,6 +22,8 @@ public final class KernelServer {
     private final AtomicInteger executionCount = new AtomicInteger(0);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Shell requests taken off the socket after a failed cell; used by the shell thread only. */
+    private final java.util.Queue<WireMessage> backlog = new java.util.ArrayDeque<>();
     private Channel shell, control, stdin, iopub;
     private Publisher publisher;
 
@@ -99,13 +100,40 @@ public final class KernelServer {
                 KernelLog.warn("socket error", e);
                 continue;
             }
-            try {
-                handle(channel, msg);
-            } catch (RuntimeException | Error e) {
-                KernelLog.warn("failed to handle " + msg.type(), e);
+            handleSafely(channel, msg);
+            if (channel == shell) {
+                // requests that were queued behind a failed cell: its execute requests are aborted, the rest answered
+                WireMessage queued;
+                while ((queued = backlog.poll()) != null) {
+                    if ("execute_request".equals(queued.type())) abort(channel, queued);
+                    else handleSafely(channel, queued);
+                }
             }
         }
         poller.close();
+    }
+
+    private void handleSafely(Channel channel, WireMessage msg) {
+        try {
+            handle(channel, msg);
+        } catch (RuntimeException | Error e) {
+            KernelLog.warn("failed to handle " + msg.type(), e);
+        }
+    }
+
+    /**
+     * Takes every request already waiting on the shell socket into the backlog. Called when a cell failed with
+     * stop_on_error, before its reply is sent: what is waiting then was sent before the frontend could know of the
+     * failure (a "run all"), so its execute requests are aborted, as ipykernel does; requests sent later run normally.
+     */
+    private void takeQueued(Channel channel) {
+        while (channel.poll(0)) {
+            try {
+                backlog.add(channel.receive());
+            } catch (MalformedMessageException e) {
+                KernelLog.warn(e.getMessage());
+            }
+        }
     }
 
     private void handle(Channel channel, WireMessage msg) {
@@ -158,6 +186,14 @@ public final class KernelServer {
         }
     }
 
+    private void abort(Channel channel, WireMessage msg) {
+        publisher.publishStatus(msg.header(), "busy");
+        JsonObject c = new JsonObject();
+        c.addProperty("status", "aborted");
+        reply(channel, msg, "execute_reply", c);
+        publisher.publishStatus(msg.header(), "idle");
+    }
+
     private void execute(Channel channel, WireMessage msg) {
         String code = msg.contentString("code", "");
         boolean silent = msg.contentBool("silent", false);
@@ -166,7 +202,8 @@ public final class KernelServer {
         JsonObject input = new JsonObject();
         input.addProperty("code", code);
         input.addProperty("execution_count", count);
-        publisher.publish(msg.header(), "execute_input", input);
+        // a silent request (frontends' own probes) broadcasts nothing: no execute_input, no execute_result
+        if (!silent) publisher.publish(msg.header(), "execute_input", input);
         StdinReader reader = msg.contentBool("allow_stdin", false) ? new StdinReader(stdin, publisher, msg) : null;
         Cell cell = new Cell(publisher, msg.header(), count, reader);
         KernelBackend.ExecutionError error;
@@ -181,13 +218,14 @@ public final class KernelServer {
         JsonObject c;
         if (error == null) {
             c = ok(new JsonObject());
-            c.add("payload", new JsonArray());
+            c.add("payload", cell.payloads());
             c.add("user_expressions", new JsonObject());
         } else {
             c = Cell.errorContent(error.ename(), error.evalue(), error.traceback());
             c.addProperty("status", "error");
         }
         c.addProperty("execution_count", count);
+        if (error != null && !silent && channel == shell && msg.contentBool("stop_on_error", true)) takeQueued(channel);
         reply(channel, msg, "execute_reply", c);
     }
 

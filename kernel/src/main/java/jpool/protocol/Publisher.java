@@ -28,8 +28,10 @@ public final class Publisher {
         publish(parentHeader, "status", c);
     }
 
-    void reply(Channel channel, WireMessage request, String msgType, JsonObject content) {
-        channel.send(new WireMessage(request.identities(), Headers.create(session, msgType), request.header(),
-                new JsonObject(), content, List.of()));
+    /** Sends {@code content} as a child of {@code request} to the peer that sent it; returns the header sent. */
+    JsonObject reply(Channel channel, WireMessage request, String msgType, JsonObject content) {
+        JsonObject header = Headers.create(session, msgType);
+        channel.send(new WireMessage(request.identities(), header, request.header(), new JsonObject(), content, List.of()));
+        return header;
     }
 }
