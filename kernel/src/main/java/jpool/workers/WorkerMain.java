@@ -59,10 +59,10 @@ public final class WorkerMain {
                 .putLong(ProcessHandle.current().pid()).toBytes());
 
         PrintStream realErr = System.err;
+        installExitAnnouncer(realErr);
         System.setOut(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDOUT, System.out), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDERR, realErr), true, StandardCharsets.UTF_8));
         routeLogging();
-        installExitAnnouncer();
         loader = new ShippedClassLoader(WorkerMain.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
@@ -105,8 +105,29 @@ public final class WorkerMain {
         Logger.getLogger("").addHandler(h);
     }
 
+    /**
+     * Lines the worker writes to its console around installing its SecurityManager. JDK 17 prints a four-line
+     * deprecation warning for System.setSecurityManager on the JVM's initial stderr (so System.setErr cannot hide
+     * it); the kernel forwards that console to the cell, where the warning showed up tagged in every process's
+     * output. The kernel drops whatever the console says between these two markers.
+     */
+    static final String QUIET_BEGIN = "\u0000jpool:quiet-begin", QUIET_END = "\u0000jpool:quiet-end";
+
     @SuppressWarnings("removal")
-    private static void installExitAnnouncer() {
+    private static void installExitAnnouncer(PrintStream console) {
+        console.println(QUIET_BEGIN);
+        console.flush();
+        try {
+            installSecurityManager();
+        } finally {
+            console.flush();
+            console.println(QUIET_END);
+            console.flush();
+        }
+    }
+
+    @SuppressWarnings("removal")
+    private static void installSecurityManager() {
         System.setSecurityManager(new SecurityManager() {
             @Override
             public void checkPermission(java.security.Permission perm) {

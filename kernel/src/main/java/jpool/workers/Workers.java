@@ -184,7 +184,14 @@ public final class Workers {
         private void pump() {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
+                boolean quiet = false;
                 while ((line = r.readLine()) != null) {
+                    // the JDK's SecurityManager deprecation warning, printed while the worker installs its exit hook
+                    if (line.equals(WorkerMain.QUIET_BEGIN)) quiet = true;
+                    if (quiet) {
+                        if (line.equals(WorkerMain.QUIET_END)) quiet = false;
+                        continue;
+                    }
                     WorkerListener l;
                     synchronized (this) {
                         l = target;
