@@ -193,11 +193,12 @@ class Kernel:
         self.km.interrupt_kernel()
 
     def shutdown(self):
+        """Asks the kernel to shut down (a dead kernel is just cleaned up)."""
         try:
             self.kc.stop_channels()
         finally:
             if self.km.has_kernel:
-                self.km.shutdown_kernel(now=False)
+                self.km.shutdown_kernel(now=not self.km.is_alive())
 
 
 def process_table():
