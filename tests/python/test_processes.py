@@ -285,6 +285,7 @@ def start_long_work(k):
     assert sleeper_pid in workers, (sleeper_pid, workers)
     assert len(workers) >= 3, workers  # the process and the pool's two workers (maybe a pre-started spare)
     sockets = {worker_socket(args) for args in workers.values()}
+    assert workers_with_socket(sockets) == workers  # the same workers are found by socket path as by parent pid
     return workers, sockets
 
 
