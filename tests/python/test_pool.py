@@ -314,3 +314,21 @@ def test_non_serializable_argument_is_a_clear_error(kernel, cleanup):
     text = r.error_text()
     assert "ByteArrayOutputStream" in text and "not Serializable" in text, text
     assert kernel.execute('pn.apply(x -> x + 1, 1)').assert_ok().result == "2"
+
+
+def test_variable_of_a_type_that_may_not_travel(kernel, cleanup):
+    """A notebook variable whose type the worker refuses to deserialize is named once, and does not turn the other
+    tasks of the same map into unrelated errors (they used to fail with EOFException)."""
+    cleanup.append("pa")
+    kernel.execute('var awtPoint = new java.awt.Point(1, 2); Pool pa = new Pool(1);').assert_ok()
+    r = kernel.execute('pa.map(x -> x + awtPoint.x, List.of(1, 2, 3), 1)')
+    assert r.status == "error"
+    assert "note: notebook variable 'awtPoint'" in r.stderr and "java.awt.Point" in r.stderr, r.stderr
+    text = r.error_text()
+    assert "3 of 3 inputs failed" in text, text
+    assert "EOFException" not in text, text
+    assert text.count("NullPointerException") >= 3, text
+    assert java_list(kernel.execute('pa.map(x -> x + 1, List.of(1, 2, 3), 1)').assert_ok().result) == [2, 3, 4]
+    r = kernel.execute('pa.apply(() -> new java.awt.Point(3, 4))')
+    assert r.status == "error"
+    assert "java.awt.Point" in r.error_text() and "may not be sent" in r.error_text(), r.error_text()
