@@ -332,3 +332,27 @@ def test_variable_of_a_type_that_may_not_travel(kernel, cleanup):
     r = kernel.execute('pa.apply(() -> new java.awt.Point(3, 4))')
     assert r.status == "error"
     assert "java.awt.Point" in r.error_text() and "may not be sent" in r.error_text(), r.error_text()
+
+
+def test_task_failure_speaks_the_users_names(kernel, cleanup):
+    cleanup.append("pe")
+    kernel.execute('''
+        class Overdrawn extends RuntimeException { Overdrawn(String m) { super(m); } }
+        record Account(int balance) {
+            int withdraw(int n) { if (n > balance) throw new Overdrawn("short by " + (n - balance)); return balance - n; }
+        }
+        Pool pe = new Pool(1);
+    ''').assert_ok()
+    r = kernel.execute('pe.apply(() -> new Account(5).withdraw(8))')
+    assert r.status == "error"
+    text = r.error_text()
+    assert "task failed: Overdrawn: short by 3" in text, text  # no "input null" for a task without input
+    r = kernel.execute('''
+        String trace;
+        try { pe.map(n -> new Account(5).withdraw(n), List.of(9)); trace = "no failure"; }
+        catch (MapFailed e) { trace = ((TaskFailed) e.failures().get(0).error()).remoteTrace(); }
+        System.out.println(trace);
+    ''').assert_ok()
+    assert "Overdrawn: short by 4" in r.stdout, r.stdout
+    assert "Account.withdraw" in r.stdout, r.stdout
+    assert "$JShell$" not in r.stdout and "jpool-notebook//" not in r.stdout, r.stdout

@@ -132,6 +132,8 @@ def test_exception_gives_exit_code_1_and_remote_trace(kernel):
     r = kernel.execute('System.out.println(f.failure().remoteTrace());').assert_ok()
     assert "java.lang.RuntimeException: boom-4711" in r.stdout
     assert "\tat " in r.stdout  # a stack trace, not just the message
+    # written in the user's terms: no JShell wrapper class names, no worker class-loader prefixes
+    assert "$JShell$" not in r.stdout and "jpool-notebook//" not in r.stdout, r.stdout
 
 
 def test_kill_gives_minus_9(kernel):

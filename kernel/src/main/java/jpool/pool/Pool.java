@@ -333,7 +333,9 @@ public final class Pool implements AutoCloseable, Rich {
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
         Shipment s = StateCapture.prepare(new ChunkTask(fn, kind, inputs), "the task");
-        enqueue(List.of(new TaskRecord(b, new int[]{index}, inputs, s)));
+        TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
+        task.noInput = kind == ChunkTask.Kind.CALL;
+        enqueue(List.of(task));
         b.seal(false);
         @SuppressWarnings("unchecked")
         CompletableFuture<R> value = b.item(index).thenApply(o -> {
@@ -549,7 +551,7 @@ public final class Pool implements AutoCloseable, Rich {
             for (int i = 0; i < t.indices.length; i++) {
                 ChunkTask.ItemResult item = r.items().get(i);
                 RuntimeException err = item.errorClass() == null ? null
-                        : new TaskFailed(t.inputs.get(i), new RemoteError(item.errorClass(), item.errorMessage(), item.errorTrace()));
+                        : t.taskFailed(i, new RemoteError(item.errorClass(), item.errorMessage(), item.errorTrace()));
                 t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), item.value(), err, r.worker(), r.pid(), item.start(), item.end()));
                 synchronized (this) {
                     if (err == null) tasksDone++;
@@ -621,7 +623,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     private void fail(TaskRecord t, Slot s, RuntimeException error, RemoteError remote) {
         for (int i = 0; i < t.indices.length; i++) {
-            RuntimeException e = error != null ? error : new TaskFailed(t.inputs.get(i), remote);
+            RuntimeException e = error != null ? error : t.taskFailed(i, remote);
             t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), null, e, s == null ? null : s.name,
                     s == null ? 0 : s.handle.pid(), 0, 0));
         }
@@ -654,11 +656,18 @@ public final class Pool implements AutoCloseable, Rich {
         volatile boolean cancelled;
         volatile Duration timedOut;
 
+        /** An apply of a no-argument Call: its failure says "task failed", not "task failed for input null". */
+        boolean noInput;
+
         TaskRecord(Batch batch, int[] indices, List<Object> inputs, Shipment shipment) {
             this.batch = batch;
             this.indices = indices;
             this.inputs = inputs;
             this.shipment = shipment;
+        }
+
+        TaskFailed taskFailed(int i, RemoteError error) {
+            return noInput ? new TaskFailed(error) : new TaskFailed(inputs.get(i), error);
         }
     }
 
