@@ -319,3 +319,21 @@ def test_shutdown_kills_daemon_workers(fresh_kernel):
     sockets = {worker_socket(args) for args in workers.values()}
     fresh_kernel.shutdown()
     wait_until(lambda: not workers_with_socket(sockets), 15, "the daemon worker to exit at kernel shutdown")
+
+
+def test_interrupt_during_join(kernel):
+    msg_id = kernel.kc.execute('''
+        Proc longRunner = new Proc("long-runner", () -> { System.out.println("started"); Thread.sleep(120_000); });
+        longRunner.start();
+        longRunner.join();
+    ''')
+    kernel.wait_for(lambda: any("[long-runner] started" in m["content"].get("text", "")
+                                for m in kernel.by_parent.get(msg_id, []) if m["msg_type"] == "stream"),
+                    timeout=60, what="the process to start")
+    kernel.interrupt()
+    kernel.collect(msg_id, timeout=10)  # TimeoutError when the interrupted join does not return promptly
+    # interrupting the notebook stops the wait, not the process; the kernel stays usable
+    r = kernel.execute('longRunner.isAlive() + " " + longRunner.exitCode()').assert_ok()
+    assert r.result.strip('"') == "true null"
+    r = kernel.execute('longRunner.terminate(); longRunner.join(); longRunner.exitCode()').assert_ok()
+    assert r.result == "-15"
