@@ -337,3 +337,40 @@ def test_interrupt_during_join(kernel):
     assert r.result.strip('"') == "true null"
     r = kernel.execute('longRunner.terminate(); longRunner.join(); longRunner.exitCode()').assert_ok()
     assert r.result == "-15"
+
+
+def open_log_files(pid):
+    """Paths of the worker log files (*.log) the process `pid` holds open."""
+    found = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith(".log"):
+            found.append(target)
+    return found
+
+
+def test_log_files_complete_and_not_held_open(kernel):
+    r = kernel.execute('''
+        Proc first = new Proc("same-name", () -> System.out.println("first run"));
+        first.start(); first.join();
+        Proc second = new Proc("same-name", () -> System.out.println("second run"));
+        second.start(); second.join();
+        java.nio.file.Files.readString(first.logFile()) + "|" + java.nio.file.Files.readString(second.logFile())
+            + "|" + first.logFile().equals(second.logFile())
+    ''').assert_ok()
+    first, second, same = r.result.strip('"').split("|")
+    assert first.strip() == "[same-name] first run"   # reusing a name does not clobber the earlier log
+    assert second.strip() == "[same-name] second run"
+    assert same == "false"
+    kernel.execute('''
+        for (int i = 0; i < 25; i++) { Proc quick = new Proc(() -> System.out.println("quick")); quick.start(); quick.join(); }
+        Pool logPool = new Pool(1);
+    ''').assert_ok()
+    for i in range(25):
+        kernel.execute(f'logPool.apply(() -> {{ System.out.println("cell {i}"); return {i}; }})').assert_ok()
+    held = open_log_files(kernel.pid)
+    assert len(held) <= 2, f"the kernel keeps {len(held)} worker log files open: {held[:5]}"
+    kernel.execute('logPool.terminate();').assert_ok()

@@ -65,7 +65,9 @@ public final class Pool implements AutoCloseable, Rich {
     private final int processes;
     private final Shipment initializer;
     private final int maxTasksPerChild;
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("jpool-pool-callbacks"));
+    /** One thread, so callbacks run in completion order; it ends when idle, so finished pools leave no thread behind. */
+    private final java.util.concurrent.ThreadPoolExecutor callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("jpool-pool-callbacks"));
     private final List<Slot> slots = new ArrayList<>();
     private final ArrayDeque<TaskRecord> pending = new ArrayDeque<>();
     private final Map<Cell, LogRouter> routers = new LinkedHashMap<>();
@@ -120,6 +122,8 @@ public final class Pool implements AutoCloseable, Rich {
             terminate();
             throw failure;
         }
+        callbacks.allowCoreThreadTimeOut(true);
+        allExited.whenComplete((v, e) -> closeRouters());
         KernelEvents.onInterrupt(onInterrupt);
         LIVE.add(this);
     }
@@ -633,7 +637,35 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private synchronized LogRouter routerFor(Cell cell) {
-        return routers.computeIfAbsent(cell, c -> new LogRouter(c, "pool-" + number + (c == null ? "" : "-cell-" + c.executionCount())));
+        LogRouter r = routers.get(cell);
+        if (r == null) {
+            releaseIdleRouters();
+            r = new LogRouter(cell, "pool-" + number + (cell == null ? "" : "-cell-" + cell.executionCount()));
+            routers.put(cell, r);
+        }
+        return r;
+    }
+
+    /** The pool is done: release its log files (output that still arrives reopens them). */
+    private synchronized void closeRouters() {
+        routers.values().forEach(LogRouter::close);
+    }
+
+    /**
+     * Closes and forgets the log routers of finished cells that have no task pending or running. Without this a
+     * pool kept an open log file (and the cell) for every cell that ever used it, until the kernel ran out of
+     * file descriptors. A late line for such a cell simply gets a fresh router.
+     */
+    private void releaseIdleRouters() {
+        java.util.Set<Cell> busy = new java.util.HashSet<>();
+        for (TaskRecord t : pending) busy.add(t.batch.origin);
+        for (Slot s : slots) if (s.running != null) busy.add(s.running.batch.origin);
+        routers.entrySet().removeIf(e -> {
+            Cell c = e.getKey();
+            if (c == null || !c.finished() || busy.contains(c)) return false;
+            e.getValue().close();
+            return true;
+        });
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
