@@ -356,3 +356,27 @@ def test_task_failure_speaks_the_users_names(kernel, cleanup):
     assert "Overdrawn: short by 4" in r.stdout, r.stdout
     assert "Account.withdraw" in r.stdout, r.stdout
     assert "$JShell$" not in r.stdout and "jpool-notebook//" not in r.stdout, r.stdout
+
+
+def test_task_output_after_its_cell_ended_goes_to_that_cell(kernel, cleanup, tmp_path):
+    cleanup.append("plate")
+    trigger = tmp_path / "go"
+    r = kernel.execute(f'''
+        String poolTrigger = "{trigger}";
+        Pool plate = new Pool(1);
+        AsyncResult<Integer> later = plate.applyAsync(() -> {{
+            long end = System.currentTimeMillis() + 60_000;
+            while (!java.nio.file.Files.exists(java.nio.file.Path.of(poolTrigger)) && System.currentTimeMillis() < end)
+                Thread.sleep(10);
+            System.out.println("printed after the cell ended");
+            return 5;
+        }});
+    ''').assert_ok()
+    display_id = r.late_display_id()
+    assert display_id, r.msgs
+    r2 = kernel.execute('java.nio.file.Files.createFile(java.nio.file.Path.of(poolTrigger)); later.get()').assert_ok()
+    assert r2.result == "5"
+    assert "printed after the cell ended" not in r2.all_text()
+    kernel.wait_for(lambda: any(re.search(r"\[PoolWorker-\d+\] printed after the cell ended", t)
+                                for t in r.display_updates(display_id)),
+                    timeout=30, what="the task's line in the submitting cell's late-output display")
