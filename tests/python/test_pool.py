@@ -380,3 +380,21 @@ def test_task_output_after_its_cell_ended_goes_to_that_cell(kernel, cleanup, tmp
     kernel.wait_for(lambda: any(re.search(r"\[PoolWorker-\d+\] printed after the cell ended", t)
                                 for t in r.display_updates(display_id)),
                     timeout=30, what="the task's line in the submitting cell's late-output display")
+
+
+def test_result_that_cannot_travel_fails_only_its_input(kernel, cleanup):
+    cleanup.append("pu")
+    r = kernel.execute('''
+        Pool pu = new Pool(1);
+        String outcome;
+        try { pu.map(x -> x == 2 ? new Object() : (x == 3 ? new java.awt.Point(x, x) : x), List.of(1, 2, 3, 4), 4); outcome = "no failure"; }
+        catch (MapFailed e) { outcome = e.results() + "\\n" + e.getMessage(); }
+        outcome
+    ''').assert_ok()
+    text = r.result.strip('"').replace("\\n", "\n")
+    kept, message = text.split("\n", 1)
+    assert kept == "[1, null, null, 4]", text  # one chunk of four inputs: the good results survive
+    assert "2 of 4 inputs failed" in message, message
+    assert "input #1 2" in message and "java.lang.Object is not Serializable" in message, message
+    assert "input #2 3" in message and "java.awt.Point" in message, message
+    assert "ChunkTask" not in message, message

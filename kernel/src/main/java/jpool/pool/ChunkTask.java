@@ -1,9 +1,11 @@
 package jpool.pool;
 
 import jpool.ipc.RemoteError;
+import jpool.ipc.Serial;
 import jpool.workers.Mp;
 import jpool.workers.WorkerTask;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +25,11 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         }
     }
 
-    /** One input's fate in the worker. */
-    record ItemResult(Object value, String errorClass, String errorMessage, String errorTrace, long start, long end)
+    /**
+     * One input's fate in the worker. The value is serialized on its own: one result that cannot travel (not
+     * Serializable here, or refused by the kernel) fails only its own input, not every input of the chunk.
+     */
+    record ItemResult(byte[] value, String errorClass, String errorMessage, String errorTrace, long start, long end)
             implements Serializable {
     }
 
@@ -44,7 +49,17 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
                     case FN -> ((Fn) fn).apply(in);
                     case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
                 };
-                out.add(new ItemResult(v, null, null, null, start, System.currentTimeMillis()));
+                long end = System.currentTimeMillis();
+                byte[] bytes;
+                try {
+                    bytes = Serial.write(v).bytes();
+                } catch (IOException e) {
+                    RemoteError why = RemoteError.of("jpool.ResultNotShippable", "the result (" + v.getClass().getName()
+                            + ") cannot be sent back to the kernel: " + Serial.explain(e));
+                    out.add(new ItemResult(null, why.className(), why.message(), why.trace(), start, end));
+                    continue;
+                }
+                out.add(new ItemResult(bytes, null, null, null, start, end));
             } catch (Throwable t) {
                 if (t instanceof OutOfMemoryError oom) throw oom;
                 RemoteError e = RemoteError.of(t);

@@ -545,8 +545,9 @@ public final class Pool implements AutoCloseable, Rich {
             if (t == null || t.id != id) return;
         }
         ChunkTask.ChunkResult r;
+        ClassLoader loader = KernelClasses.loader();
         try {
-            r = (ChunkTask.ChunkResult) Serial.read(bytes, KernelClasses.loader(), KernelClasses.FILTER);
+            r = (ChunkTask.ChunkResult) Serial.read(bytes, loader, KernelClasses.FILTER);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
@@ -556,7 +557,17 @@ public final class Pool implements AutoCloseable, Rich {
                 ChunkTask.ItemResult item = r.items().get(i);
                 RuntimeException err = item.errorClass() == null ? null
                         : t.taskFailed(i, new RemoteError(item.errorClass(), item.errorMessage(), item.errorTrace()));
-                t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), item.value(), err, r.worker(), r.pid(), item.start(), item.end()));
+                Object value = null;
+                if (err == null) {
+                    // each value travels on its own, so one the kernel cannot read fails only its own input
+                    try {
+                        value = Serial.read(item.value(), loader, KernelClasses.FILTER);
+                    } catch (IOException | ClassNotFoundException e) {
+                        err = new NotShippable("the result" + (t.noInput ? "" : " for input " + show(t.inputs.get(i)))
+                                + " could not be read in the kernel: " + (e instanceof IOException io ? Serial.explain(io) : e.toString()));
+                    }
+                }
+                t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), value, err, r.worker(), r.pid(), item.start(), item.end()));
                 synchronized (this) {
                     if (err == null) tasksDone++;
                     else tasksFailed++;
