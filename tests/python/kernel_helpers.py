@@ -189,6 +189,12 @@ class Kernel:
             self._pump(min(0.2, left))
         return True
 
+    def display_updates(self, display_id):
+        """Every update_display_data for `display_id` read so far, whatever its parent: (parent msg_id, text/plain)."""
+        return [(m["parent_header"].get("msg_id"), m["content"]["data"].get("text/plain", ""))
+                for m in self.iopub_log if m["msg_type"] == "update_display_data"
+                and m["content"].get("transient", {}).get("display_id") == display_id]
+
     def interrupt(self):
         self.km.interrupt_kernel()
 
