@@ -214,6 +214,7 @@ def test_logs_after_cell_ended_update_reserved_display(kernel, tmp_path):
                   if "after the cell ended" in m["content"]["data"].get("text/plain", ""))
     assert update["parent_header"]["msg_id"] == r.msg_id
     assert update["content"]["transient"]["display_id"] == display_id
+    assert {parent for parent, _ in kernel.display_updates(display_id)} == {r.msg_id}
     assert "[latecomer] early line" in update["content"]["data"]["text/plain"] or "[latecomer] early line" in r.stdout
 
 
