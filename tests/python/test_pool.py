@@ -398,3 +398,25 @@ def test_result_that_cannot_travel_fails_only_its_input(kernel, cleanup):
     assert "input #1 2" in message and "java.lang.Object is not Serializable" in message, message
     assert "input #2 3" in message and "java.awt.Point" in message, message
     assert "ChunkTask" not in message, message
+
+
+def test_chatty_initializer_and_large_task_do_not_deadlock(kernel, cleanup):
+    """A task sent while the initializer still ran blocked (under the pool's lock) until the worker read it, while
+    the worker's output waited for that lock: the cell hung forever."""
+    cleanup.append("pchat")
+    r = kernel.execute('''
+        Pool pchat = new Pool(1, () -> { for (int i = 0; i < 200_000; i++) System.out.println("init line " + i); });
+        double[] bigInput = new double[2_000_000];
+        pchat.map(a -> a.length, List.of(bigInput))
+    ''', timeout=90).assert_ok()
+    assert java_list(r.result) == [2_000_000]
+    assert "[PoolWorker-" in r.stdout and "init line 0" in r.stdout
+
+
+def test_timeout_does_not_count_the_initializer(kernel, cleanup):
+    cleanup.append("pslowinit")
+    r = kernel.execute('''
+        Pool pslowinit = new Pool(1, () -> Thread.sleep(2000)).timeout(java.time.Duration.ofMillis(1000));
+        pslowinit.apply(() -> "quick task")
+    ''').assert_ok()
+    assert r.result == "quick task"

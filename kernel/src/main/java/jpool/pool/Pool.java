@@ -312,7 +312,7 @@ public final class Pool implements AutoCloseable, Rich {
         StringBuilder html = new StringBuilder("<div><b>").append(Html.escape(status())).append("</b><table><tr><th>worker</th><th>pid</th><th>state</th><th>tasks run</th></tr>");
         StringBuilder text = new StringBuilder(status());
         for (Slot s : slots) {
-            String st = s.running != null ? "busy" : "idle";
+            String st = s.running != null ? "busy" : s.initializing ? "initializing" : "idle";
             html.append("<tr><td>").append(s.name).append("</td><td>").append(s.handle.pid()).append("</td><td>").append(st)
                     .append("</td><td>").append(s.tasksRun).append("</td></tr>");
             text.append("\n  ").append(s.name).append(" pid ").append(s.handle.pid()).append(' ').append(st)
@@ -427,7 +427,10 @@ public final class Pool implements AutoCloseable, Rich {
 
     private void dispatch() {
         for (Slot s : slots) {
-            if (s.running != null || s.retiring || pending.isEmpty()) continue;
+            // not while the initializer runs: the worker would not read the task until it is done, so a large task
+            // blocked this send, under the pool's lock, while the worker's output waited for that lock (deadlock);
+            // and a task's timeout would have counted the initializer's time
+            if (s.running != null || s.retiring || s.initializing || pending.isEmpty()) continue;
             TaskRecord t = pending.poll();
             send(s, t);
         }
@@ -477,6 +480,7 @@ public final class Pool implements AutoCloseable, Rich {
         Slot s = new Slot(name);
         s.handle = Workers.start(List.of(), s);
         if (initializer != null) {
+            s.initializing = true;
             try {
                 s.handle.run(-1, name, false, initializer);
             } catch (IOException e) {
@@ -540,7 +544,11 @@ public final class Pool implements AutoCloseable, Rich {
     private void onResult(Slot s, long id, byte[] bytes) {
         TaskRecord t;
         synchronized (this) {
-            if (id < 0) return; // the initializer
+            if (id < 0) { // the initializer is done: the worker takes tasks now
+                s.initializing = false;
+                dispatch();
+                return;
+            }
             t = s.running;
             if (t == null || t.id != id) return;
         }
@@ -582,6 +590,8 @@ public final class Pool implements AutoCloseable, Rich {
         synchronized (this) {
             if (id < 0) {
                 routerFor(CellScope.latest()).note(2, "initializer failed in " + s.name + ":\n" + error.trace());
+                s.initializing = false;
+                dispatch();
                 return;
             }
             t = s.running;
@@ -721,6 +731,8 @@ public final class Pool implements AutoCloseable, Rich {
         TaskRecord running;
         int tasksRun;
         boolean retiring;
+        /** Its initializer has not finished yet; no task is sent to it meanwhile. */
+        volatile boolean initializing;
         private LogRouter lastRouter;
 
         Slot(String name) {
