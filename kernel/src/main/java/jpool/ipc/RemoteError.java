@@ -13,8 +13,8 @@ public record RemoteError(String className, String message, String trace) {
     public static RemoteError of(Throwable t) {
         StringWriter w = new StringWriter();
         t.printStackTrace(new PrintWriter(w));
-        return new RemoteError(t.getClass().getName(), t.getMessage() == null ? "" : t.getMessage(),
-                TraceCleaner.clean(w.toString()));
+        return new RemoteError(TraceCleaner.names(t.getClass().getName()),
+                t.getMessage() == null ? "" : TraceCleaner.names(t.getMessage()), TraceCleaner.clean(w.toString()));
     }
 
     /** A failure that has no Java exception behind it (e.g. the worker died). */

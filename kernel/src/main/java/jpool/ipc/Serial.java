@@ -63,8 +63,34 @@ public final class Serial {
         return new Written(bytes.toByteArray(), names, lambdas);
     }
 
-    /** Reads an object written by {@link #write}, resolving classes with {@code loader}. */
+    /**
+     * Reads an object written by {@link #write}, resolving classes with {@code loader}. A class the filter refuses
+     * gives an InvalidClassException that names it (the JDK's own says only "filter status: REJECTED").
+     */
     public static Object read(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        ObjectInputFilter.FilterInfo[] refused = new ObjectInputFilter.FilterInfo[1];
+        ObjectInputFilter recording = info -> {
+            ObjectInputFilter.Status status = filter.checkInput(info);
+            if (status == ObjectInputFilter.Status.REJECTED && refused[0] == null) refused[0] = info;
+            return status;
+        };
+        try {
+            return readFiltered(bytes, loader, recording);
+        } catch (InvalidClassException e) {
+            ObjectInputFilter.FilterInfo info = refused[0];
+            if (info == null) throw e;
+            Class<?> c = info.serialClass();
+            InvalidClassException named = c == null
+                    ? new InvalidClassException("the object graph is nested too deeply (depth " + info.depth() + ") to be sent")
+                    : new InvalidClassException(c.getName(), "this type may not be sent between the kernel and a worker"
+                    + " (allowed: JDK value and collection types, java.time, jpool's own types, classes defined in the"
+                    + " notebook and classes from jars it added)");
+            named.initCause(e);
+            throw named;
+        }
+    }
+
+    private static Object readFiltered(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {

@@ -1,9 +1,11 @@
 package jpool.pool;
 
 import jpool.ipc.RemoteError;
+import jpool.ipc.Serial;
 import jpool.workers.Mp;
 import jpool.workers.WorkerTask;
 
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,31 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             }
             ends[i] = System.currentTimeMillis();
         }
+        unshippable(values, errors);
         return new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
+    }
+
+    /**
+     * A result that cannot be serialized fails only its own input: the whole array is tried first (the common,
+     * cheap case), and only when that fails is each value tried on its own.
+     */
+    private static void unshippable(Object[] values, String[][] errors) {
+        try {
+            Serial.write(values);
+            return;
+        } catch (java.io.IOException whole) {
+            // find the culprits below
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) continue;
+            try {
+                Serial.write(values[i]);
+            } catch (java.io.IOException e) {
+                RemoteError why = RemoteError.of("jpool.ResultNotShippable", "the result (" + values[i].getClass().getName()
+                        + ") cannot be sent back to the kernel: " + Serial.explain(e));
+                errors[i] = new String[]{why.className(), why.message(), why.trace()};
+                values[i] = null;
+            }
+        }
     }
 }

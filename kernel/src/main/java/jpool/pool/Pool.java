@@ -65,7 +65,9 @@ public final class Pool implements AutoCloseable, Rich {
     private final int processes;
     private final Shipment initializer;
     private final int maxTasksPerChild;
-    private final ExecutorService callbacks = Executors.newSingleThreadExecutor(daemon("jpool-pool-callbacks"));
+    /** One thread, so callbacks run in completion order; it ends when idle, so finished pools leave no thread behind. */
+    private final java.util.concurrent.ThreadPoolExecutor callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1,
+            30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("jpool-pool-callbacks"));
     private final List<Slot> slots = new ArrayList<>();
     private final ArrayDeque<TaskRecord> pending = new ArrayDeque<>();
     private final Map<Cell, LogRouter> routers = new LinkedHashMap<>();
@@ -121,6 +123,8 @@ public final class Pool implements AutoCloseable, Rich {
             terminate();
             throw failure;
         }
+        callbacks.allowCoreThreadTimeOut(true);
+        allExited.whenComplete((v, e) -> closeRouters());
         KernelEvents.onInterrupt(onInterrupt);
         LIVE.add(this);
     }
@@ -317,7 +321,7 @@ public final class Pool implements AutoCloseable, Rich {
         StringBuilder html = new StringBuilder("<div><b>").append(Html.escape(status())).append("</b><table><tr><th>worker</th><th>pid</th><th>state</th><th>tasks run</th></tr>");
         StringBuilder text = new StringBuilder(status());
         for (Slot s : slots) {
-            String st = s.running != null ? "busy" : "idle";
+            String st = s.running != null ? "busy" : s.initializing ? "initializing" : "idle";
             html.append("<tr><td>").append(s.name).append("</td><td>").append(s.handle.pid()).append("</td><td>").append(st)
                     .append("</td><td>").append(s.tasksRun).append("</td></tr>");
             text.append("\n  ").append(s.name).append(" pid ").append(s.handle.pid()).append(' ').append(st)
@@ -364,7 +368,9 @@ public final class Pool implements AutoCloseable, Rich {
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
         Shipment s = StateCapture.prepare(new ChunkTask(fn, kind, inputs), "the task");
-        enqueue(List.of(new TaskRecord(b, new int[]{index}, inputs, s)));
+        TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
+        task.noInput = kind == ChunkTask.Kind.CALL;
+        enqueue(List.of(task));
         b.seal(false);
         @SuppressWarnings("unchecked")
         CompletableFuture<R> value = b.item(index).thenApply(o -> {
@@ -455,7 +461,10 @@ public final class Pool implements AutoCloseable, Rich {
 
     private void dispatch() {
         for (Slot s : slots) {
-            if (s.running != null || s.retiring || pending.isEmpty()) continue;
+            // not while the initializer runs: the worker would not read the task until it is done, so a large task
+            // blocked this send, under the pool's lock, while the worker's output waited for that lock (deadlock);
+            // and a task's timeout would have counted the initializer's time
+            if (s.running != null || s.retiring || s.initializing || pending.isEmpty()) continue;
             TaskRecord t = pending.poll();
             send(s, t);
         }
@@ -505,6 +514,7 @@ public final class Pool implements AutoCloseable, Rich {
         Slot s = new Slot(name);
         s.handle = Workers.start(List.of(), s);
         if (initializer != null) {
+            s.initializing = true;
             try {
                 s.handle.run(-1, name, false, initializer);
             } catch (IOException e) {
@@ -568,13 +578,18 @@ public final class Pool implements AutoCloseable, Rich {
     private void onResult(Slot s, long id, byte[] bytes) {
         TaskRecord t;
         synchronized (this) {
-            if (id < 0) return; // the initializer
+            if (id < 0) { // the initializer is done: the worker takes tasks now
+                s.initializing = false;
+                dispatch();
+                return;
+            }
             t = s.running;
             if (t == null || t.id != id) return;
         }
         ChunkTask.ChunkResult r;
+        ClassLoader loader = KernelClasses.loader();
         try {
-            r = (ChunkTask.ChunkResult) Serial.read(bytes, KernelClasses.loader(), KernelClasses.FILTER);
+            r = (ChunkTask.ChunkResult) Serial.read(bytes, loader, KernelClasses.FILTER);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
@@ -584,7 +599,7 @@ public final class Pool implements AutoCloseable, Rich {
             List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
             for (int i = 0; i < t.indices.length; i++) {
                 String[] e = r.errors()[i];
-                RuntimeException err = e == null ? null : new TaskFailed(t.inputs.get(i), new RemoteError(e[0], e[1], e[2]));
+                RuntimeException err = e == null ? null : t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
                 outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), r.values()[i], err, r.worker(), r.pid(), r.starts()[i], r.ends()[i]));
                 if (err == null) ok++;
                 else bad++;
@@ -603,6 +618,8 @@ public final class Pool implements AutoCloseable, Rich {
         synchronized (this) {
             if (id < 0) {
                 routerFor(CellScope.latest()).note(2, "initializer failed in " + s.name + ":\n" + error.trace());
+                s.initializing = false;
+                dispatch();
                 return;
             }
             t = s.running;
@@ -660,7 +677,7 @@ public final class Pool implements AutoCloseable, Rich {
     private void fail(TaskRecord t, Slot s, RuntimeException error, RemoteError remote) {
         List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
         for (int i = 0; i < t.indices.length; i++) {
-            RuntimeException e = error != null ? error : new TaskFailed(t.inputs.get(i), remote);
+            RuntimeException e = error != null ? error : t.taskFailed(i, remote);
             outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), null, e, s == null ? null : s.name,
                     s == null ? 0 : s.handle.pid(), 0, 0));
         }
@@ -671,7 +688,35 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private synchronized LogRouter routerFor(Cell cell) {
-        return routers.computeIfAbsent(cell, c -> new LogRouter(c, "pool-" + number + (c == null ? "" : "-cell-" + c.executionCount())));
+        LogRouter r = routers.get(cell);
+        if (r == null) {
+            releaseIdleRouters();
+            r = new LogRouter(cell, "pool-" + number + (cell == null ? "" : "-cell-" + cell.executionCount()));
+            routers.put(cell, r);
+        }
+        return r;
+    }
+
+    /** The pool is done: release its log files (output that still arrives reopens them). */
+    private synchronized void closeRouters() {
+        routers.values().forEach(LogRouter::close);
+    }
+
+    /**
+     * Closes and forgets the log routers of finished cells that have no task pending or running. Without this a
+     * pool kept an open log file (and the cell) for every cell that ever used it, until the kernel ran out of
+     * file descriptors. A late line for such a cell simply gets a fresh router.
+     */
+    private void releaseIdleRouters() {
+        java.util.Set<Cell> busy = new java.util.HashSet<>();
+        for (TaskRecord t : pending) busy.add(t.batch.origin);
+        for (Slot s : slots) if (s.running != null) busy.add(s.running.batch.origin);
+        routers.entrySet().removeIf(e -> {
+            Cell c = e.getKey();
+            if (c == null || !c.finished() || busy.contains(c)) return false;
+            e.getValue().close();
+            return true;
+        });
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -694,11 +739,18 @@ public final class Pool implements AutoCloseable, Rich {
         volatile boolean cancelled;
         volatile Duration timedOut;
 
+        /** An apply of a no-argument Call: its failure says "task failed", not "task failed for input null". */
+        boolean noInput;
+
         TaskRecord(Batch batch, int[] indices, List<Object> inputs, Shipment shipment) {
             this.batch = batch;
             this.indices = indices;
             this.inputs = inputs;
             this.shipment = shipment;
+        }
+
+        TaskFailed taskFailed(int i, RemoteError error) {
+            return noInput ? new TaskFailed(error) : new TaskFailed(inputs.get(i), error);
         }
     }
 
@@ -709,6 +761,8 @@ public final class Pool implements AutoCloseable, Rich {
         TaskRecord running;
         int tasksRun;
         boolean retiring;
+        /** Its initializer has not finished yet; no task is sent to it meanwhile. */
+        volatile boolean initializing;
         private LogRouter lastRouter;
         final ArrayDeque<String> tail = new ArrayDeque<>();
 

@@ -13,7 +13,13 @@ public class TaskFailed extends RemoteFailure {
         this.input = input;
     }
 
-    /** The input whose task failed. */
+    /** A task without input (an {@code apply} of a no-argument Call) failed. */
+    TaskFailed(RemoteError error) {
+        super("task failed: " + error.className() + (error.message().isEmpty() ? "" : ": " + error.message()), error);
+        this.input = null;
+    }
+
+    /** The input whose task failed (null for a task without input). */
     public Object input() {
         return input;
     }

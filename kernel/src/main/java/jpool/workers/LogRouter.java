@@ -9,14 +9,18 @@ import jpool.protocol.KernelLog;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Carries worker output into the notebook cell that started the work, each line tagged with the worker's name:
  * as stream output while that cell runs, afterwards into the display the cell reserved for late output. Every line
  * also goes to a log file on disk; what reaches the frontend is rate-limited (a burst, then a steady rate), with a
- * note saying how many lines were left out and where the whole log is.
+ * note saying how many lines were left out and where the whole log is. The file is open only while output
+ * arrives: {@link #close()} releases it and later output reopens it for appending, so a long session does not hold
+ * one open file per process or cell it ever ran.
  */
 public final class LogRouter implements AutoCloseable {
     static final int BURST_LINES = 2_000;
@@ -24,6 +28,7 @@ public final class LogRouter implements AutoCloseable {
     private final Cell origin;
     private final Path file;
     private BufferedWriter writer;
+    private boolean fileFailed;
     private double tokens = BURST_LINES;
     private long lastRefill = System.nanoTime();
     private long suppressed;
@@ -34,12 +39,24 @@ public final class LogRouter implements AutoCloseable {
         LateOutput.reserve(origin);
         Path f = null;
         try {
-            f = Workers.logDirectory().resolve(fileStem.replaceAll("[^A-Za-z0-9_.-]", "_") + ".log");
-            writer = Files.newBufferedWriter(f, StandardCharsets.UTF_8);
+            f = createUnique(Workers.logDirectory(), fileStem.replaceAll("[^A-Za-z0-9_.-]", "_"));
         } catch (IOException e) {
             KernelLog.warn("no log file for " + fileStem + ": " + e.getMessage());
+            fileFailed = true;
         }
         this.file = f;
+    }
+
+    /** stem.log, or stem-2.log, ... when a process of the same name already has one (names may be reused). */
+    private static Path createUnique(Path dir, String stem) throws IOException {
+        for (int n = 1; ; n++) {
+            Path p = dir.resolve(n == 1 ? stem + ".log" : stem + "-" + n + ".log");
+            try {
+                return Files.createFile(p);
+            } catch (FileAlreadyExistsException e) {
+                // taken: try the next suffix
+            }
+        }
     }
 
     /** The file holding every line, or null when it could not be created. */
@@ -104,13 +121,26 @@ public final class LogRouter implements AutoCloseable {
     }
 
     private void toFile(String text) {
-        if (writer == null) return;
+        if (fileFailed) return;
         try {
+            if (writer == null)
+                writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             writer.write(text);
         } catch (IOException e) {
             KernelLog.warn("log file " + file + " failed: " + e.getMessage());
-            writer = null;
+            fileFailed = true;
+            closeWriter();
         }
+    }
+
+    private void closeWriter() {
+        if (writer == null) return;
+        try {
+            writer.close();
+        } catch (IOException ignored) {
+            // the lines were flushed or reported already
+        }
+        writer = null;
     }
 
     private void flushFile() {
@@ -122,10 +152,10 @@ public final class LogRouter implements AutoCloseable {
         }
     }
 
-    /** Reports lines still held back and flushes the file. */
+    /** Reports lines still held back and closes the file (later output reopens it and appends). */
     @Override
     public synchronized void close() {
         if (suppressed > 0) announceSuppressed("stdout");
-        flushFile();
+        closeWriter();
     }
 }

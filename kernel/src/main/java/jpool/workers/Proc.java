@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -130,13 +131,16 @@ public class Proc implements Serializable {
         return this;
     }
 
-    /** Waits until the process ends. */
+    /**
+     * Waits until the process ends. Interrupting the kernel stops the wait with a CancellationException (the process
+     * keeps running): returning quietly let the rest of the cell go on as if the process had finished.
+     */
     public void join() {
         Started s = requireStarted("join");
         try {
             s.exit.get();
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw interruptedJoin();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -150,10 +154,16 @@ public class Proc implements Serializable {
         } catch (TimeoutException e) {
             // still running: as in multiprocessing, a timed join just returns
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw interruptedJoin();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    private CancellationException interruptedJoin() {
+        Thread.currentThread().interrupt();
+        return new CancellationException("interrupted while waiting for " + name + " (it is still running; "
+                + "terminate() or kill() stops it)");
     }
 
     /** Waits at most {@code seconds} for the process to end. */

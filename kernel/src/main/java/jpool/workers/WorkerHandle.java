@@ -110,13 +110,16 @@ public final class WorkerHandle {
     /** SIGTERM. */
     public void terminate() {
         signalSent = 15;
-        process.destroy();
+        // Through the ProcessHandle, not Process.destroy(): that also closes the worker's stdin, and a worker takes
+        // end-of-file on stdin as "the kernel is gone" and halts with status 0 at once, so a terminated process
+        // usually reported exit code 0 instead of -15 (and a racing kill could too).
+        process.toHandle().destroy();
     }
 
     /** SIGKILL. */
     public void kill() {
         signalSent = 9;
-        process.destroyForcibly();
+        process.toHandle().destroyForcibly(); // see terminate(): stdin stays open so nothing else ends the worker
     }
 
     private void readLoop() {

@@ -165,8 +165,12 @@ public final class WorkerMain {
         channel.send(Frame.STARTED, new Payload().putLong(id).putLong(System.currentTimeMillis()).toBytes());
         Object value;
         try {
-            if (snapshotId != appliedSnapshot) applyState(state);
-            appliedSnapshot = snapshotId;
+            if (snapshotId != appliedSnapshot) {
+                // Marked applied first: the kernel sends a snapshot's bytes to a worker only once, so a retry with the
+                // next task would read an empty payload (every later task of a map failed with EOFException).
+                appliedSnapshot = snapshotId;
+                applyState(state);
+            }
             WorkerTask t = (WorkerTask) Serial.read(task, loader, filter);
             value = t.execute();
         } catch (Throwable e) {
@@ -195,20 +199,30 @@ public final class WorkerMain {
 
     /**
      * Sets the notebook's top-level variables the task reads (static fields of JShell wrapper classes). Variables
-     * the kernel could not serialize are left as they are; the kernel names them if the task fails.
+     * the kernel could not serialize are left as they are; the kernel names them in the cell. One that cannot be
+     * restored here (e.g. its type is not allowed to travel) is left unset too, with a note in the cell, instead of
+     * failing every task: as on the kernel's side, one bad variable does not stop the others.
      */
-    private static void applyState(byte[] state) throws Exception {
+    private static void applyState(byte[] state) throws IOException {
         Payload.Reader r = new Payload.Reader(state);
         int n = r.getInt();
         for (int i = 0; i < n; i++) {
             String key = r.getString();
             if (r.getByte() == 0) continue;
-            Object value = Serial.read(r.getBytes(), loader, filter);
+            byte[] bytes = r.getBytes();
             int hash = key.indexOf('#');
-            Class<?> owner = Class.forName(key.substring(0, hash), true, loader);
-            Field field = owner.getDeclaredField(key.substring(hash + 1));
-            field.setAccessible(true);
-            field.set(null, value);
+            String variable = key.substring(hash + 1);
+            try {
+                Object value = Serial.read(bytes, loader, filter);
+                Class<?> owner = Class.forName(key.substring(0, hash), true, loader);
+                Field field = owner.getDeclaredField(variable);
+                field.setAccessible(true);
+                field.set(null, value);
+            } catch (Exception | LinkageError e) {
+                String why = e instanceof IOException io ? Serial.explain(io) : e.toString();
+                System.err.println("note: notebook variable '" + variable + "' could not be restored in this worker ("
+                        + why + "); it is null/unset here");
+            }
         }
     }
 }

@@ -1,0 +1,377 @@
+"""Worker processes (jpool's Proc) as a notebook user sees them through a real Jupyter client: tagged output in
+the right cell, exit codes, state shipping, failures with clear messages, and no worker outliving its kernel."""
+
+import os
+import re
+import signal
+
+import pytest
+
+from kernel_helpers import (Kernel, fresh_kernel, kernel, wait_until, worker_processes,  # noqa: F401 (fixtures)
+                            worker_socket, workers_with_socket)
+
+
+def tagged(text, name):
+    """The lines of `text` tagged `[name] `, without the tag."""
+    prefix = f"[{name}] "
+    return [line[len(prefix):] for line in text.splitlines() if line.startswith(prefix)]
+
+
+def java_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def test_start_join(kernel):
+    r = kernel.execute('''
+        Proc p = new Proc(() -> System.out.println("hello from " + Mp.current().name()));
+        p.start();
+        p.join();
+        p.name() + " exit=" + p.exitCode() + " alive=" + p.isAlive()
+    ''').assert_ok()
+    name = r.result.strip('"').split()[0]
+    assert re.fullmatch(r"Proc-\d+", name), r.result
+    assert r.result.strip('"') == f"{name} exit=0 alive=false"
+    assert tagged(r.stdout, name) == [f"hello from {name}"]
+
+
+def test_worker_output_has_no_jvm_noise(kernel):
+    # The worker JVM's own start-up chatter (e.g. the JDK's SecurityManager deprecation warning) is not user output.
+    r = kernel.execute('''
+        Proc p = new Proc(() -> System.out.println("quiet start"));
+        p.start(); p.join(); p.exitCode()
+    ''').assert_ok()
+    assert r.result == "0"
+    assert "quiet start" in r.stdout
+    assert "WARNING" not in r.stderr and "SecurityManager" not in r.stderr, r.stderr
+
+
+def test_five_named_processes(kernel):
+    r = kernel.execute('''
+        List<Proc> procs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            Proc p = new Proc("svc-" + i, () -> System.out.println("my name is " + Mp.current().name()));
+            procs.add(p.start());
+        }
+        for (Proc p : procs) p.join();
+        procs.stream().map(p -> String.valueOf(p.exitCode())).collect(java.util.stream.Collectors.joining(","))
+    ''').assert_ok()
+    assert r.result.strip('"') == "0,0,0,0,0"
+    for i in range(5):
+        assert tagged(r.stdout, f"svc-{i}") == [f"my name is svc-{i}"], r.stdout
+
+
+def test_interleaved_processes_keep_their_own_order(kernel):
+    r = kernel.execute('''
+        Job steps(String label, int pause) {
+            return () -> {
+                for (int i = 0; i < 6; i++) {
+                    System.out.println(label + " step " + i);
+                    Thread.sleep(pause);
+                }
+            };
+        }
+        Proc a = new Proc(steps("a", 30));
+        Proc b = new Proc(steps("b", 45));
+        Proc svc = new Proc("service", steps("svc", 20));
+        a.start(); b.start(); svc.start();
+        a.join(); b.join(); svc.join();
+        a.name() + "," + b.name() + "," + a.exitCode() + b.exitCode() + svc.exitCode()
+    ''').assert_ok()
+    a_name, b_name, codes = r.result.strip('"').split(",")
+    assert codes == "000"
+    assert tagged(r.stdout, a_name) == [f"a step {i}" for i in range(6)], r.stdout
+    assert tagged(r.stdout, b_name) == [f"b step {i}" for i in range(6)], r.stdout
+    assert tagged(r.stdout, "service") == [f"svc step {i}" for i in range(6)], r.stdout
+
+
+def test_daemon_timed_join_then_terminate(kernel):
+    r = kernel.execute('''
+        Proc d = new Proc("sleepy-daemon", () -> Thread.sleep(120_000)).daemon(true);
+        d.start();
+        d.join(1.0);
+        d.daemon() + " " + d.isAlive() + " " + d.exitCode()
+    ''').assert_ok()
+    assert r.result.strip('"') == "true true null"
+    r = kernel.execute('d.terminate(); d.join(); d.isAlive() + " " + d.exitCode()').assert_ok()
+    assert r.result.strip('"') == "false -15"
+
+
+def test_terminate_then_join(kernel):
+    r = kernel.execute('''
+        Proc t = new Proc(() -> { System.out.println("running"); Thread.sleep(120_000); });
+        t.start();
+        t.terminate();
+        t.join();
+        t.isAlive() + " " + t.exitCode()
+    ''').assert_ok()
+    assert r.result.strip('"') == "false -15"
+
+
+@pytest.mark.parametrize("body, expected", [
+    ('System.exit(1);', 1),
+    ('System.out.println("done");', 0),
+    ('System.exit(42);', 42),
+])
+def test_exit_codes(kernel, body, expected):
+    r = kernel.execute(f'''
+        Proc e = new Proc(() -> {{ {body} }});
+        e.start(); e.join(); e.exitCode()
+    ''').assert_ok()
+    assert r.result == str(expected)
+
+
+def test_exception_gives_exit_code_1_and_remote_trace(kernel):
+    r = kernel.execute('''
+        Proc f = new Proc("thrower", () -> { throw new RuntimeException("boom-4711"); });
+        f.start(); f.join(); f.exitCode()
+    ''').assert_ok()
+    assert r.result == "1"
+    assert "java.lang.RuntimeException: boom-4711" in r.stderr, r.stderr  # reported in the cell
+    r = kernel.execute('f.failure().remoteClass() + "|" + f.failure().remoteMessage()').assert_ok()
+    assert r.result.strip('"') == "java.lang.RuntimeException|boom-4711"
+    r = kernel.execute('System.out.println(f.failure().remoteTrace());').assert_ok()
+    assert "java.lang.RuntimeException: boom-4711" in r.stdout
+    assert "\tat " in r.stdout  # a stack trace, not just the message
+    # written in the user's terms: no JShell wrapper class names, no worker class-loader prefixes
+    assert "$JShell$" not in r.stdout and "jpool-notebook//" not in r.stdout, r.stdout
+
+
+def test_kill_gives_minus_9(kernel):
+    r = kernel.execute('''
+        Proc k9 = new Proc(() -> Thread.sleep(120_000));
+        k9.start(); k9.kill(); k9.join();
+        k9.isAlive() + " " + k9.exitCode()
+    ''').assert_ok()
+    assert r.result.strip('"') == "false -9"
+
+
+def test_proc_subclass_overriding_run(kernel):
+    r = kernel.execute('''
+        class Greeter extends Proc {
+            final String who;
+            Greeter(String who) { this.who = who; }
+            @Override public void run() { System.out.println("greetings, " + who + ", from " + name()); }
+        }
+        Greeter g = new Greeter("world");
+        g.start(); g.join();
+        g.name() + " " + g.exitCode()
+    ''').assert_ok()
+    name, code = r.result.strip('"').split()
+    assert code == "0"
+    assert tagged(r.stdout, name) == [f"greetings, world, from {name}"], r.stdout
+
+
+def test_logs_arrive_while_cell_waits(kernel, tmp_path):
+    """The worker blocks until the test has seen its first line in this cell; late delivery would time it out."""
+    trigger = tmp_path / "go"
+    kernel.execute(f'String trigger = {java_str(str(trigger))};').assert_ok()
+
+    def on_message(msg):
+        if msg["msg_type"] == "stream" and "ping" in msg["content"]["text"]:
+            trigger.touch()
+
+    r = kernel.execute('''
+        Proc w = new Proc("waiter", () -> {
+            System.out.println("ping");
+            long end = System.currentTimeMillis() + 30_000;
+            while (!java.nio.file.Files.exists(java.nio.file.Path.of(trigger)) && System.currentTimeMillis() < end)
+                Thread.sleep(10);
+            System.out.println(java.nio.file.Files.exists(java.nio.file.Path.of(trigger)) ? "pong" : "never saw the trigger");
+        });
+        w.start(); w.join(); w.exitCode()
+    ''', on_message=on_message).assert_ok()
+    assert r.result == "0"
+    assert tagged(r.stdout, "waiter") == ["ping", "pong"], r.stdout
+    ping = next(m for m in r.of_type("stream") if "ping" in m["content"]["text"])
+    assert ping["parent_header"]["msg_id"] == r.msg_id
+
+
+def test_logs_after_cell_ended_update_reserved_display(kernel, tmp_path):
+    trigger = tmp_path / "late"
+    r = kernel.execute(f'''
+        String lateTrigger = {java_str(str(trigger))};
+        Proc late = new Proc("latecomer", () -> {{
+            System.out.println("early line");
+            long end = System.currentTimeMillis() + 60_000;
+            while (!java.nio.file.Files.exists(java.nio.file.Path.of(lateTrigger)) && System.currentTimeMillis() < end)
+                Thread.sleep(10);
+            System.out.println("after the cell ended");
+        }});
+        late.start();
+        "started"
+    ''').assert_ok()
+    display_id = r.late_display_id()
+    assert display_id, f"the cell reserved no late-output display: {r.msgs}"
+    kernel.wait_for(lambda: "early line" in "".join(r.display_updates(display_id)) or "early line" in r.stdout,
+                    timeout=30, what="the early line")
+    # the line is printed while another cell runs: it still belongs to the cell that started the process
+    r2 = kernel.execute('java.nio.file.Files.createFile(java.nio.file.Path.of(lateTrigger)); late.join(); late.exitCode()')
+    assert r2.assert_ok().result == "0"
+    assert "after the cell ended" not in r2.all_text(), r2.all_text()
+    kernel.wait_for(lambda: any("[latecomer] after the cell ended" in t for t in r.display_updates(display_id)),
+                    timeout=30, what="the late line as update_display_data of the original cell")
+    update = next(m for m in r.of_type("update_display_data")
+                  if "after the cell ended" in m["content"]["data"].get("text/plain", ""))
+    assert update["parent_header"]["msg_id"] == r.msg_id
+    assert update["content"]["transient"]["display_id"] == display_id
+    assert {parent for parent, _ in kernel.display_updates(display_id)} == {r.msg_id}
+    assert "[latecomer] early line" in update["content"]["data"]["text/plain"] or "[latecomer] early line" in r.stdout
+
+
+def test_state_is_shipped(kernel):
+    kernel.execute('int k = 7;').assert_ok()
+    r = kernel.execute('''
+        for (int x = 1; x <= 3; x++) {
+            int xx = x;
+            Proc p = new Proc("times-" + x, () -> System.out.println("r=" + xx * k));
+            p.start(); p.join();
+        }
+    ''').assert_ok()
+    assert [tagged(r.stdout, f"times-{x}") for x in (1, 2, 3)] == [["r=7"], ["r=14"], ["r=21"]], r.stdout
+    # a later value of the variable is what the next process sees
+    r = kernel.execute('k = 10; Proc p10 = new Proc("times-again", () -> System.out.println("r=" + 2 * k)); '
+                       'p10.start(); p10.join();').assert_ok()
+    assert tagged(r.stdout, "times-again") == ["r=20"], r.stdout
+
+
+def test_non_serializable_capture_is_a_clear_error(kernel):
+    r = kernel.execute('''
+        void launchWithBuffer() {
+            var buffer = new java.io.ByteArrayOutputStream();
+            new Proc(() -> System.out.println(buffer.size())).start();
+        }
+        launchWithBuffer();
+    ''')
+    assert r.status == "error"
+    text = r.error_text()
+    assert "ByteArrayOutputStream" in text and "not Serializable" in text, text
+    assert "cannot be sent to a worker" in text, text
+    assert kernel.execute('1 + 1').assert_ok().result == "2"
+
+
+def test_non_serializable_variable_is_named(kernel):
+    r = kernel.execute('''
+        var notebookBuffer = new java.io.ByteArrayOutputStream();
+        Proc nb = new Proc(() -> System.out.println(notebookBuffer.size()));
+        nb.start(); nb.join(); nb.exitCode()
+    ''').assert_ok()
+    assert "variable 'notebookBuffer'" in r.stderr, r.stderr
+    assert "ByteArrayOutputStream" in r.stderr and "not Serializable" in r.stderr, r.stderr
+    assert r.result == "1"  # the variable is null in the worker, so the job fails there
+
+
+def test_bad_jvm_option_names_the_option(kernel):
+    r = kernel.execute('new Proc(() -> {}).jvmOptions("-XX:+NoSuchOption").start()')
+    assert r.status == "error"
+    assert "NoSuchOption" in r.error_text(), r.error_text()
+    assert kernel.execute('1 + 1').assert_ok().result == "2"
+    r = kernel.execute('Proc ok = new Proc(() -> System.out.println("still fine")); ok.start(); ok.join(); ok.exitCode()')
+    assert r.assert_ok().result == "0"
+    assert "still fine" in r.stdout
+
+
+# ---- worker lifetime bound to the kernel's ---------------------------------------------------------------------
+
+START_LONG_WORK = '''
+    Proc sleeper = new Proc("sleeper", () -> { System.out.println("sleeping"); Thread.sleep(600_000); }).daemon(true);
+    sleeper.start();
+    Pool busy = new Pool(2);
+    AsyncResult<Integer> pending = busy.applyAsync(() -> { System.out.println("pool task"); Thread.sleep(600_000); return 1; });
+    sleeper.pid() + " " + busy.processes()
+'''
+
+
+def start_long_work(k):
+    r = k.execute(START_LONG_WORK).assert_ok()
+    sleeper_pid = int(r.result.strip('"').split()[0])
+    workers = worker_processes(k.pid)
+    assert sleeper_pid in workers, (sleeper_pid, workers)
+    assert len(workers) >= 3, workers  # the process and the pool's two workers (maybe a pre-started spare)
+    sockets = {worker_socket(args) for args in workers.values()}
+    assert workers_with_socket(sockets) == workers  # the same workers are found by socket path as by parent pid
+    return workers, sockets
+
+
+def test_sigkill_kernel_leaves_no_workers(fresh_kernel):
+    workers, sockets = start_long_work(fresh_kernel)
+    os.kill(fresh_kernel.pid, signal.SIGKILL)
+    wait_until(lambda: not workers_with_socket(sockets), 15, f"workers {sorted(workers)} to exit after the kernel was killed")
+
+
+def test_restart_leaves_no_worker_of_old_kernel(fresh_kernel):
+    old_pid = fresh_kernel.pid
+    workers, sockets = start_long_work(fresh_kernel)
+    fresh_kernel.km.restart_kernel(now=False)
+    assert fresh_kernel.pid != old_pid
+    wait_until(lambda: not workers_with_socket(sockets), 15, f"workers {sorted(workers)} of the old kernel to exit")
+    fresh_kernel.kc.wait_for_ready(timeout=60)
+    assert fresh_kernel.execute('6 * 7').assert_ok().result == "42"
+
+
+def test_shutdown_kills_daemon_workers(fresh_kernel):
+    r = fresh_kernel.execute('''
+        Proc dd = new Proc(() -> Thread.sleep(600_000)).daemon(true);
+        dd.start();
+        dd.pid()
+    ''').assert_ok()
+    pid = int(r.result)
+    workers = worker_processes(fresh_kernel.pid)
+    assert pid in workers
+    sockets = {worker_socket(args) for args in workers.values()}
+    fresh_kernel.shutdown()
+    wait_until(lambda: not workers_with_socket(sockets), 15, "the daemon worker to exit at kernel shutdown")
+
+
+def test_interrupt_during_join(kernel):
+    msg_id = kernel.kc.execute('''
+        Proc longRunner = new Proc("long-runner", () -> { System.out.println("started"); Thread.sleep(120_000); });
+        longRunner.start();
+        longRunner.join();
+    ''')
+    kernel.wait_for(lambda: any("[long-runner] started" in m["content"].get("text", "")
+                                for m in kernel.by_parent.get(msg_id, []) if m["msg_type"] == "stream"),
+                    timeout=60, what="the process to start")
+    kernel.interrupt()
+    kernel.collect(msg_id, timeout=10)  # TimeoutError when the interrupted join does not return promptly
+    # interrupting the notebook stops the wait, not the process; the kernel stays usable
+    r = kernel.execute('longRunner.isAlive() + " " + longRunner.exitCode()').assert_ok()
+    assert r.result.strip('"') == "true null"
+    r = kernel.execute('longRunner.terminate(); longRunner.join(); longRunner.exitCode()').assert_ok()
+    assert r.result == "-15"
+
+
+def open_log_files(pid):
+    """Paths of the worker log files (*.log) the process `pid` holds open."""
+    found = []
+    for fd in os.listdir(f"/proc/{pid}/fd"):
+        try:
+            target = os.readlink(f"/proc/{pid}/fd/{fd}")
+        except OSError:
+            continue
+        if target.endswith(".log"):
+            found.append(target)
+    return found
+
+
+def test_log_files_complete_and_not_held_open(kernel):
+    r = kernel.execute('''
+        Proc first = new Proc("same-name", () -> System.out.println("first run"));
+        first.start(); first.join();
+        Proc second = new Proc("same-name", () -> System.out.println("second run"));
+        second.start(); second.join();
+        java.nio.file.Files.readString(first.logFile()) + "|" + java.nio.file.Files.readString(second.logFile())
+            + "|" + first.logFile().equals(second.logFile())
+    ''').assert_ok()
+    first, second, same = r.result.strip('"').split("|")
+    assert first.strip() == "[same-name] first run"   # reusing a name does not clobber the earlier log
+    assert second.strip() == "[same-name] second run"
+    assert same == "false"
+    kernel.execute('''
+        for (int i = 0; i < 25; i++) { Proc quick = new Proc(() -> System.out.println("quick")); quick.start(); quick.join(); }
+        Pool logPool = new Pool(1);
+    ''').assert_ok()
+    for i in range(25):
+        kernel.execute(f'logPool.apply(() -> {{ System.out.println("cell {i}"); return {i}; }})').assert_ok()
+    held = open_log_files(kernel.pid)
+    assert len(held) <= 2, f"the kernel keeps {len(held)} worker log files open: {held[:5]}"
+    kernel.execute('logPool.terminate();').assert_ok()
