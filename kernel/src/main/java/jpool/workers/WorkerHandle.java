@@ -104,7 +104,9 @@ public final class WorkerHandle {
     /** SIGTERM. */
     public void terminate() {
         signalSent = 15;
-        process.destroy();
+        // not process.destroy(): it also closes the worker's stdin, and the worker's parent watch would then halt(0)
+        // before the JVM's SIGTERM handling exits with 143, so the exit code came out as 0 instead of -15
+        process.toHandle().destroy();
     }
 
     /** SIGKILL. */
