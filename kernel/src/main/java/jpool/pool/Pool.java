@@ -103,6 +103,7 @@ public final class Pool implements AutoCloseable, Rich {
         this.processes = processes;
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
+        if (this.initializer != null) noteSkipped(this.initializer, CellScope.current(), "the pool initializer");
         List<CompletableFuture<Slot>> started = new ArrayList<>();
         for (int i = 0; i < processes; i++) started.add(CompletableFuture.supplyAsync(this::newSlot, STARTER));
         RuntimeException failure = null;
@@ -333,6 +334,7 @@ public final class Pool implements AutoCloseable, Rich {
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
         Shipment s = StateCapture.prepare(new ChunkTask(fn, kind, inputs), "the task");
+        noteSkipped(s, b.origin, "the task");
         enqueue(List.of(new TaskRecord(b, new int[]{index}, inputs, s)));
         b.seal(false);
         @SuppressWarnings("unchecked")
@@ -381,6 +383,7 @@ public final class Pool implements AutoCloseable, Rich {
             Shipment s;
             if (first == null) {
                 s = first = StateCapture.prepare(task, "the task");
+                noteSkipped(s, b.origin, "the tasks");
             } else {
                 s = reuseState(first, task);
             }
@@ -389,6 +392,12 @@ public final class Pool implements AutoCloseable, Rich {
         enqueue(tasks);
         b.seal(true);
         return b;
+    }
+
+    /** Names the notebook variables the workers will not see (not Serializable), as {@code Proc.start()} does. */
+    private void noteSkipped(Shipment s, Cell origin, String who) {
+        for (String skipped : s.state().skipped())
+            routerFor(origin).note(2, "note: " + who + " will not see notebook " + skipped + "; it is null/unset in the worker");
     }
 
     private static Shipment reuseState(Shipment first, WorkerTask task) {
@@ -733,7 +742,13 @@ public final class Pool implements AutoCloseable, Rich {
                 one.add(source.next());
                 int idx = batch.add();
                 ChunkTask task = new ChunkTask(fn, ChunkTask.Kind.FN, one);
-                Shipment s = first == null ? (first = StateCapture.prepare(task, "the task")) : reuseState(first, task);
+                Shipment s;
+                if (first == null) {
+                    s = first = StateCapture.prepare(task, "the task");
+                    noteSkipped(s, batch.origin, "the tasks");
+                } else {
+                    s = reuseState(first, task);
+                }
                 enqueue(List.of(new TaskRecord(batch, new int[]{idx}, one, s)));
             }
         }
