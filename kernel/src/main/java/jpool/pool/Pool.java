@@ -396,9 +396,15 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Names the notebook variables the workers will not see (not Serializable), as {@code Proc.start()} does. */
     private void noteSkipped(Shipment s, Cell origin, String who) {
-        for (String skipped : s.state().skipped())
+        for (String skipped : s.state().skipped()) {
+            synchronized (this) {
+                if (!notedSkipped.add(origin + "\0" + skipped)) continue; // once per cell, not once per applyAsync
+            }
             routerFor(origin).note(2, "note: " + who + " will not see notebook " + skipped + "; it is null/unset in the worker");
+        }
     }
+
+    private final java.util.Set<String> notedSkipped = new java.util.HashSet<>();
 
     private static Shipment reuseState(Shipment first, WorkerTask task) {
         try {
