@@ -106,6 +106,7 @@ public final class Pool implements AutoCloseable, Rich {
         this.processes = processes;
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
+        if (this.initializer != null) noteSkipped(this.initializer, CellScope.current(), "the pool initializer");
         List<CompletableFuture<Slot>> started = new ArrayList<>();
         for (int i = 0; i < processes; i++) started.add(CompletableFuture.supplyAsync(this::newSlot, STARTER));
         RuntimeException failure = null;
@@ -368,6 +369,7 @@ public final class Pool implements AutoCloseable, Rich {
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
         Shipment s = StateCapture.prepare(new ChunkTask(fn, kind, inputs), "the task");
+        noteSkipped(s, b.origin, "the task");
         TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
@@ -418,6 +420,7 @@ public final class Pool implements AutoCloseable, Rich {
             Shipment s;
             if (first == null) {
                 s = first = StateCapture.prepare(task, "the task");
+                noteSkipped(s, b.origin, "the tasks");
             } else {
                 s = reuseState(first, task);
             }
@@ -427,6 +430,18 @@ public final class Pool implements AutoCloseable, Rich {
         b.seal(progressDisplays);
         return b;
     }
+
+    /** Names the notebook variables the workers will not see (not Serializable), as {@code Proc.start()} does. */
+    private void noteSkipped(Shipment s, Cell origin, String who) {
+        for (String skipped : s.state().skipped()) {
+            synchronized (this) {
+                if (!notedSkipped.add(origin + "\0" + skipped)) continue; // once per cell, not once per applyAsync
+            }
+            routerFor(origin).note(2, "note: " + who + " will not see notebook " + skipped + "; it is null/unset in the worker");
+        }
+    }
+
+    private final java.util.Set<String> notedSkipped = new java.util.HashSet<>();
 
     private static Shipment reuseState(Shipment first, WorkerTask task) {
         try {
@@ -441,9 +456,6 @@ public final class Pool implements AutoCloseable, Rich {
             if (state != State.RUN)
                 throw new IllegalStateException("Pool-" + number + " is " + (state == State.CLOSE ? "closed" : "terminated") + "; it takes no new tasks");
             for (TaskRecord t : tasks) routerFor(t.batch.origin); // reserves the cell's display for late output
-            if (!tasks.isEmpty())
-                for (String skipped : tasks.get(0).shipment.state().skipped())
-                    routerFor(tasks.get(0).batch.origin).note(2, "note: the workers will not see notebook " + skipped + "; it is null/unset there");
             pending.addAll(tasks);
             dispatch();
         }
@@ -834,7 +846,13 @@ public final class Pool implements AutoCloseable, Rich {
                 one.add(source.next());
                 int idx = batch.add();
                 ChunkTask task = new ChunkTask(fn, ChunkTask.Kind.FN, one);
-                Shipment s = first == null ? (first = StateCapture.prepare(task, "the task")) : reuseState(first, task);
+                Shipment s;
+                if (first == null) {
+                    s = first = StateCapture.prepare(task, "the task");
+                    noteSkipped(s, batch.origin, "the tasks");
+                } else {
+                    s = reuseState(first, task);
+                }
                 enqueue(List.of(new TaskRecord(batch, new int[]{idx}, one, s)));
             }
         }

@@ -102,6 +102,8 @@ public final class StateCapture {
                 } catch (IOException e) {
                     // kernel-side handles (a Pool, a Proc) are never meant to travel; the rest is worth a note
                     if (value != null && value.getClass().getName().startsWith("jpool.")) continue;
+                    // ... nor are collections of them (a List of AsyncResults built in the submitting cell)
+                    if (e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).startsWith("jpool.")) continue;
                     skipped.add("variable '" + f.name() + "' (" + typeName(value) + "): " + Serial.explain(e));
                 }
             }

@@ -61,8 +61,11 @@ public final class WorkerMain {
                 .putLong(ProcessHandle.current().pid()).toBytes());
 
         PrintStream realErr = System.err;
-        System.setOut(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDOUT, System.out), true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDERR, realErr), true, StandardCharsets.UTF_8));
+        // no autoflush: a PrintStream with autoflush flushes after every print()/printf piece, and a flush sends a
+        // partial line, so printf("%s: %d%n", ...) came out as several tagged lines. LogOutputStream sends each
+        // complete line by itself; an explicit flush() (and the end of every task) still sends a partial one.
+        System.setOut(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDOUT, System.out), false, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDERR, realErr), false, StandardCharsets.UTF_8));
         routeLogging();
         loader = new ShippedClassLoader(WorkerMain.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
