@@ -56,32 +56,33 @@ public final class TaskBoard {
     public synchronized TaskBoard start() {
         if (cpu != null) cpu.sample();
         if (cell != null) cell.display(render(false), Map.of(), displayId);
-        ticking = TICKER.scheduleAtFixedRate(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
+        // fixed delay, not fixed rate: the ticker thread is shared by every board, and after a stall (GC, a loaded
+        // machine) a fixed-rate schedule fires the missed ticks back to back, breaking the at-most-4-a-second promise
+        ticking = TICKER.scheduleWithFixedDelay(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
         return this;
     }
 
     private void tick() {
-        Map<String, Object> bundle;
+        // rendering and publishing happen under the lock, as in finish(): published outside it, a tick that rendered
+        // just before finish() could send its "running" frame after the final one, leaving the saved board running
         synchronized (this) {
             if (finished) return;
+            Map<String, Object> bundle;
             try {
                 bundle = render(false);
             } catch (RuntimeException e) {
                 return; // a state read that raced with shutdown; the next tick tries again
             }
+            if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
         }
-        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
     }
 
-    /** Stops updating and publishes the final summary. */
-    public void finish() {
-        Map<String, Object> bundle;
-        synchronized (this) {
-            if (finished) return;
-            finished = true;
-            if (ticking != null) ticking.cancel(false);
-            bundle = render(true);
-        }
+    /** Stops updating and publishes the final summary (the last message for this display id). */
+    public synchronized void finish() {
+        if (finished) return;
+        finished = true;
+        if (ticking != null) ticking.cancel(false);
+        Map<String, Object> bundle = render(true);
         if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
     }
 
