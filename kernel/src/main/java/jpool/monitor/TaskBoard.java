@@ -1,5 +1,6 @@
 package jpool.monitor;
 
+import jpool.display.CellScope;
 import jpool.display.Html;
 import jpool.protocol.Cell;
 
@@ -45,6 +46,8 @@ public final class TaskBoard {
     private final Map<Long, double[]> lastCpu = new HashMap<>();
     private ScheduledFuture<?> ticking;
     private boolean finished;
+    private Map<String, Object> finalBundle;
+    private boolean finalDelivered;
 
     public TaskBoard(Cell cell, String title, Supplier<State> source) {
         this.cell = cell;
@@ -73,7 +76,7 @@ public final class TaskBoard {
             } catch (RuntimeException e) {
                 return; // a state read that raced with shutdown; the next tick tries again
             }
-            if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
+            publish(bundle);
         }
     }
 
@@ -82,8 +85,35 @@ public final class TaskBoard {
         if (finished) return;
         finished = true;
         if (ticking != null) ticking.cancel(false);
-        Map<String, Object> bundle = render(true);
-        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
+        finalBundle = render(true);
+        publish(finalBundle);
+    }
+
+    /**
+     * Sends the final summary again if it went out while no cell was running (a %%process that ended between
+     * cells): nbconvert/nbclient only apply display updates that arrive for the cell executing at the time, so
+     * %join calls this to get the final board into the saved notebook.
+     */
+    public synchronized void redeliverFinal() {
+        if (finalBundle != null && !finalDelivered) publish(finalBundle);
+    }
+
+    /**
+     * Publishes an update of the board. While the board's own cell runs it is the parent; once that cell finished
+     * (a %%process running in the background) the update goes out under the cell running now, as ipykernel does
+     * for background threads: frontends apply update_display_data by display id, but nbclient (nbconvert, papermill)
+     * only reads messages of the executing cell, and dropped every update of a finished cell, so a background
+     * process's board stayed "running" forever in the saved notebook.
+     */
+    private void publish(Map<String, Object> bundle) {
+        if (cell == null) return;
+        Cell target = cell;
+        if (cell.finished()) {
+            Cell now = CellScope.latest();
+            if (now != null && !now.finished()) target = now;
+        }
+        target.updateDisplay(bundle, Map.of(), displayId);
+        if (finished) finalDelivered = !target.finished();
     }
 
     /** The display id (tests and the notebook can refer to it). */
