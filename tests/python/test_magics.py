@@ -56,6 +56,15 @@ def cpu_groups(html):
     return [int(a["data-cpu"]) for a in Tags(html).find("g", **{"class": "cpu"})]
 
 
+def bar_percentages(html):
+    """The percentage printed next to each CPU's bar in an SVG panel, per CPU."""
+    return [int(p) for p in re.findall(r'<text x="\d+" y="\d+">\s*(\d+)%</text></?[a-z]', html)]
+
+
+def text_percentages(text):
+    return [float(p) for p in re.findall(r"^cpu\d+\s+\[[# ]*\]\s+(\d+\.\d)%$", text, re.M)]
+
+
 def boards(cell):
     """The cell's task-board display messages: [(msg_type, display_id, data)] in order."""
     return [d for d in cell.displays() if (d[1] or "").startswith("jpool-board-")]
@@ -302,6 +311,10 @@ def test_pool_board_is_one_display_updated_in_place_and_ends_static(k):
     assert cpu_groups(html) == list(range(CPUS)), f"one g.cpu per CPU ({CPUS})"
     assert len(tags.find("polygon", **{"class": "timeline"})) == CPUS
     assert "per-CPU utilisation over the run (average" in html
+    # the final bars show the run's average, as the title and the text/plain summary do
+    title_avg = [int(p) for p in re.findall(r"cpu\d+ (\d+)%", re.search(r"\(average ([^)]*)\)", html).group(1))]
+    assert bar_percentages(html) == title_avg and len(title_avg) == CPUS, html
+    assert [round(p) for p in text_percentages(final["text/plain"])] == title_avg
     workers = tags.find("table", **{"class": "jpool-workers"})
     assert workers and html.count("<td>PoolWorker-") == N
     for c_ in range(CPUS):
@@ -339,6 +352,8 @@ def test_cpu_for_a_span_updates_one_display_and_ends_with_the_average(k):
     assert last["text/plain"].splitlines()[0] == "per-CPU utilisation over 1.0 s (average)"
     assert [int(n) for n in re.findall(r"^cpu(\d+)", last["text/plain"], re.M)] == list(range(CPUS))
     assert cpu_groups(last["text/html"]) == list(range(CPUS))
+    # the bars of the final chart show the same averages as the text
+    assert bar_percentages(last["text/html"]) == [round(p) for p in text_percentages(last["text/plain"])]
     # the timeline has one point per sample (about 4) for each CPU
     points = re.findall(r'<polygon class="timeline" points="([^"]+)"', last["text/html"])
     assert len(points) == CPUS and all(len(p.split()) >= 5 for p in points)
@@ -358,6 +373,41 @@ def test_process_join_streams_tagged_output_and_ps_shows_exit_code_0(k):
     rows = ps_rows(k)
     assert "x" in rows and rows["x"][1:] == ("stopped", "0"), rows
     assert value(k, "_proc.exitCode()") == "0"
+
+
+def board_messages(k, board_id):
+    """Every board message with this display id read so far, from any cell, as (parent msg_id, msg)."""
+    return [(parent, m) for parent, msgs in k.by_parent.items() for m in msgs
+            if m["content"].get("transient", {}).get("display_id") == board_id]
+
+
+def test_background_process_board_ends_final_under_the_running_cell(k):
+    # nbclient (nbconvert) applies display updates only from the cell executing at the time: a background
+    # process's final board must come with the running cell as parent, not with its own finished cell
+    c = k.ok("%%process --name bg1\nThread.sleep(1_000);")
+    board_id = boards(c)[0][1]
+    assert 'data-state="running"' in boards(c)[-1][2]["text/html"]
+    waiting = k.ok("Thread.sleep(6_000); 1")  # bg1 ends while this cell runs
+    finals = [m for m in waiting.msgs if m["msg_type"] == "update_display_data"
+              and m["content"]["transient"]["display_id"] == board_id]
+    assert finals, "no board update arrived under the running cell"
+    assert 'data-state="final"' in finals[-1]["content"]["data"]["text/html"]
+    assert "exit 0" in finals[-1]["content"]["data"]["text/plain"]
+
+
+def test_join_redelivers_a_board_that_finished_between_cells(k):
+    c = k.ok("%%process --name bg2\nThread.sleep(1_500);")
+    board_id = boards(c)[0][1]
+    pid = int(re.search(r"<td>bg2</td><td>(\d+)</td>", boards(c)[0][2]["text/html"]).group(1))
+    # wait without running a cell (a running cell would receive the final board)
+    wait_until(lambda: not pid_alive(pid), 60, "bg2 to stop")
+    time.sleep(1)  # the board's final state goes out while no cell runs
+    joined = k.ok("%join bg2")
+    finals = [d for d in joined.displays() if d[1] == board_id]
+    assert finals and finals[-1][0] == "update_display_data", joined.displays()
+    assert 'data-state="final"' in finals[-1][2]["text/html"]
+    again = k.ok("%join bg2")
+    assert not [d for d in again.displays() if d[1] == board_id], "delivered once is enough"
 
 
 def test_join_waits_for_a_process_by_name(k):

@@ -133,7 +133,9 @@ public final class TaskBoard {
         int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total());
         html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
                 .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
-        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
+        // nowrap: frontends right-align table cells and broke "PoolWorker-1" and "46 MB" over two lines; only the
+        // last-output column wraps
+        html.append("<table class=\"jpool-workers\" style=\"white-space:nowrap\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
         for (Row r : s.rows()) {
             double[] now = ProcessStats.read(r.pid());
             String cpuPct = "", rss = "";
@@ -148,7 +150,7 @@ public final class TaskBoard {
             String tail = String.join(" ⏎ ", r.tail());
             html.append("<tr><td>").append(Html.escape(r.name())).append("</td><td>").append(r.pid()).append("</td><td>")
                     .append(Html.escape(r.state())).append("</td><td>").append(cpuPct).append("</td><td>").append(rss)
-                    .append("</td><td>").append(Html.escape(r.detail())).append("</td><td>").append(Html.escape(tail)).append("</td></tr>");
+                    .append("</td><td>").append(Html.escape(r.detail())).append("</td><td style=\"white-space:normal;text-align:left\">").append(Html.escape(tail)).append("</td></tr>");
             text.append(String.format(Locale.ROOT, "%n  %-14s pid %-7d %-8s %5s %8s %s%s", r.name(), r.pid(), r.state(), cpuPct, rss,
                     r.detail(), tail.isEmpty() ? "" : " | " + tail));
         }
@@ -166,7 +168,7 @@ public final class TaskBoard {
         if (cpu != null) {
             String title = last ? String.format(Locale.ROOT, "per-CPU utilisation over the run (average %s)", averages(cpu.average()))
                     : "per-CPU utilisation now and over the run";
-            html.append(CpuChart.svg(cpu.samples(), title));
+            html.append(CpuChart.svg(cpu.samples(), title, last ? cpu.average() : busy));
             text.append("\n").append(CpuChart.text(last ? cpu.average() : busy));
         } else {
             html.append("<div>per-CPU utilisation: not available on this system (needs Linux /proc/stat)</div>");
