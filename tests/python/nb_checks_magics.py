@@ -115,7 +115,9 @@ def check_magics_notebook(nb):
     # the prime-counting %%pool: final board, results table in input order, values right
     board = _final_board(nb, "pool-primes")
     assert "%%pool 16 items on Pool-" in board and "16/16 done" in board and "failed" not in board
-    assert board.count("<td>PoolWorker-") == CPUS, "one worker row per CPU (the default pool size)"
+    assert len(re.findall(r"<td[^>]*>PoolWorker-", board)) == CPUS, "one worker row per CPU (the default pool size)"
+    states = re.findall(r"<td[^>]*>PoolWorker-\d+</td><td[^>]*>\d+</td><td[^>]*>(\w+)</td>", board)
+    assert states == ["idle"] * CPUS, f"the final board shows every worker idle: {states}"
     header, rows = _table(nb, "pool-primes")
     assert header == ["#", "block", "result", "worker", "ms"]
     assert [r[0] for r in rows] == [str(i) for i in range(16)], "table in input order"
@@ -156,7 +158,7 @@ def check_magics_notebook(nb):
     assert "exit 0" in _final_board(nb, "process-join")
     # a background process's board reached its final state too (its cell had finished by then)
     board = _final_board(nb, "process-bg")
-    assert "%%process burner: 1/1 done" in board and "<td>exit 0</td>" in board
+    assert "%%process burner: 1/1 done" in board and re.search(r"<td[^>]*>exit 0</td>", board)
     assert "primes below 10 million: 664579" in board, "the board keeps the process's last output"
 
     # %cpu --for: one display, ends with the average

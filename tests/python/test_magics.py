@@ -316,7 +316,10 @@ def test_pool_board_is_one_display_updated_in_place_and_ends_static(k):
     assert bar_percentages(html) == title_avg and len(title_avg) == CPUS, html
     assert [round(p) for p in text_percentages(final["text/plain"])] == title_avg
     workers = tags.find("table", **{"class": "jpool-workers"})
-    assert workers and html.count("<td>PoolWorker-") == N
+    assert workers and len(re.findall(r"<td[^>]*>PoolWorker-", html)) == N
+    # the final state is consistent: every worker idle again
+    states = re.findall(r"<td[^>]*>PoolWorker-\d+</td><td[^>]*>\d+</td><td[^>]*>(\w+)</td>", html)
+    assert states == ["idle"] * N, states
     for c_ in range(CPUS):
         assert re.search(rf"^cpu{c_}\s+\[", final["text/plain"], re.M), final["text/plain"]
     # the running frames carry the same panel
@@ -398,7 +401,7 @@ def test_background_process_board_ends_final_under_the_running_cell(k):
 def test_join_redelivers_a_board_that_finished_between_cells(k):
     c = k.ok("%%process --name bg2\nThread.sleep(1_500);")
     board_id = boards(c)[0][1]
-    pid = int(re.search(r"<td>bg2</td><td>(\d+)</td>", boards(c)[0][2]["text/html"]).group(1))
+    pid = int(re.search(r"<td[^>]*>bg2</td><td[^>]*>(\d+)</td>", boards(c)[0][2]["text/html"]).group(1))
     # wait without running a cell (a running cell would receive the final board)
     wait_until(lambda: not pid_alive(pid), 60, "bg2 to stop")
     time.sleep(1)  # the board's final state goes out while no cell runs

@@ -87,6 +87,7 @@ final class PoolMagics {
             failures = shown.stream().filter(o -> !o.ok())
                     .map(o -> "#" + o.index() + " " + o.input() + ": " + o.error().getMessage()).toList();
             failed.set(0, failures);
+            settle(pool);
         } finally {
             board.finish();
         }
@@ -110,6 +111,17 @@ final class PoolMagics {
             System.err.println(failures.size() + " of " + shown.size() + " elements failed (their " + out + " entries are null):\n  "
                     + String.join("\n  ", failures));
         return table;
+    }
+
+    /**
+     * Waits (at most a second) until the pool's workers are all idle before the board's final state is drawn. The
+     * Pool completes a task's result before it releases the worker's slot (Pool.finishedOn), so a board finished
+     * right after the last result showed a worker still "busy" and task counts one short of the total. The magic's
+     * pools run only this cell's tasks, so they all go idle at once.
+     */
+    private static void settle(Pool pool) throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < deadline && pool.workers().stream().anyMatch(Pool.WorkerState::busy)) Thread.sleep(5);
     }
 
     /** --map's expression may contain spaces ("new int[]{1, 2}", "a + b"): it runs up to the next option. */

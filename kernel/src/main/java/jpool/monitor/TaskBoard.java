@@ -23,6 +23,11 @@ import java.util.function.Supplier;
  */
 public final class TaskBoard {
     static final int UPDATES_PER_SECOND = 4;
+    /**
+     * A worker-table cell that does not wrap: the classic Notebook's CSS sets white-space:normal on every td (so a
+     * table-wide style does not reach them) and squeezed "PoolWorker-1" and "46 MB" onto two lines each.
+     */
+    private static final String NOWRAP = "<td style=\"white-space:nowrap\">";
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jpool-taskboard");
         t.setDaemon(true);
@@ -133,9 +138,7 @@ public final class TaskBoard {
         int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total());
         html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
                 .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
-        // nowrap: frontends right-align table cells and broke "PoolWorker-1" and "46 MB" over two lines; only the
-        // last-output column wraps
-        html.append("<table class=\"jpool-workers\" style=\"white-space:nowrap\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
+        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
         for (Row r : s.rows()) {
             double[] now = ProcessStats.read(r.pid());
             String cpuPct = "", rss = "";
@@ -148,9 +151,10 @@ public final class TaskBoard {
                 rss = ProcessStats.bytes(now[1]);
             }
             String tail = String.join(" ⏎ ", r.tail());
-            html.append("<tr><td>").append(Html.escape(r.name())).append("</td><td>").append(r.pid()).append("</td><td>")
-                    .append(Html.escape(r.state())).append("</td><td>").append(cpuPct).append("</td><td>").append(rss)
-                    .append("</td><td>").append(Html.escape(r.detail())).append("</td><td style=\"white-space:normal;text-align:left\">").append(Html.escape(tail)).append("</td></tr>");
+            html.append("<tr>").append(NOWRAP).append(Html.escape(r.name())).append("</td>").append(NOWRAP).append(r.pid())
+                    .append("</td>").append(NOWRAP).append(Html.escape(r.state())).append("</td>").append(NOWRAP).append(cpuPct)
+                    .append("</td>").append(NOWRAP).append(rss).append("</td>").append(NOWRAP).append(Html.escape(r.detail()))
+                    .append("</td><td style=\"text-align:left\">").append(Html.escape(tail)).append("</td></tr>");
             text.append(String.format(Locale.ROOT, "%n  %-14s pid %-7d %-8s %5s %8s %s%s", r.name(), r.pid(), r.state(), cpuPct, rss,
                     r.detail(), tail.isEmpty() ? "" : " | " + tail));
         }
