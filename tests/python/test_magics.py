@@ -491,6 +491,7 @@ BAD = [
     ("%%pool --map List.of(1) --retries -1\nit", "MagicError: %%pool: --retries must be at least 0, got -1"),
     ("%%pool --map List.of(1) --unorderd\nit", "MagicError: %%pool: unknown option --unorderd (see %%pool --help)"),
     ("%%pool --bogus --map List.of(1)\nit", "MagicError: %%pool: unknown option --bogus (see %%pool --help)"),
+    ("%%pool --map List.of(1) -q\nit", "MagicError: %%pool: unknown option -q (see %%pool --help)"),
     ("%%pool --map List.of(1) --unordered=yes\nit", "MagicError: %%pool: --unordered takes no value"),
     ("%%pool --map List.of(1)\n", "MagicError: %%pool: the cell has no body to run for each element"),
     ("%%pool --map\nit", "MagicError: %%pool: --map needs a value"),

@@ -143,11 +143,12 @@ final class PoolMagics {
      * Whether a token after --map's expression starts the next option. Any "--word" counts, not only the known
      * ones: a misspelt flag (--unorderd) used to be glued onto the expression and surfaced as a baffling Java
      * compile error about the generated code; now Flags reports it as an unknown option before anything runs.
-     * A top-level "--word" token is never valid Java after an expression, so no real expression is cut short.
+     * A top-level "--word" token is never valid Java after an expression, and "-word" could only subtract, which
+     * gives a number, never something to map over, so no usable expression is cut short.
      */
     private static boolean isOption(String token) {
         String name = token.split("=", 2)[0];
-        return SPEC.containsKey(name) || name.equals("-h") || name.matches("--[A-Za-z][\\w-]*");
+        return SPEC.containsKey(name) || name.matches("--?[A-Za-z][\\w-]*");
     }
 
     static List<TaskBoard.Row> rows(Pool pool) {
