@@ -3,9 +3,9 @@
     CHECKS = {"04-magics-and-monitoring.ipynb": check(nb)}        nb: the executed notebook as a dict (json.load)
     HTML_CHECKS = {"04-magics-and-monitoring.ipynb": check(page)}  page: `jupyter nbconvert --to html` of it
 
-The notebook test (test_notebooks.py) can call these for the notebook it executed; until it does,
-test_magics_notebook.py runs the notebook and both checks itself. Cells are found by their nbformat id (see
-notebooks/make_04_magics.py, which writes the notebook).
+test_notebooks.py applies CHECKS to the notebook it executes; test_notebooks_magics.py applies HTML_CHECKS (it runs
+after test_notebooks.py and reuses its executed copy) and CHECKS too where test_notebooks.py does not. Cells are found
+by their nbformat id (see notebooks/make_04_magics.py, which writes the notebook).
 """
 import os
 import re
