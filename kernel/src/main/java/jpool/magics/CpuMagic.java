@@ -59,6 +59,6 @@ final class CpuMagic {
     }
 
     private static MimeBundle bundle(CpuTimeline t, double[] busy, String title) {
-        return new MimeBundle(title + "\n" + CpuChart.text(busy)).with("text/html", CpuChart.svg(t.samples(), title));
+        return new MimeBundle(title + "\n" + CpuChart.text(busy)).with("text/html", CpuChart.svg(t.samples(), title, busy));
     }
 }

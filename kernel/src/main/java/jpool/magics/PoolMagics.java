@@ -26,7 +26,7 @@ final class PoolMagics {
             + "  (default: CPU count). The body's last expression is each element's result; the results land in the\n"
             + "  List<Object> variable NAME (default _pool) in input order (completion order with --unordered).\n"
             + "  A live task board shows progress, workers, their output and per-CPU load; a results table follows.";
-    static final String LINE_USAGE = "%pool                      status of every pool (workers, PIDs, busy/idle, tasks, CPU, memory)\n"
+    static final String LINE_USAGE = "%pool [status]             status of every pool (workers, PIDs, busy/idle, tasks, CPU, memory)\n"
             + "%pool shutdown NAME|--all  terminate one pool (e.g. Pool-2) or all of them";
     private static final Map<String, Flags.Arity> SPEC = Map.of("-n", Flags.Arity.ONE, "--map", Flags.Arity.ONE,
             "--as", Flags.Arity.ONE, "--chunk", Flags.Arity.ONE, "--unordered", Flags.Arity.NONE, "--out", Flags.Arity.ONE,
@@ -87,6 +87,7 @@ final class PoolMagics {
             failures = shown.stream().filter(o -> !o.ok())
                     .map(o -> "#" + o.index() + " " + o.input() + ": " + o.error().getMessage()).toList();
             failed.set(0, failures);
+            settle(pool);
         } finally {
             board.finish();
         }
@@ -112,6 +113,17 @@ final class PoolMagics {
         return table;
     }
 
+    /**
+     * Waits (at most a second) until the pool's workers are all idle before the board's final state is drawn. The
+     * Pool completes a task's result before it releases the worker's slot (Pool.finishedOn), so a board finished
+     * right after the last result showed a worker still "busy" and task counts one short of the total. The magic's
+     * pools run only this cell's tasks, so they all go idle at once.
+     */
+    private static void settle(Pool pool) throws InterruptedException {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < deadline && pool.workers().stream().anyMatch(Pool.WorkerState::busy)) Thread.sleep(5);
+    }
+
     /** --map's expression may contain spaces ("new int[]{1, 2}", "a + b"): it runs up to the next option. */
     static List<String> joinExpression(List<String> args) {
         List<String> out = new ArrayList<>();
@@ -120,11 +132,23 @@ final class PoolMagics {
             out.add(a);
             if (!a.equals("--map")) continue;
             StringBuilder expr = new StringBuilder();
-            while (i + 1 < args.size() && !SPEC.containsKey(args.get(i + 1).split("=", 2)[0]) && !args.get(i + 1).equals("--help"))
+            while (i + 1 < args.size() && !isOption(args.get(i + 1)))
                 expr.append(expr.length() == 0 ? "" : " ").append(args.get(++i));
             if (expr.length() > 0) out.add(expr.toString());
         }
         return out;
+    }
+
+    /**
+     * Whether a token after --map's expression starts the next option. Any "--word" counts, not only the known
+     * ones: a misspelt flag (--unorderd) used to be glued onto the expression and surfaced as a baffling Java
+     * compile error about the generated code; now Flags reports it as an unknown option before anything runs.
+     * A top-level "--word" token is never valid Java after an expression, and "-word" could only subtract, which
+     * gives a number, never something to map over, so no usable expression is cut short.
+     */
+    private static boolean isOption(String token) {
+        String name = token.split("=", 2)[0];
+        return SPEC.containsKey(name) || name.matches("--?[A-Za-z][\\w-]*");
     }
 
     static List<TaskBoard.Row> rows(Pool pool) {
@@ -161,7 +185,11 @@ final class PoolMagics {
             MAGIC_POOLS.values().removeIf(victims::contains);
             return "terminated " + victims.stream().map(Pool::name).toList();
         }
-        if (!args.isEmpty()) throw new MagicException("%pool: unknown argument '" + args.get(0) + "'; usage:\n" + LINE_USAGE);
+        // "%pool status" is accepted as a spelled-out form of "%pool". Other arguments fail in one line (the usage was
+        // appended over three lines before, burying the actual complaint); --help shows the full usage.
+        if (args.size() == 1 && args.get(0).equals("status")) return status(Pool.all());
+        if (!args.isEmpty())
+            throw new MagicException("%pool: unknown argument '" + args.get(0) + "' (usage: %pool [status] | %pool shutdown NAME|--all; see %pool --help)");
         return status(Pool.all());
     }
 

@@ -7,8 +7,10 @@ import jpool.pool.Pool;
 import jpool.workers.Proc;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.WeakHashMap;
 
 /** {@code %%process}, {@code %ps}, {@code %join}, {@code %terminate}. */
 final class ProcessMagics {
@@ -18,6 +20,8 @@ final class ProcessMagics {
             + "  this cell, with a live board of its state. The Proc is kept in the variable _proc.";
     private static final Map<String, Flags.Arity> SPEC = Map.of("--name", Flags.Arity.ONE, "--daemon", Flags.Arity.NONE,
             "--join", Flags.Arity.OPTIONAL);
+    /** The board of each %%process, so %join can make sure its final state reaches the notebook. */
+    private static final Map<Proc, TaskBoard> BOARDS = Collections.synchronizedMap(new WeakHashMap<>());
     private final JavaRunner java;
 
     ProcessMagics(JavaRunner java) {
@@ -40,6 +44,7 @@ final class ProcessMagics {
         p.start();
         TaskBoard board = new TaskBoard(java.dispatcher().currentCell(), "%%process " + p.name() + (p.daemon() ? " (daemon)" : ""),
                 () -> state(p)).start();
+        BOARDS.put(p, board);
         p.onExit().whenComplete((c, e) -> board.finish());
         if (f.has("--join")) {
             if (joinSeconds == null) p.join();
@@ -107,6 +112,11 @@ final class ProcessMagics {
             p.join(s);
         } else {
             p.join();
+        }
+        TaskBoard board = BOARDS.get(p);
+        if (board != null && !p.isAlive()) {
+            board.finish(); // onExit may not have run yet
+            board.redeliverFinal();
         }
         return p.toString();
     }

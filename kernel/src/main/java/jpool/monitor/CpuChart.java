@@ -20,6 +20,15 @@ public final class CpuChart {
 
     /** The SVG for {@code samples} (oldest first); empty samples give a one-line note. */
     public static String svg(List<Sample> samples, String title) {
+        return svg(samples, title, samples.isEmpty() ? null : samples.get(samples.size() - 1).busy());
+    }
+
+    /**
+     * The SVG with the bars (and their percentages) showing {@code bars} rather than the latest sample. A finished
+     * run's summary passes the average over the run: its title says "average", and bars showing only the last
+     * sample contradicted both the title and the text/plain version of the same output.
+     */
+    public static String svg(List<Sample> samples, String title, double[] bars) {
         if (samples.isEmpty()) return "<div>per-CPU utilisation: no samples</div>";
         int cpus = samples.get(samples.size() - 1).busy().length;
         int width = LABEL + BAR + GAP + TIMELINE + 40;
@@ -29,7 +38,7 @@ public final class CpuChart {
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"jpool-cpu\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"monospace\" font-size=\"11\">", width, height));
         s.append("<text x=\"0\" y=\"12\">").append(escape(title)).append("</text>");
-        double[] last = samples.get(samples.size() - 1).busy();
+        double[] last = bars != null && bars.length == cpus ? bars : samples.get(samples.size() - 1).busy();
         for (int c = 0; c < cpus; c++) {
             int y = 20 + c * ROW;
             double now = last[c];

@@ -1,5 +1,6 @@
 package jpool.monitor;
 
+import jpool.display.CellScope;
 import jpool.display.Html;
 import jpool.protocol.Cell;
 
@@ -22,6 +23,11 @@ import java.util.function.Supplier;
  */
 public final class TaskBoard {
     static final int UPDATES_PER_SECOND = 4;
+    /**
+     * A worker-table cell that does not wrap: the classic Notebook's CSS sets white-space:normal on every td (so a
+     * table-wide style does not reach them) and squeezed "PoolWorker-1" and "46 MB" onto two lines each.
+     */
+    private static final String NOWRAP = "<td style=\"white-space:nowrap\">";
     private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "jpool-taskboard");
         t.setDaemon(true);
@@ -45,6 +51,8 @@ public final class TaskBoard {
     private final Map<Long, double[]> lastCpu = new HashMap<>();
     private ScheduledFuture<?> ticking;
     private boolean finished;
+    private Map<String, Object> finalBundle;
+    private boolean finalDelivered;
 
     public TaskBoard(Cell cell, String title, Supplier<State> source) {
         this.cell = cell;
@@ -56,33 +64,61 @@ public final class TaskBoard {
     public synchronized TaskBoard start() {
         if (cpu != null) cpu.sample();
         if (cell != null) cell.display(render(false), Map.of(), displayId);
-        ticking = TICKER.scheduleAtFixedRate(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
+        // fixed delay, not fixed rate: the ticker thread is shared by every board, and after a stall (GC, a loaded
+        // machine) a fixed-rate schedule fires the missed ticks back to back, breaking the at-most-4-a-second promise
+        ticking = TICKER.scheduleWithFixedDelay(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
         return this;
     }
 
     private void tick() {
-        Map<String, Object> bundle;
+        // rendering and publishing happen under the lock, as in finish(): published outside it, a tick that rendered
+        // just before finish() could send its "running" frame after the final one, leaving the saved board running
         synchronized (this) {
             if (finished) return;
+            Map<String, Object> bundle;
             try {
                 bundle = render(false);
             } catch (RuntimeException e) {
                 return; // a state read that raced with shutdown; the next tick tries again
             }
+            publish(bundle);
         }
-        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
     }
 
-    /** Stops updating and publishes the final summary. */
-    public void finish() {
-        Map<String, Object> bundle;
-        synchronized (this) {
-            if (finished) return;
-            finished = true;
-            if (ticking != null) ticking.cancel(false);
-            bundle = render(true);
+    /** Stops updating and publishes the final summary (the last message for this display id). */
+    public synchronized void finish() {
+        if (finished) return;
+        finished = true;
+        if (ticking != null) ticking.cancel(false);
+        finalBundle = render(true);
+        publish(finalBundle);
+    }
+
+    /**
+     * Sends the final summary again if it went out while no cell was running (a %%process that ended between
+     * cells): nbconvert/nbclient only apply display updates that arrive for the cell executing at the time, so
+     * %join calls this to get the final board into the saved notebook.
+     */
+    public synchronized void redeliverFinal() {
+        if (finalBundle != null && !finalDelivered) publish(finalBundle);
+    }
+
+    /**
+     * Publishes an update of the board. While the board's own cell runs it is the parent; once that cell finished
+     * (a %%process running in the background) the update goes out under the cell running now, as ipykernel does
+     * for background threads: frontends apply update_display_data by display id, but nbclient (nbconvert, papermill)
+     * only reads messages of the executing cell, and dropped every update of a finished cell, so a background
+     * process's board stayed "running" forever in the saved notebook.
+     */
+    private void publish(Map<String, Object> bundle) {
+        if (cell == null) return;
+        Cell target = cell;
+        if (cell.finished()) {
+            Cell now = CellScope.latest();
+            if (now != null && !now.finished()) target = now;
         }
-        if (cell != null) cell.updateDisplay(bundle, Map.of(), displayId);
+        target.updateDisplay(bundle, Map.of(), displayId);
+        if (finished) finalDelivered = !target.finished();
     }
 
     /** The display id (tests and the notebook can refer to it). */
@@ -115,9 +151,10 @@ public final class TaskBoard {
                 rss = ProcessStats.bytes(now[1]);
             }
             String tail = String.join(" ⏎ ", r.tail());
-            html.append("<tr><td>").append(Html.escape(r.name())).append("</td><td>").append(r.pid()).append("</td><td>")
-                    .append(Html.escape(r.state())).append("</td><td>").append(cpuPct).append("</td><td>").append(rss)
-                    .append("</td><td>").append(Html.escape(r.detail())).append("</td><td>").append(Html.escape(tail)).append("</td></tr>");
+            html.append("<tr>").append(NOWRAP).append(Html.escape(r.name())).append("</td>").append(NOWRAP).append(r.pid())
+                    .append("</td>").append(NOWRAP).append(Html.escape(r.state())).append("</td>").append(NOWRAP).append(cpuPct)
+                    .append("</td>").append(NOWRAP).append(rss).append("</td>").append(NOWRAP).append(Html.escape(r.detail()))
+                    .append("</td><td style=\"text-align:left\">").append(Html.escape(tail)).append("</td></tr>");
             text.append(String.format(Locale.ROOT, "%n  %-14s pid %-7d %-8s %5s %8s %s%s", r.name(), r.pid(), r.state(), cpuPct, rss,
                     r.detail(), tail.isEmpty() ? "" : " | " + tail));
         }
@@ -135,7 +172,7 @@ public final class TaskBoard {
         if (cpu != null) {
             String title = last ? String.format(Locale.ROOT, "per-CPU utilisation over the run (average %s)", averages(cpu.average()))
                     : "per-CPU utilisation now and over the run";
-            html.append(CpuChart.svg(cpu.samples(), title));
+            html.append(CpuChart.svg(cpu.samples(), title, last ? cpu.average() : busy));
             text.append("\n").append(CpuChart.text(last ? cpu.average() : busy));
         } else {
             html.append("<div>per-CPU utilisation: not available on this system (needs Linux /proc/stat)</div>");
