@@ -301,17 +301,21 @@ def test_semaphore_limits_concurrency(kernel):
 
 
 def test_errors_cross_back_to_the_worker(kernel):
-    out = kernel.ok("""
-        MpQueue<String> closedQ = new MpQueue<>();
+    cell = kernel.ok("""
+        MpQueue<String> closedQ = new MpQueue<>(10);        // bounded: a put waits for the kernel's answer
         closedQ.close();
+        MpQueue<String> closedU = new MpQueue<>();          // unbounded: a worker's put does not wait
+        closedU.close();
         MpQueue<String> verdict = new MpQueue<>();
         new Proc(() -> {
             try { closedQ.put("x"); verdict.put("put worked?!"); }
             catch (IllegalStateException e) { verdict.put("worker saw " + e.getMessage()); }
             try { closedQ.get(1.0); } catch (IllegalStateException e) { verdict.put("get: " + e.getMessage()); }
+            closedU.put("lost");
         }).start().join();
         System.out.println(verdict.get(10) + " / " + verdict.get(10));
-        System.out.println("empty: " + new MpQueue<String>().poll(0.2));
-    """).stdout
-    assert "worker saw queue is closed / get: queue is closed and empty" in out
-    assert "empty: null" in out
+        System.out.println("empty: " + new MpQueue<String>().poll(0.2) + ", closedU size " + closedU.size());
+    """)
+    assert "worker saw queue is closed / get: queue is closed and empty" in cell.stdout
+    assert "empty: null, closedU size 0" in cell.stdout
+    assert "did not wait for failed in the kernel: java.lang.IllegalStateException: queue is closed" in cell.stderr

@@ -17,6 +17,7 @@ import java.util.Objects;
  */
 public class MpQueue<T> extends SharedHandle {
     private static final long serialVersionUID = 1L;
+    private final boolean bounded;
 
     /** An unbounded queue. */
     public MpQueue() {
@@ -30,11 +31,19 @@ public class MpQueue<T> extends SharedHandle {
 
     MpQueue(int maxSize, boolean joinable) {
         super("queue", maxSize, joinable);
+        bounded = maxSize > 0;
     }
 
-    /** Adds an item at the tail, waiting while a bounded queue is full; IllegalStateException once closed. */
+    /**
+     * Adds an item at the tail, waiting while a bounded queue is full. In the kernel, IllegalStateException once
+     * closed. In a worker, a put to an unbounded queue does not wait for the kernel (like Python's feeder thread):
+     * the item is serialized at once and arrives before anything this thread does with the kernel afterwards, but
+     * a put to a closed queue is reported in the worker's output rather than thrown.
+     */
     public void put(T item) {
-        call("put", Objects.requireNonNull(item, "a queue item cannot be null"), Sharing.FOREVER);
+        Objects.requireNonNull(item, "a queue item cannot be null");
+        if (bounded) call("put", item, Sharing.FOREVER);
+        else Sharing.cast(id(), "put", item, Sharing.FOREVER);
     }
 
     /** Adds an item, waiting at most {@code seconds} for room; IllegalStateException when still full. */

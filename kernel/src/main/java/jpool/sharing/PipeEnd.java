@@ -20,10 +20,10 @@ public final class PipeEnd implements Serializable {
         this.side = side;
     }
 
-    /** Sends a message (any Serializable value but null) to the other end. */
+    /** Sends a message (any Serializable value but null) to the other end; in a worker, without waiting (see MpQueue.put). */
     public void send(Object message) {
         if (outbox == null) throw new IllegalStateException("the " + side + " end of a one-way pipe only receives");
-        Sharing.call(outbox, "put", Objects.requireNonNull(message, "cannot send null through a pipe"), Sharing.FOREVER);
+        Sharing.cast(outbox, "put", Objects.requireNonNull(message, "cannot send null through a pipe"), Sharing.FOREVER);
     }
 
     /** The next message from the other end, waiting as long as it takes. */

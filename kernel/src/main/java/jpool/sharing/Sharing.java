@@ -27,6 +27,21 @@ final class Sharing {
         }
     }
 
+    /**
+     * Like {@link #call} for an operation that never waits and returns nothing, without waiting for the kernel in a
+     * worker: a failure shows in the worker's output instead of as an exception. Later calls from the same thread
+     * still happen after it.
+     */
+    static void cast(String id, String op, Object... args) {
+        if (!KernelLink.connected()) {
+            call(id, op, args);
+            return;
+        }
+        byte[][] raw = new byte[args.length][];
+        for (int i = 0; i < args.length; i++) raw[i] = Outcome.encode(args[i]);
+        KernelLink.cast(id, op, raw);
+    }
+
     /** Creates a kernel object; returns its id (for "segment": the path of the shared-memory file). */
     static String create(String kind, Object... params) {
         Object[] args = new Object[params.length + 1];

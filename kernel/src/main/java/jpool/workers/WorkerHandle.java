@@ -67,7 +67,10 @@ public final class WorkerHandle {
     /** Answers a worker's call with an exception (class name and message) to be rethrown in the worker. */
     public boolean replyError(long requestId, String className, String message) {
         if (requestId == 0) {
+            // The worker did not wait for this call, so its failure can only be told: in the worker's output.
             KernelLog.warn("worker " + pid() + ": a call without reply failed: " + className + ": " + message);
+            listener.log(2, "jpool: an operation this process did not wait for failed in the kernel: "
+                    + className + ": " + message + "\n");
             return true;
         }
         return sendReply(new Payload().putLong(requestId).putByte(1).putString(className)
