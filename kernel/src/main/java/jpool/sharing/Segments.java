@@ -17,11 +17,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The kernel's shared-memory files: created in {@code /dev/shm} (RAM; a temp directory where there is none),
  * readable only by this user, named after the kernel's pid, and deleted when the kernel ends. A kernel killed
  * outright cannot delete its files, so each kernel first removes those of kernels that no longer run.
+ * Processes that mapped a file keep their mapping after it is deleted, until they exit.
  */
 final class Segments {
     private static final String PREFIX = "jpool-shm-";
     private final long pid = ProcessHandle.current().pid();
-    private final AtomicInteger counter = new AtomicInteger();
+    private static final AtomicInteger COUNTER = new AtomicInteger(); // unique per JVM, whatever the instance
     private final List<Path> files = new ArrayList<>();
     private final Path dir = directory();
     private boolean swept;
@@ -35,7 +36,7 @@ final class Segments {
     synchronized Path create(long bytes) {
         if (bytes < 0 || bytes > Integer.MAX_VALUE) throw new IllegalArgumentException("shared memory of " + bytes + " bytes is not possible (max 2 GB)");
         if (!swept) sweep();
-        Path p = dir.resolve(PREFIX + pid + "-" + counter.incrementAndGet());
+        Path p = dir.resolve(PREFIX + pid + "-" + COUNTER.incrementAndGet());
         try {
             Files.createFile(p, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             try (RandomAccessFile f = new RandomAccessFile(p.toFile(), "rw")) {
@@ -45,6 +46,7 @@ final class Segments {
             throw new UncheckedIOException("cannot create shared memory in " + dir + ": " + e.getMessage(), e);
         }
         files.add(p);
+        p.toFile().deleteOnExit(); // also when the JVM ends without a kernel shutdown (tests, a crashed kernel loop)
         return p;
     }
 
