@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Installs the jpool Jupyter kernelspec ("Java (jpool)").
-#   install/install.sh [--user | --sys-prefix | --prefix DIR]
+#   install/install.sh [--user | --sys-prefix | --prefix DIR] [--demo]
+# --demo then runs the demo notebook (notebooks/03-pool.ipynb) headless with nbconvert into target/demo/.
 # Builds kernel/target/jpool.jar first when it is missing or older than the sources.
 # JVM options for the kernel come from JPOOL_JAVA_OPTS at kernel start (not at install time).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
 scope=(--user)
+demo=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --user) scope=(--user); shift ;;
     --sys-prefix) scope=(--sys-prefix); shift ;;
     --prefix) [[ $# -ge 2 ]] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }
               scope=(--prefix "$2"); shift 2 ;;
-    -h|--help) sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --demo) demo=1; shift ;;
+    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "install.sh: unknown option '$1' (use --user, --sys-prefix or --prefix DIR)" >&2; exit 2 ;;
   esac
 done
@@ -68,3 +71,14 @@ kernelspec install --replace --name jpool "${scope[@]}" "$spec" >/dev/null 2>&1 
 dest="$(kernelspec list --json 2>/dev/null | "$py" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["jpool"]["resource_dir"])')"
 sed -i "s|@SPEC@|$dest|" "$dest/kernel.json"
 echo "Installed kernel 'jpool' (Java (jpool)) in $dest"
+
+if [[ -n "$demo" ]]; then
+  out="$root/target/demo"
+  mkdir -p "$out"
+  echo "Running the demo notebook headless (notebooks/03-pool.ipynb) ..."
+  PYDEVD_DISABLE_FILE_VALIDATION=1 "$py" -Xfrozen_modules=off -m nbconvert --to notebook --execute \
+    --ExecutePreprocessor.timeout=900 --ExecutePreprocessor.kernel_name=jpool \
+    --output-dir "$out" "$root/notebooks/03-pool.ipynb"
+  PYDEVD_DISABLE_FILE_VALIDATION=1 "$py" -Xfrozen_modules=off -m nbconvert --to html --output-dir "$out" "$out/03-pool.ipynb" >/dev/null 2>&1 || true
+  echo "Demo done: $out/03-pool.ipynb (and .html)"
+fi

@@ -4,5 +4,5 @@
 here="$(dirname "$0")"
 java="${JPOOL_JAVA:-@JAVA@}"
 # shellcheck disable=SC2086
-exec "$java" $JPOOL_JAVA_OPTS -Djava.security.manager=allow \
+exec "$java" $JPOOL_JAVA_OPTS -Djava.awt.headless=true \
   -jar "$here/jpool.jar" "$@"

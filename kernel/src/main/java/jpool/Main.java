@@ -36,17 +36,14 @@ public final class Main {
         KernelLog.info("starting with " + args[0]);
         JavaKernel kernel = new JavaKernel();
         CellPrintStream.install();
-        ExitGuard.install();
         KernelServer server = new KernelServer(info, kernel);
         Runtime.getRuntime().addShutdownHook(new Thread(KernelEvents::fireShutdown, "jpool-shutdown"));
         try {
             server.serve();
         } catch (Exception e) {
             KernelLog.warn("kernel failed: " + e);
-            ExitGuard.allowExit();
             System.exit(1);
         }
-        ExitGuard.allowExit();
         System.exit(0);
     }
 }

@@ -2,6 +2,7 @@ package jpool.display;
 
 import jpool.protocol.Cell;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
@@ -39,7 +40,7 @@ public final class Display {
 
     /** HTML content, e.g. {@code Display.html("<h3>Results</h3>")}. */
     public static MimeBundle html(String html) {
-        return new MimeBundle(stripTags(html)).with("text/html", html);
+        return new MimeBundle(Html.toPlainText(html)).with("text/html", html);
     }
 
     /** SVG content, e.g. {@code Display.svg("<svg ...>...</svg>")}. */
@@ -59,7 +60,8 @@ public final class Display {
 
     /** A table of records or maps, as HTML with a plain-text fallback. */
     public static MimeBundle table(Collection<?> rows) {
-        List<?> list = List.copyOf(rows);
+        // not List.copyOf: it throws a bare NullPointerException on a null row instead of the message below
+        List<?> list = new ArrayList<>(rows);
         if (!Renderer.isTable(list))
             throw new IllegalArgumentException("Display.table needs a non-empty collection of records or maps, got "
                     + (list.isEmpty() ? "an empty collection" : list.get(0) == null ? "a null row" : list.get(0).getClass().getName()));
@@ -70,9 +72,5 @@ public final class Display {
         Cell c = CellScope.current();
         if (c == null) throw new IllegalStateException("no notebook cell to display in");
         return c;
-    }
-
-    private static String stripTags(String html) {
-        return html == null ? "" : html.replaceAll("<[^>]*>", "").strip();
     }
 }

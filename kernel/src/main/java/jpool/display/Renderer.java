@@ -40,6 +40,11 @@ public final class Renderer {
     /** The text a console shows for a value; arrays are listed element by element. */
     public static String plainText(Object value) {
         if (value == null) return "null";
+        // an image's toString() is a dump of its colour model and raster: a console is better served by its size
+        if (isImage(value)) {
+            RenderedImage image = (RenderedImage) value;
+            return "[" + value.getClass().getSimpleName() + " " + image.getWidth() + "x" + image.getHeight() + "]";
+        }
         if (value instanceof Object[] a) return Arrays.deepToString(a);
         if (value.getClass().isArray()) {
             Object[] boxed = new Object[java.lang.reflect.Array.getLength(value)];

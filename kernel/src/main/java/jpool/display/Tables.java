@@ -36,12 +36,15 @@ public final class Tables {
                 w[j] = Math.max(w[j], cells[i][j].length());
             }
         StringBuilder sb = new StringBuilder();
-        for (int j = 0; j < cols.size(); j++) sb.append(String.format("%-" + (w[j] + 2) + "s", cols.get(j)));
-        sb.append('\n');
-        for (String[] row : cells) {
-            for (int j = 0; j < row.length; j++) sb.append(String.format("%-" + (w[j] + 2) + "s", row[j]));
-            sb.append('\n');
-        }
+        appendRow(sb, cols.toArray(new String[0]), w);
+        for (String[] row : cells) appendRow(sb, row, w);
         return sb.toString().stripTrailing();
+    }
+
+    /** One line of padded cells; the padding after the last cell is dropped (it would be trailing blanks). */
+    private static void appendRow(StringBuilder sb, String[] row, int[] widths) {
+        StringBuilder line = new StringBuilder();
+        for (int j = 0; j < row.length; j++) line.append(String.format("%-" + (widths[j] + 2) + "s", row[j]));
+        sb.append(line.toString().stripTrailing()).append('\n');
     }
 }

@@ -35,6 +35,8 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         for (int i = 0; i < cbcs.length; i++) {
             byte[] b = cbcs[i].bytecodes();
             if (isUserType(cbcs[i].name())) b = new ClassFile(b).withInterface(Serializable.class.getName());
+            // System.exit in a cell would end the kernel; jpool.ExitGuard.exit refuses (and in a worker, exits)
+            b = new ClassFile(b).redirectStaticCall("java.lang.System", "exit", "(I)V", "jpool.ExitGuard");
             store.add(cbcs[i].name(), b);
             prepared[i] = new ClassBytecodes(cbcs[i].name(), b);
         }
@@ -74,7 +76,19 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         if (failure[0] instanceof Exception e) throw e;
         if (failure[0] instanceof Error e) throw e;
         lastValue = value[0];
-        return valueString(value[0]);
+        return shortValueString(value[0]);
+    }
+
+    /**
+     * The value text JShell keeps for its own bookkeeping. The kernel renders values itself (from
+     * {@link #lastValue()}), so big arrays are only summarised here: JShell's own rendering of a 50 MB array
+     * builds a huge string and then runs regular expressions over it, which took seconds per cell.
+     */
+    private static String shortValueString(Object v) {
+        if (v != null && v.getClass().isArray() && java.lang.reflect.Array.getLength(v) > 1000)
+            return v.getClass().getComponentType().getName() + "[" + java.lang.reflect.Array.getLength(v) + "]";
+        String s = valueString(v);
+        return s.length() > 100_000 ? s.substring(0, 100_000) + "..." : s;
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class ClassFile {
     private final byte[] tags;
     private final int poolEnd;         // offset just after the constant pool
     private final int thisClass;
+    private final int[] offsets;       // index -> offset of the entry's tag byte
 
     /** A field reference found in the constant pool: owner class (binary name with dots) and field name. */
     public record FieldRef(String owner, String name) {
@@ -37,8 +38,10 @@ public final class ClassFile {
             int count = in.readUnsignedShort();
             pool = new Object[count];
             tags = new byte[count];
+            offsets = new int[count];
             int offset = 10;
             for (int i = 1; i < count; i++) {
+                offsets[i] = offset;
                 int tag = in.readUnsignedByte();
                 tags[i] = (byte) tag;
                 offset++;
@@ -173,5 +176,88 @@ public final class ClassFile {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Returns the class with every call of the static method {@code owner.name descriptor} redirected to the
+     * method of the same name and descriptor in {@code newOwner} (binary names), or the same bytes when the class
+     * makes no such call. Only the Methodref's class changes, so the bytecode itself is untouched.
+     */
+    public byte[] redirectStaticCall(String owner, String name, String descriptor, String newOwner) {
+        List<Integer> refs = new ArrayList<>();
+        for (int i = 1; i < pool.length; i++) {
+            if (tags[i] != 10) continue;
+            int[] ref = (int[]) pool[i];
+            int[] nat = (int[]) pool[ref[1]];
+            if (className(ref[0]).equals(owner) && name.equals(pool[nat[0]]) && descriptor.equals(pool[nat[1]])) refs.add(i);
+        }
+        if (refs.isEmpty()) return bytes;
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
+            DataOutputStream d = new DataOutputStream(out);
+            int count = pool.length;
+            d.write(bytes, 0, 8);
+            d.writeShort(count + 2);
+            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
+            for (int i : refs) {
+                int at = offsets[i] - 10 + 1; // skip the tag: class_index comes first
+                entries[at] = (byte) ((count + 1) >> 8);
+                entries[at + 1] = (byte) (count + 1);
+            }
+            d.write(entries);
+            d.writeByte(1);
+            d.writeUTF(newOwner.replace('.', '/'));
+            d.writeByte(7);
+            d.writeShort(count);
+            d.write(bytes, poolEnd, bytes.length - poolEnd);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    // ---- accessors for MethodScanner -----------------------------------------------------------------------
+
+    int poolEnd() {
+        return poolEnd;
+    }
+
+    String utf8(int index) {
+        return (String) pool[index];
+    }
+
+    /** The class named by a CONSTANT_Class entry, or null when {@code index} is something else or an array. */
+    String classAt(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 7) return null;
+        String n = className(index);
+        return n.startsWith("[") ? null : n;
+    }
+
+    /** A Fieldref entry as a FieldRef, or null. */
+    FieldRef fieldRefAt(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 9) return null;
+        int[] ref = (int[]) pool[index];
+        int[] nat = (int[]) pool[ref[1]];
+        return new FieldRef(className(ref[0]), (String) pool[nat[0]]);
+    }
+
+    /** A Methodref/InterfaceMethodref entry as {owner, name, descriptor}, or null. */
+    String[] memberRefAt(int index) {
+        if (index <= 0 || index >= pool.length || (tags[index] != 10 && tags[index] != 11)) return null;
+        int[] ref = (int[]) pool[index];
+        int[] nat = (int[]) pool[ref[1]];
+        return new String[]{className(ref[0]), (String) pool[nat[0]], (String) pool[nat[1]]};
+    }
+
+    /** The bootstrap method index of an InvokeDynamic entry, or -1. */
+    int indyBootstrapIndex(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 18) return -1;
+        return ((int[]) pool[index])[0];
+    }
+
+    /** The member reference a MethodHandle entry points to, or -1. */
+    int methodHandleRef(int index) {
+        if (index <= 0 || index >= pool.length || tags[index] != 15) return -1;
+        return u2(offsets[index] + 2); // tag, reference_kind, reference_index
     }
 }

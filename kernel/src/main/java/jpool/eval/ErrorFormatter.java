@@ -3,9 +3,13 @@ package jpool.eval;
 import jdk.jshell.Diag;
 
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Formats compile and runtime errors for Jupyter: compile errors point at the cell's line and column with the
@@ -14,6 +18,10 @@ import java.util.Map;
  */
 public final class ErrorFormatter {
     static final String RED = "\u001b[0;31m", BOLD_RED = "\u001b[1;31m", GREEN = "\u001b[0;32m", RESET = "\u001b[0m";
+    /** JShell's generated prefix of cell classes and variables: {@code REPL.$JShell$23.} or {@code REPL.$JShell$18$}. */
+    private static final Pattern WRAPPER_PREFIX = Pattern.compile("REPL\\.\\$JShell\\$\\d+[A-Z]?[.$]");
+    /** javac's "location: class" line names JShell's nameless wrapper class: it says nothing to the user. */
+    private static final Pattern EMPTY_LOCATION = Pattern.compile("(?m)^\\s*location: class\\s*$\\n?");
 
     /** Where a snippet came from: the cell's execution count and the cell line it starts on. */
     record Origin(int cell, int line) {
@@ -29,7 +37,7 @@ public final class ErrorFormatter {
         String[] lines = code.split("\n", -1);
         for (Diag d : diags) {
             if (!d.isError()) continue;
-            String message = d.getMessage(Locale.ROOT);
+            String message = EMPTY_LOCATION.matcher(cleanMessage(d.getMessage(Locale.ROOT))).replaceAll("").stripTrailing();
             if (first == null) first = message.lines().findFirst().orElse(message);
             long pos = d.getStartPosition() >= 0 ? d.getStartPosition() : d.getPosition();
             int abs = (int) Math.min(code.length(), piece.offset() + Math.max(0, pos));
@@ -53,33 +61,57 @@ public final class ErrorFormatter {
 
     CellError runtimeError(Throwable t, Map<String, Origin> origins) {
         List<String> tb = new ArrayList<>();
-        Throwable cur = t;
-        boolean firstLevel = true;
-        while (cur != null) {
-            tb.add((firstLevel ? "" : "Caused by: ") + BOLD_RED + className(cur) + RESET
-                    + (cur.getMessage() == null ? "" : ": " + cur.getMessage()));
-            for (StackTraceElement f : cur.getStackTrace()) {
-                if (isKernelFrame(f)) {
-                    if (sawUserFrame(cur)) break; // everything below the cell's own code is the kernel's
-                    continue;
-                }
-                tb.add("    at " + frame(f, origins));
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        StackTraceElement[] enclosing = null;
+        for (Throwable cur = t; cur != null && seen.add(cur); cur = cur.getCause()) {
+            tb.add((enclosing == null ? "" : "Caused by: ") + BOLD_RED + className(cur) + RESET
+                    + (cur.getMessage() == null ? "" : ": " + cleanMessage(cur.getMessage())));
+            StackTraceElement[] frames = cur.getStackTrace();
+            int lastUser = lastUserFrame(frames);
+            int sharedFrom = frames.length - (enclosing == null ? 0 : sharedTail(frames, enclosing));
+            int repeated = 0;
+            for (int i = 0; i < frames.length; i++) {
+                // Below the cell's last frame is the kernel calling it (reflection, JShell, jpool, the cell's
+                // thread); above it every frame is real, also reflection or JDK code the cell called. Without any
+                // cell frame (e.g. a thread the cell started), the kernel's own frames are left out.
+                boolean kernel = lastUser >= 0 ? i > lastUser : isKernelFrame(frames[i]);
+                if (kernel) continue;
+                if (i >= sharedFrom) repeated++;
+                else tb.add("    at " + frame(frames[i], origins));
             }
-            firstLevel = false;
-            cur = cur.getCause() == cur ? null : cur.getCause();
+            if (repeated > 0) tb.add("    ... " + repeated + " more (as above)");
+            enclosing = frames;
         }
-        String evalue = t.getMessage() == null ? "" : t.getMessage();
+        String evalue = t.getMessage() == null ? "" : cleanMessage(t.getMessage());
         return new CellError(className(t), evalue, tb, t);
     }
 
-    /** JShell reports user exceptions as EvalException carrying the real class name. */
-    private static String className(Throwable t) {
-        return t instanceof jdk.jshell.EvalException ev ? ev.getExceptionClassName() : t.getClass().getName();
+    /** How many frames at the bottom of a cause's trace repeat its enclosing exception's (Java's "... n more"). */
+    private static int sharedTail(StackTraceElement[] frames, StackTraceElement[] enclosing) {
+        int n = 0;
+        while (n < frames.length && n < enclosing.length
+                && frames[frames.length - 1 - n].equals(enclosing[enclosing.length - 1 - n])) n++;
+        return n;
     }
 
-    private static boolean sawUserFrame(Throwable t) {
-        for (StackTraceElement f : t.getStackTrace()) if (isUserFrame(f)) return true;
-        return false;
+    private static int lastUserFrame(StackTraceElement[] frames) {
+        for (int i = frames.length - 1; i >= 0; i--) if (isUserFrame(frames[i])) return i;
+        return -1;
+    }
+
+    /** JShell reports user exceptions as EvalException carrying the real class name; a cell's class gets its own name. */
+    private static String className(Throwable t) {
+        String name = t instanceof jdk.jshell.EvalException ev ? ev.getExceptionClassName() : t.getClass().getName();
+        String user = name.startsWith("REPL.") ? userName(name) : name;
+        return user.isEmpty() ? name : user;
+    }
+
+    /**
+     * Messages name cell classes and variables by JShell's generated names (helpful NullPointerExceptions say
+     * {@code "REPL.$JShell$23.o" is null}, casts say {@code class REPL.$JShell$18$Point}): show the user's names.
+     */
+    static String cleanMessage(String message) {
+        return WRAPPER_PREFIX.matcher(message).replaceAll("");
     }
 
     static boolean isKernelFrame(StackTraceElement f) {
@@ -98,7 +130,7 @@ public final class ErrorFormatter {
         String cls = f.getClassName();
         if (!isUserFrame(f)) return f.toString();
         String simple = userName(cls);
-        String method = "do_it$".equals(f.getMethodName()) || f.getMethodName().isEmpty() ? "<cell>" : f.getMethodName();
+        String method = methodName(f.getMethodName());
         String where = f.getFileName() == null ? "?" : f.getFileName();
         if (where.startsWith("#")) {
             Origin o = origins.get(where.substring(1));
@@ -107,6 +139,13 @@ public final class ErrorFormatter {
                         + (o.line() + f.getLineNumber() - 1) + ")" + RESET;
         }
         return (simple.isEmpty() ? "" : simple + ".") + method + " (" + where + ":" + f.getLineNumber() + ")";
+    }
+
+    /** The cell's own code is "<cell>"; a lambda JShell compiled to {@code lambda$do_it$$0} is "lambda". */
+    private static String methodName(String raw) {
+        if ("do_it$".equals(raw) || raw.isEmpty()) return "<cell>";
+        if (raw.startsWith("lambda$")) return "lambda";
+        return raw;
     }
 
     /** {@code REPL.$JShell$12$Foo$Bar} becomes {@code Foo.Bar}; a bare wrapper becomes "". */

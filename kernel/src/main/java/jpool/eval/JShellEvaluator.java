@@ -40,6 +40,8 @@ public final class JShellEvaluator implements AutoCloseable {
     private final ErrorFormatter errors = new ErrorFormatter();
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
+    /** Set by {@link #stop()}, cleared when a cell starts. */
+    private volatile boolean interrupted;
 
     /** Starts JShell with {@code classpath} visible to cells and the given extra imports. */
     public JShellEvaluator(String classpath, List<String> extraImports) {
@@ -96,7 +98,10 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
     public CellResult eval(String code, int cellNumber) {
         CellResult result = CellResult.NOTHING;
+        interrupted = false;
         for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+            // an interrupt that arrived between two snippets found no snippet running: it still ends the cell
+            if (interrupted) return CellResult.failed(errors.simple("Interrupted", "the cell was interrupted"));
             List<SnippetEvent> events = shell.eval(piece.source());
             result = CellResult.NOTHING;
             for (SnippetEvent e : events) {
@@ -128,9 +133,13 @@ public final class JShellEvaluator implements AutoCloseable {
             return errors.simple("UnresolvedReference", what + " cannot be used until "
                     + String.join(", ", missing) + " is declared");
         }
-        // JShell's EvalException carries frames already mapped to snippet ids and snippet lines
-        if (jshellException instanceof EvalException ev) return errors.runtimeError(ev, origins);
         Throwable real = control.lastException();
+        // JShell's EvalException carries frames already mapped to snippet ids and snippet lines, but it is a copy
+        // made of strings: the error keeps the real exception object as its cause (its class, fields, cause chain)
+        if (jshellException instanceof EvalException ev) {
+            CellError shown = errors.runtimeError(ev, origins);
+            return new CellError(shown.ename(), shown.evalue(), shown.traceback(), real != null ? real : ev);
+        }
         if (real == null) {
             return errors.simple("Interrupted", "the cell was interrupted");
         }
@@ -157,8 +166,9 @@ public final class JShellEvaluator implements AutoCloseable {
         return line;
     }
 
-    /** Stops the running snippet (interrupt). */
+    /** Stops the running snippet and the rest of its cell (interrupt). */
     public void stop() {
+        interrupted = true;
         control.stop();
     }
 
@@ -172,7 +182,32 @@ public final class JShellEvaluator implements AutoCloseable {
         Set<String> matches = new LinkedHashSet<>();
         suggestions.stream().filter(SourceCodeAnalysis.Suggestion::matchesType).forEach(s -> matches.add(s.continuation()));
         suggestions.forEach(s -> matches.add(s.continuation()));
-        return new Completion(start + anchor[0], cursor, new ArrayList<>(matches));
+        int replaceFrom = suggestions.isEmpty() ? cursor : start + anchor[0];
+        // JShell never suggests keywords ("whi" -> while); offer them where a statement or expression word is typed
+        String word = identifierBefore(code, cursor);
+        if (!word.isEmpty() && !isMemberAccess(code, cursor - word.length())) {
+            List<String> keywords = KEYWORDS.stream().filter(k -> k.startsWith(word) && !k.equals(word)).toList();
+            if (!keywords.isEmpty()) {
+                matches.addAll(keywords);
+                replaceFrom = cursor - word.length();
+            }
+        }
+        return new Completion(replaceFrom, cursor, new ArrayList<>(matches));
+    }
+
+    /** Java's keywords and literals as a cell may start them (JShell's completion has none of them). */
+    private static final List<String> KEYWORDS = List.of("abstract", "assert", "boolean", "break", "byte", "case",
+            "catch", "char", "class", "continue", "default", "do", "double", "else", "enum", "extends", "false",
+            "final", "finally", "float", "for", "if", "implements", "import", "instanceof", "int", "interface", "long",
+            "new", "null", "private", "protected", "public", "record", "return", "short", "static", "super", "switch",
+            "synchronized", "this", "throw", "throws", "transient", "true", "try", "var", "void", "volatile", "while",
+            "yield");
+
+    /** Whether the word starting at {@code wordStart} follows a '.', i.e. names a member, never a keyword. */
+    private static boolean isMemberAccess(String code, int wordStart) {
+        int i = wordStart;
+        while (i > 0 && Character.isWhitespace(code.charAt(i - 1))) i--;
+        return i > 0 && code.charAt(i - 1) == '.';
     }
 
     /** Completion result: replace code[start, end) with one of {@code matches}. */
@@ -194,9 +229,19 @@ public final class JShellEvaluator implements AutoCloseable {
     /** Signature and Javadoc (when the JDK's sources are installed) of what is at {@code cursor}, or null. */
     public String inspect(String code, int cursor) {
         cursor = Math.max(0, Math.min(cursor, code.length()));
-        // inspecting "foo(|" or "foo|" both mean foo: step back over an opening parenthesis
+        // Shift-Tab with the cursor inside a name ("twi|ce(3)") asks about the whole name
         int at = cursor;
+        while (at < code.length() && Character.isJavaIdentifierPart(code.charAt(at))) at++;
+        // inspecting "foo(|" or "foo|" both mean foo: step back over an opening parenthesis
         while (at > 0 && (code.charAt(at - 1) == '(' || code.charAt(at - 1) == ' ')) at--;
+        String name = identifierBefore(code, at);
+        if (!name.isEmpty() && !isMemberAccess(code, at - name.length())) {
+            // a notebook variable: its type and current value say more than JShell's "name:type"
+            String variable = shell.variables().filter(v -> v.name().equals(name)
+                            && shell.status(v) == Snippet.Status.VALID).findFirst()
+                    .map(v -> v.typeName() + " " + v.name() + " = " + abbreviate(shell.varValue(v))).orElse(null);
+            if (variable != null) return variable;
+        }
         int start = currentSnippetStart(code.substring(0, at));
         String snippet = code.substring(start, at);
         List<SourceCodeAnalysis.Documentation> docs = analysis.documentation(snippet, snippet.length(), true);
@@ -205,14 +250,17 @@ public final class JShellEvaluator implements AutoCloseable {
             String call = snippet + "(";
             docs = analysis.documentation(call, call.length(), true);
         }
-        if (docs.isEmpty()) {
-            // a bare variable name: show its type and value
-            String name = identifierBefore(code, at);
-            return shell.variables().filter(v -> v.name().equals(name)).findFirst()
-                    .map(v -> v.typeName() + " " + v.name() + " = " + shell.varValue(v)).orElse(null);
-        }
+        if (docs.isEmpty()) return null;
         return docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n\n" + d.javadoc().strip()))
                 .distinct().collect(Collectors.joining("\n\n"));
+    }
+
+    /** Longest value text an inspection shows: a tooltip, not a dump of a million-element list. */
+    static final int MAX_INSPECTED_VALUE = 2000;
+
+    private static String abbreviate(String value) {
+        if (value.length() <= MAX_INSPECTED_VALUE) return value;
+        return value.substring(0, MAX_INSPECTED_VALUE) + "… (" + (value.length() - MAX_INSPECTED_VALUE) + " more characters)";
     }
 
     private static String identifierBefore(String code, int at) {

@@ -9,7 +9,10 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.lang.invoke.SerializedLambda;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,15 +24,30 @@ public final class Serial {
     private Serial() {
     }
 
-    /** Bytes of an object graph plus every class named in it. */
-    public record Written(byte[] bytes, Set<String> classNames) {
+    /**
+     * Bytes of an object graph plus every class named in it and the lambdas in it, each as
+     * {@code {implementation class (binary name), method name, descriptor}}.
+     */
+    public record Written(byte[] bytes, Set<String> classNames, List<String[]> lambdas) {
     }
 
     /** Serializes {@code value}; NotSerializableException names the first class that is not serializable. */
     public static Written write(Object value) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Set<String> names = new LinkedHashSet<>();
+        List<String[]> lambdas = new ArrayList<>();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
+            {
+                enableReplaceObject(true); // only to observe lambdas; nothing is replaced
+            }
+
+            @Override
+            protected Object replaceObject(Object obj) {
+                if (obj instanceof SerializedLambda l)
+                    lambdas.add(new String[]{l.getImplClass().replace('/', '.'), l.getImplMethodName(), l.getImplMethodSignature()});
+                return obj;
+            }
+
             @Override
             protected void annotateClass(Class<?> cl) {
                 names.add(cl.getName());
@@ -42,7 +60,7 @@ public final class Serial {
         }) {
             out.writeObject(value);
         }
-        return new Written(bytes.toByteArray(), names);
+        return new Written(bytes.toByteArray(), names, lambdas);
     }
 
     /** Reads an object written by {@link #write}, resolving classes with {@code loader}. */

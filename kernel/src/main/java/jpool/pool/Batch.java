@@ -1,35 +1,53 @@
 package jpool.pool;
 
+import jpool.protocol.Cell;
+
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The inputs of one pool call and what became of each: a future per input (for ordered reading), a queue of
- * outcomes in completion order (for unordered reading) and a future for the whole call. Inputs may be added
- * while earlier ones already run (lazy {@code imap}); {@link #seal()} says no more will come.
+ * The inputs of one pool call and what became of each: outcomes by input index, a future per input for those who
+ * read one at a time (apply, imap), a queue in completion order (imapUnordered), and a future for the whole call.
+ * Inputs may be added while earlier ones already run (lazy {@code imap}); {@link #seal} says no more will come.
+ * Per-input futures and the queue are created only when asked for, so a map over many small items stays cheap.
  */
 final class Batch {
-    private final List<CompletableFuture<Outcome<Object>>> items = new ArrayList<>();
-    final LinkedBlockingQueue<Outcome<Object>> completed = new LinkedBlockingQueue<>();
-    final CompletableFuture<List<Outcome<Object>>> all = new CompletableFuture<>();
-    final jpool.protocol.Cell origin;
-    final String label;
     static final long PROGRESS_AFTER_MS = 1000;
-    private Progress progress;
-    private int done, failed;
+    final CompletableFuture<List<Outcome<Object>>> all = new CompletableFuture<>();
+    final Cell origin;
+    final String label;
+    private final boolean unorderedReader;
+    private final LinkedBlockingQueue<Outcome<Object>> completed;
+    @SuppressWarnings("unchecked")
+    private Outcome<Object>[] outcomes = new Outcome[16];
+    private CompletableFuture<Outcome<Object>>[] waiting;
+    private int size, done, failed;
     private boolean sealed;
+    private Progress progress;
 
-    Batch(jpool.protocol.Cell origin, String label) {
+    Batch(Cell origin, String label) {
+        this(origin, label, false);
+    }
+
+    /** @param unorderedReader keep a queue of outcomes in completion order */
+    Batch(Cell origin, String label, boolean unorderedReader) {
         this.origin = origin;
         this.label = label;
+        this.unorderedReader = unorderedReader;
+        this.completed = unorderedReader ? new LinkedBlockingQueue<>() : null;
     }
 
     /** Registers the next input; returns its index. */
     synchronized int add() {
-        items.add(new CompletableFuture<>());
-        return items.size() - 1;
+        if (size == outcomes.length) outcomes = Arrays.copyOf(outcomes, size * 2);
+        return size++;
+    }
+
+    synchronized int size() {
+        return size;
     }
 
     synchronized int doneCount() {
@@ -40,8 +58,19 @@ final class Batch {
         return failed;
     }
 
-    synchronized int size() {
-        return items.size();
+    /** The outcome of input {@code index}, when it is there. */
+    @SuppressWarnings("unchecked")
+    synchronized CompletableFuture<Outcome<Object>> item(int index) {
+        if (outcomes[index] != null) return CompletableFuture.completedFuture(outcomes[index]);
+        if (waiting == null) waiting = new CompletableFuture[Math.max(16, outcomes.length)];
+        if (waiting.length < outcomes.length) waiting = Arrays.copyOf(waiting, outcomes.length);
+        if (waiting[index] == null) waiting[index] = new CompletableFuture<>();
+        return waiting[index];
+    }
+
+    /** Outcomes in completion order (only for batches made with {@code unorderedReader}). */
+    LinkedBlockingQueue<Outcome<Object>> completed() {
+        return completed;
     }
 
     /**
@@ -62,51 +91,54 @@ final class Batch {
     private void showProgress() {
         synchronized (this) {
             if (all.isDone() || origin.finished() || progress != null) return;
-            progress = new Progress(origin, label, items.size());
+            progress = new Progress(origin, label, size);
             progress.update(done, failed);
         }
     }
 
-    synchronized CompletableFuture<Outcome<Object>> item(int index) {
-        return items.get(index);
+    void complete(Outcome<Object> o) {
+        completeAll(List.of(o));
     }
 
-    void complete(Outcome<Object> o) {
-        CompletableFuture<Outcome<Object>> f;
+    /** Records outcomes (an input already decided, e.g. cancelled by an interrupt, keeps its first outcome). */
+    void completeAll(List<Outcome<Object>> results) {
+        List<CompletableFuture<Outcome<Object>>> wake = new ArrayList<>();
+        List<Outcome<Object>> woken = new ArrayList<>();
         Progress p;
         int d, fl;
         synchronized (this) {
-            f = items.get(o.index());
-            if (f.isDone()) return; // e.g. cancelled by an interrupt before the worker answered
-            done++;
-            if (!o.ok()) failed++;
+            for (Outcome<Object> o : results) {
+                if (outcomes[o.index()] != null) continue;
+                outcomes[o.index()] = o;
+                done++;
+                if (!o.ok()) failed++;
+                if (waiting != null && o.index() < waiting.length && waiting[o.index()] != null) {
+                    wake.add(waiting[o.index()]);
+                    woken.add(o);
+                }
+                if (completed != null) completed.add(o);
+            }
             p = progress;
             d = done;
             fl = failed;
         }
-        f.complete(o);
-        completed.add(o);
+        for (int i = 0; i < wake.size(); i++) wake.get(i).complete(woken.get(i));
         if (p != null) p.update(d, fl);
         maybeFinish();
     }
 
-    synchronized boolean isDone(int index) {
-        return items.get(index).isDone();
-    }
-
     private void maybeFinish() {
-        List<Outcome<Object>> outcomes;
+        List<Outcome<Object>> list;
         Progress p;
         int d, fl;
         synchronized (this) {
-            if (!sealed || done < items.size() || all.isDone()) return;
-            outcomes = new ArrayList<>();
-            for (CompletableFuture<Outcome<Object>> f : items) outcomes.add(f.join());
+            if (!sealed || done < size || all.isDone()) return;
+            list = new ArrayList<>(Arrays.asList(outcomes).subList(0, size));
             p = progress;
             d = done;
             fl = failed;
         }
         if (p != null) p.finish(d, fl);
-        all.complete(outcomes);
+        all.complete(list);
     }
 }

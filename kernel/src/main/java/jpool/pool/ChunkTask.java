@@ -23,34 +23,40 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         }
     }
 
-    /** One input's fate in the worker. */
-    record ItemResult(Object value, String errorClass, String errorMessage, String errorTrace, long start, long end)
+    /**
+     * All inputs of the chunk plus where they ran, as parallel arrays (one entry per input): cheaper to serialize
+     * than an object per input, which matters for maps over many small items. {@code errors[i]} is null when
+     * input i succeeded, else {class, message, trace}.
+     */
+    record ChunkResult(String worker, long pid, Object[] values, String[][] errors, long[] starts, long[] ends)
             implements Serializable {
-    }
-
-    /** All inputs of the chunk plus where they ran. */
-    record ChunkResult(String worker, long pid, ArrayList<ItemResult> items) implements Serializable {
     }
 
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() {
-        ArrayList<ItemResult> out = new ArrayList<>(inputs.size());
-        for (Object in : inputs) {
+        int n = inputs.size();
+        Object[] values = new Object[n];
+        String[][] errors = new String[n][];
+        long[] starts = new long[n], ends = new long[n];
+        for (int i = 0; i < n; i++) {
+            Object in = inputs.get(i);
             long start = System.currentTimeMillis();
+            starts[i] = start;
             try {
                 Object v = switch (kind) {
                     case CALL -> ((Call) fn).call();
                     case FN -> ((Fn) fn).apply(in);
                     case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
                 };
-                out.add(new ItemResult(v, null, null, null, start, System.currentTimeMillis()));
+                values[i] = v;
             } catch (Throwable t) {
                 if (t instanceof OutOfMemoryError oom) throw oom;
                 RemoteError e = RemoteError.of(t);
-                out.add(new ItemResult(null, e.className(), e.message(), e.trace(), start, System.currentTimeMillis()));
+                errors[i] = new String[]{e.className(), e.message(), e.trace()};
             }
+            ends[i] = System.currentTimeMillis();
         }
-        return new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), out);
+        return new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
     }
 }

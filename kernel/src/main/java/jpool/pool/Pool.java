@@ -435,6 +435,9 @@ public final class Pool implements AutoCloseable, Rich {
             if (state != State.RUN)
                 throw new IllegalStateException("Pool-" + number + " is " + (state == State.CLOSE ? "closed" : "terminated") + "; it takes no new tasks");
             for (TaskRecord t : tasks) routerFor(t.batch.origin); // reserves the cell's display for late output
+            if (!tasks.isEmpty())
+                for (String skipped : tasks.get(0).shipment.state().skipped())
+                    routerFor(tasks.get(0).batch.origin).note(2, "note: the workers will not see notebook " + skipped + "; it is null/unset there");
             pending.addAll(tasks);
             dispatch();
         }
@@ -577,15 +580,19 @@ public final class Pool implements AutoCloseable, Rich {
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
         }
         if (r != null) {
+            int ok = 0, bad = 0;
+            List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
             for (int i = 0; i < t.indices.length; i++) {
-                ChunkTask.ItemResult item = r.items().get(i);
-                RuntimeException err = item.errorClass() == null ? null
-                        : new TaskFailed(t.inputs.get(i), new RemoteError(item.errorClass(), item.errorMessage(), item.errorTrace()));
-                t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), item.value(), err, r.worker(), r.pid(), item.start(), item.end()));
-                synchronized (this) {
-                    if (err == null) tasksDone++;
-                    else tasksFailed++;
-                }
+                String[] e = r.errors()[i];
+                RuntimeException err = e == null ? null : new TaskFailed(t.inputs.get(i), new RemoteError(e[0], e[1], e[2]));
+                outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), r.values()[i], err, r.worker(), r.pid(), r.starts()[i], r.ends()[i]));
+                if (err == null) ok++;
+                else bad++;
+            }
+            t.batch.completeAll(outcomes);
+            synchronized (this) {
+                tasksDone += ok;
+                tasksFailed += bad;
             }
         }
         finishedOn(s, t);
@@ -651,11 +658,13 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private void fail(TaskRecord t, Slot s, RuntimeException error, RemoteError remote) {
+        List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
         for (int i = 0; i < t.indices.length; i++) {
             RuntimeException e = error != null ? error : new TaskFailed(t.inputs.get(i), remote);
-            t.batch.complete(new Outcome<>(t.indices[i], t.inputs.get(i), null, e, s == null ? null : s.name,
+            outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), null, e, s == null ? null : s.name,
                     s == null ? 0 : s.handle.pid(), 0, 0));
         }
+        t.batch.completeAll(outcomes);
         synchronized (this) {
             tasksFailed += t.indices.length;
         }
@@ -752,7 +761,7 @@ public final class Pool implements AutoCloseable, Rich {
         private final Fn<A, R> fn;
         private final Iterator<A> source;
         private final boolean ordered;
-        private final Batch batch = new Batch(CellScope.current(), "imap");
+        private final Batch batch;
         private final int window = 2 * processes;
         private Shipment first;
         private int consumed;
@@ -761,6 +770,7 @@ public final class Pool implements AutoCloseable, Rich {
             this.fn = fn;
             this.source = source;
             this.ordered = ordered;
+            this.batch = new Batch(CellScope.current(), "imap", !ordered);
             fill();
         }
 
@@ -786,7 +796,7 @@ public final class Pool implements AutoCloseable, Rich {
             if (!hasNext()) throw new NoSuchElementException();
             Outcome<Object> o;
             try {
-                o = ordered ? batch.item(consumed).get() : batch.completed.take();
+                o = ordered ? batch.item(consumed).get() : batch.completed().take();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new CancellationException("interrupted while waiting for a pool result");

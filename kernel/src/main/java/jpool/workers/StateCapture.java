@@ -3,6 +3,7 @@ package jpool.workers;
 import jpool.KernelServices;
 import jpool.eval.ClassFile;
 import jpool.eval.ClassStore;
+import jpool.eval.MethodScanner;
 import jpool.eval.ErrorFormatter;
 import jpool.ipc.Payload;
 import jpool.ipc.Serial;
@@ -13,6 +14,8 @@ import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
+import java.util.function.Consumer;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,6 +30,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class StateCapture {
     private static final AtomicLong IDS = new AtomicLong();
+    /** Parsed notebook classes; a class name always maps to the same bytes (JShell never redefines in place). */
+    private static final Map<String, MethodScanner> SCANNERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private StateCapture() {
     }
@@ -41,10 +46,16 @@ public final class StateCapture {
                     + ". Everything a task uses (captured variables, arguments, the object whose method it calls)"
                     + " must be Serializable; classes defined in cells are made Serializable automatically.");
         }
-        return new Shipment(written.bytes(), snapshot(written.classNames()));
+        return new Shipment(written.bytes(), snapshot(written));
     }
 
-    public static StateSnapshot snapshot(Set<String> startClasses) {
+    /**
+     * Follows the code a serialized graph can run: the bodies of its lambdas, every method of the notebook classes
+     * it contains, and from there the notebook methods they call and the lambdas they create. Every top-level
+     * variable read on the way (a static field of a cell wrapper class) is snapshotted. Only code paths are
+     * followed, so a variable that merely appears elsewhere in the same cell is not shipped.
+     */
+    public static StateSnapshot snapshot(Serial.Written written) {
         var evaluator = KernelServices.evaluator();
         if (evaluator == null) return StateSnapshot.EMPTY;
         ClassStore store = evaluator.classes();
@@ -52,15 +63,26 @@ public final class StateCapture {
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         Set<String> seen = new HashSet<>();
-        Deque<String> todo = new ArrayDeque<>(startClasses);
+        Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
+        Consumer<Serial.Written> enqueue = w -> {
+            for (String[] l : w.lambdas()) todo.add(new MethodScanner.MethodKey(l[0], l[1], l[2]));
+            for (String c : w.classNames()) addWholeClass(c, store, todo);
+        };
+        enqueue.accept(written);
         while (!todo.isEmpty()) {
-            String name = todo.pop();
-            if (!seen.add(name)) continue;
-            byte[] bytes = store.bytes(name);
-            if (bytes == null) continue; // not a notebook class
-            ClassFile cf = new ClassFile(bytes);
-            for (String ref : cf.referencedClasses()) if (store.bytes(ref) != null) todo.add(ref);
-            for (ClassFile.FieldRef f : cf.fieldRefs()) {
+            MethodScanner.MethodKey m = todo.pop();
+            if (!seen.add(m.owner() + "." + m.name() + m.descriptor())) continue;
+            MethodScanner scanner = scanner(m.owner(), store);
+            if (scanner == null) continue; // not a notebook class
+            MethodScanner.Refs refs = scanner.refs(m.name(), m.descriptor());
+            for (MethodScanner.MethodKey call : refs.calls()) {
+                if (store.bytes(call.owner()) == null) continue;
+                if (isWrapper(call.owner())) todo.add(call); // a top-level method: just that method
+                else addWholeClass(call.owner(), store, todo);
+            }
+            todo.addAll(refs.lambdas());
+            for (String c : refs.classes()) addWholeClass(c, store, todo);
+            for (ClassFile.FieldRef f : refs.staticFields()) {
                 String key = f.owner() + "#" + f.name();
                 if (!isWrapper(f.owner()) || store.bytes(f.owner()) == null || values.containsKey(key)) continue;
                 Object value;
@@ -76,7 +98,7 @@ public final class StateCapture {
                 try {
                     Serial.Written w = Serial.write(value);
                     encoded.put(key, w.bytes());
-                    todo.addAll(w.classNames()); // a value's own class may read further variables
+                    enqueue.accept(w); // a value's own classes and lambdas may read further variables
                 } catch (IOException e) {
                     // kernel-side handles (a Pool, a Proc) are never meant to travel; the rest is worth a note
                     if (value != null && value.getClass().getName().startsWith("jpool.")) continue;
@@ -92,6 +114,20 @@ public final class StateCapture {
             else p.putByte(0);
         }
         return new StateSnapshot(IDS.incrementAndGet(), p.toBytes(), skipped);
+    }
+
+    /** Every method of a notebook type (not of a cell wrapper, whose methods are followed one by one). */
+    private static void addWholeClass(String name, ClassStore store,
+                                      Deque<MethodScanner.MethodKey> todo) {
+        if (isWrapper(name)) return;
+        MethodScanner s = scanner(name, store);
+        if (s != null) todo.addAll(s.methods());
+    }
+
+    private static MethodScanner scanner(String name, ClassStore store) {
+        byte[] bytes = store.bytes(name);
+        if (bytes == null) return null;
+        return SCANNERS.computeIfAbsent(name, n -> new MethodScanner(bytes));
     }
 
     private static String typeName(Object v) {

@@ -31,6 +31,7 @@ public final class WorkerHandle {
     private int classesSent;
     private int classpathSent;
     private long snapshotSent = -1;
+    private byte[] stateSent;
 
     WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
         this.id = id;
@@ -129,10 +130,15 @@ public final class WorkerHandle {
                 classpathSent = cp.size();
             }
         }
-        boolean fresh = s.state().id() != snapshotSent;
-        snapshotSent = s.state().id();
+        // a worker keeps the state it was sent last; the same bytes again (a loop of applyAsync calls on
+        // unchanged variables) need not travel again
+        boolean fresh = s.state().id() != snapshotSent && !java.util.Arrays.equals(s.state().encoded(), stateSent);
+        if (fresh) {
+            snapshotSent = s.state().id();
+            stateSent = s.state().encoded();
+        }
         channel.send(Frame.RUN, new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0)
-                .putLong(s.state().id()).putBytes(fresh ? s.state().encoded() : new byte[0]).putBytes(s.task()).toBytes());
+                .putLong(snapshotSent).putBytes(fresh ? stateSent : new byte[0]).putBytes(s.task()).toBytes());
     }
 
     /** Asks the worker to exit once its current task is done. */

@@ -41,6 +41,8 @@ public final class WorkerMain {
     private static ShipFilter filter;
     private static long appliedSnapshot = -1;
     private static PrintStream realErr;
+    /** Exit status when the kernel went away: reads as "terminated by SIGTERM". */
+    static final int EXIT_KERNEL_GONE = 128 + 15;
 
     private WorkerMain() {
     }
@@ -65,7 +67,6 @@ public final class WorkerMain {
         System.setOut(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDOUT, System.out), true, StandardCharsets.UTF_8));
         System.setErr(new PrintStream(new LogOutputStream(channel, LogOutputStream.STDERR, realErr), true, StandardCharsets.UTF_8));
         routeLogging();
-        installExitAnnouncer();
         loader = new ShippedClassLoader(WorkerMain.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
@@ -83,7 +84,9 @@ public final class WorkerMain {
             } catch (IOException ignored) {
                 // a broken pipe means the same as EOF
             }
-            Runtime.getRuntime().halt(0);
+            // Exit as if terminated (128 + SIGTERM): the kernel also closes our stdin when it sends SIGTERM
+            // (Process.destroy does both), and this halt must not turn a terminate() into a clean exit 0.
+            Runtime.getRuntime().halt(EXIT_KERNEL_GONE);
         }, "jpool-parent-watch");
         t.setDaemon(true);
         t.start();
@@ -109,25 +112,23 @@ public final class WorkerMain {
         Logger.getLogger("").addHandler(h);
     }
 
-    @SuppressWarnings("removal")
-    private static void installExitAnnouncer() {
-        System.setSecurityManager(new SecurityManager() {
-            @Override
-            public void checkPermission(java.security.Permission perm) {
-                // everything is allowed; this manager exists only to see System.exit
-            }
+    /**
+     * Tells the kernel the worker is about to exit with {@code status} (called for System.exit in notebook code,
+     * which the kernel rewrites to {@link jpool.ExitGuard#exit}, and for the worker's own exits).
+     */
+    public static void announceExit(int status) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            if (channel != null) channel.send(Frame.EXITING, new Payload().putInt(status).toBytes());
+        } catch (IOException ignored) {
+            // the kernel is gone
+        }
+    }
 
-            @Override
-            public void checkExit(int status) {
-                System.out.flush();
-                System.err.flush();
-                try {
-                    channel.send(Frame.EXITING, new Payload().putInt(status).toBytes());
-                } catch (IOException ignored) {
-                    // the kernel is gone
-                }
-            }
-        });
+    private static void exit(int status) {
+        announceExit(status);
+        System.exit(status);
     }
 
     /**
@@ -143,7 +144,7 @@ public final class WorkerMain {
             Frame f = inbox.take();
             switch (f.type()) {
                 case Frame.RUN -> run(new Payload.Reader(f.payload()));
-                case Frame.QUIT -> System.exit(0);
+                case Frame.QUIT -> exit(0);
                 default -> throw new IOException("unexpected frame type " + f.type());
             }
         }
@@ -172,7 +173,7 @@ public final class WorkerMain {
                 }
             }
         } catch (EOFException e) {
-            Runtime.getRuntime().halt(0); // kernel closed the channel
+            Runtime.getRuntime().halt(EXIT_KERNEL_GONE); // kernel closed the channel
         } catch (IOException e) {
             realErr.println("jpool worker: channel to the kernel broke: " + e);
             Runtime.getRuntime().halt(1);
@@ -200,8 +201,8 @@ public final class WorkerMain {
             System.out.flush();
             System.err.flush();
             channel.send(Frame.FAILED, RemoteError.of(shown).toBytes(id));
-            if (shown instanceof OutOfMemoryError) System.exit(3);
-            if (exitAfter) System.exit(1);
+            if (shown instanceof OutOfMemoryError) exit(3);
+            if (exitAfter) exit(1);
             return;
         }
         System.out.flush();
@@ -212,11 +213,11 @@ public final class WorkerMain {
         } catch (NotSerializableException e) {
             channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
                     + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
-            if (exitAfter) System.exit(1);
+            if (exitAfter) exit(1);
             return;
         }
         channel.send(Frame.RESULT, new Payload().putLong(id).putBytes(bytes).toBytes());
-        if (exitAfter) System.exit(0);
+        if (exitAfter) exit(0);
     }
 
     /**

@@ -28,9 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shuts down every worker is stopped; a worker also exits by itself when the kernel's end of its stdin closes.
  */
 public final class Workers {
-    /** JVM options every worker gets: a clean exit on OOM (reported as a died worker), no GUI, System.exit visible. */
+    /** JVM options every worker gets: a clean exit on OOM (reported as a died worker), no GUI, a GC that starts fast. */
     static final List<String> BASE_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-            "-Djava.security.manager=allow", "-XX:+UseSerialGC", "-Xshare:auto");
+            "-XX:+UseSerialGC", "-Xshare:auto");
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<WorkerHandle> LIVE = ConcurrentHashMap.newKeySet();

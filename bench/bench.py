@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""jpool vs Python multiprocessing, side by side in one run.
+
+Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.py [--quick]
+The jpool kernelspec must be installed (install/install.sh). Prints a table of timings and ratios
+(ratio = Python time / jpool time, so > 1 means jpool is faster). Not a test: numbers depend on the machine.
+"""
+import json
+import multiprocessing as mp
+import os
+import sys
+import time
+
+import jupyter_client
+
+QUICK = "--quick" in sys.argv
+N = 2 if QUICK else max(2, os.cpu_count() or 2)
+ROUNDS = 50 if QUICK else 200
+ASYNC_TASKS = 500 if QUICK else 2000
+MAP_ITEMS = 5000 if QUICK else 20000
+MAP_ITEMS_CHUNK1 = 1000 if QUICK else 5000
+PAYLOAD_MB = 50
+CPU_ITEMS = 2 * N
+CPU_WORK = 30_000_000 if QUICK else 60_000_000
+
+
+def noop(x):
+    return x
+
+
+def hello():
+    print("hello from", mp.current_process().name, flush=True)
+
+
+def size_of(b):
+    return len(b)
+
+
+def spin(n):
+    acc = 0
+    for i in range(n // 40):  # Python is ~40x slower per iteration; equal *work units* are not the point here
+        acc += i * i % 7
+    return acc
+
+
+def timed(f):
+    t = time.perf_counter()
+    f()
+    return time.perf_counter() - t
+
+
+def python_side(method):
+    ctx = mp.get_context(method)
+    out = {}
+    out["proc_start"] = min(timed(lambda: (lambda p: (p.start(), p.join()))(ctx.Process(target=hello))) for _ in range(3))
+    t = time.perf_counter()
+    pool = ctx.Pool(N)
+    pool.map(noop, range(N), chunksize=1)  # all workers really up
+    out["pool_start"] = time.perf_counter() - t
+    pool.apply(noop, (1,))
+    out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
+    out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
+    out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
+    blob = os.urandom(PAYLOAD_MB << 20)
+    out["payload"] = timed(lambda: pool.apply(size_of, (blob,)))
+    pool.close()
+    pool.join()
+    return out
+
+
+JAVA = r"""
+import java.util.stream.*;
+Fn<Integer, Integer> noop = x -> x;
+var out = new LinkedHashMap<String, Double>();
+long t0 = System.nanoTime(); var p = new Proc(() -> System.out.println("hello from " + Proc.current().name())); p.start(); p.join();
+out.put("proc_start", (System.nanoTime() - t0) / 1e9);
+t0 = System.nanoTime(); var pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
+out.put("pool_start", (System.nanoTime() - t0) / 1e9);
+pool.apply(noop, 1);
+t0 = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
+out.put("apply_rt", (System.nanoTime() - t0) / 1e9 / %(rounds)d);
+t0 = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
+out.put("async_tput", %(async)d / ((System.nanoTime() - t0) / 1e9));
+var items = IntStream.range(0, %(map)d).boxed().toList();
+t0 = System.nanoTime(); pool.map(noop, items);
+out.put("map_tput", %(map)d / ((System.nanoTime() - t0) / 1e9));
+var items1 = IntStream.range(0, %(map1)d).boxed().toList();
+t0 = System.nanoTime(); pool.map(noop, items1, 1);
+out.put("map1_tput", %(map1)d / ((System.nanoTime() - t0) / 1e9));
+byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
+t0 = System.nanoTime(); pool.apply(b -> b.length, blob);
+out.put("payload", (System.nanoTime() - t0) / 1e9);
+Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
+var cpuItems = IntStream.range(0, %(cpu)d).boxed().toList();
+t0 = System.nanoTime(); for (int x : cpuItems) spin.apply(x);
+double serial = (System.nanoTime() - t0) / 1e9;
+t0 = System.nanoTime(); pool.map(spin, cpuItems, 1);
+double parallel = (System.nanoTime() - t0) / 1e9;
+out.put("cpu_speedup", serial / parallel);
+pool.close();
+new com.google.gson.Gson().toJson(out)
+"""
+
+
+def jpool_side():
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
+    try:
+        code = JAVA % dict(n=N, rounds=ROUNDS, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
+                           mb=PAYLOAD_MB, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
+        msg_id = kc.execute(code)
+        result = None
+        while True:
+            m = kc.get_iopub_msg(timeout=900)
+            if m["parent_header"].get("msg_id") != msg_id:
+                continue
+            if m["msg_type"] == "execute_result":
+                result = json.loads(m["content"]["data"]["text/plain"])
+            elif m["msg_type"] == "error":
+                raise RuntimeError("\n".join(m["content"]["traceback"]))
+            elif m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
+                break
+        return result
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+
+
+def python_cpu_speedup():
+    items = list(range(CPU_ITEMS))
+    serial = timed(lambda: [spin(CPU_WORK) for _ in items])
+    with mp.get_context("fork").Pool(N) as pool:
+        par = timed(lambda: pool.map(spin, [CPU_WORK] * len(items), chunksize=1))
+    return serial / par
+
+
+def main():
+    print(f"workers: {N}, cpus: {os.cpu_count()}, quick: {QUICK}", flush=True)
+    j = jpool_side()
+    fork = python_side("fork")
+    spawn = python_side("spawn")
+    py_speed = python_cpu_speedup()
+    rows = [
+        ("Proc start + print + join (s)", "proc_start", False),
+        (f"Pool({N}) start, all workers up (s)", "pool_start", False),
+        ("warm apply round trip (s)", "apply_rt", False),
+        ("applyAsync no-op throughput (tasks/s)", "async_tput", True),
+        ("map no-op throughput, default chunks (items/s)", "map_tput", True),
+        ("map no-op throughput, chunk size 1 (items/s)", "map1_tput", True),
+        (f"{PAYLOAD_MB} MB argument transfer (s)", "payload", False),
+    ]
+    print(f"| measure | jpool | Python fork | Python spawn | ratio vs fork | ratio vs spawn |")
+    print("|---|---|---|---|---|---|")
+    for label, key, higher_better in rows:
+        jv, fv, sv = j[key], fork[key], spawn[key]
+        rf = jv / fv if higher_better else fv / jv
+        rs = jv / sv if higher_better else sv / jv
+        print(f"| {label} | {jv:.4g} | {fv:.4g} | {sv:.4g} | {rf:.2f}x | {rs:.2f}x |")
+    print(f"| CPU-bound map speedup over serial ({N} workers) | {j['cpu_speedup']:.2f} | {py_speed:.2f} | | | |")
+    print("ratio > 1: jpool is better (less time, or more throughput).")
+
+
+if __name__ == "__main__":
+    main()

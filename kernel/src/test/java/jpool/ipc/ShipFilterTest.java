@@ -1,0 +1,36 @@
+package jpool.ipc;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.InvalidClassException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class ShipFilterTest {
+    private static final ShipFilter FILTER = new ShipFilter(c -> false);
+
+    @Test
+    void valuesAndCollectionsPass() throws Exception {
+        Object v = new ArrayList<>(List.of(1, "two", 3.0, Map.of("k", new int[]{4})));
+        Object back = Serial.read(Serial.write(v).bytes(), getClass().getClassLoader(), FILTER);
+        assertEquals(v.toString().length(), back.toString().length());
+    }
+
+    @Test
+    void unknownClassesAreRefused() throws Exception {
+        byte[] bytes = Serial.write(new java.awt.Point(1, 2)).bytes(); // Serializable, but not on the allow-list
+        assertThrows(InvalidClassException.class, () -> Serial.read(bytes, getClass().getClassLoader(), FILTER));
+    }
+
+    @Test
+    void writeRecordsClassesAndLambdas() throws Exception {
+        java.util.function.IntSupplier s = (java.util.function.IntSupplier & java.io.Serializable) () -> 7;
+        Serial.Written w = Serial.write(s);
+        assertEquals(1, w.lambdas().size());
+        assertEquals(ShipFilterTest.class.getName(), w.lambdas().get(0)[0]);
+    }
+}
