@@ -29,7 +29,7 @@ import java.util.function.Function;
 final class Broker implements KernelCallHandler {
     /** Who calls from inside the kernel JVM. */
     static final String KERNEL = "kernel";
-    private static Broker instance;
+    private static volatile Broker instance;
 
     private final Map<String, Core> objects = new ConcurrentHashMap<>();
     private final Map<String, Function<Args, Core>> factories = Map.of(
@@ -51,13 +51,18 @@ final class Broker implements KernelCallHandler {
     }
 
     /** The kernel's broker, created (and made the server of worker calls) on first use. */
-    static synchronized Broker get() {
-        if (instance == null) {
-            instance = new Broker();
-            WorkerHandle.serveCalls(instance);
-            KernelEvents.onShutdown(instance::shutdown);
+    static Broker get() {
+        Broker b = instance;
+        if (b != null) return b; // every kernel-side call comes here: no lock once it exists
+        synchronized (Broker.class) {
+            if (instance == null) {
+                Broker created = new Broker();
+                WorkerHandle.serveCalls(created);
+                KernelEvents.onShutdown(created::shutdown);
+                instance = created;
+            }
+            return instance;
         }
-        return instance;
     }
 
     /** Creates a kernel object of {@code kind} ("queue", "event", ..., or "segment" for shared memory). */

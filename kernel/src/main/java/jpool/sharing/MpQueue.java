@@ -14,6 +14,9 @@ import java.util.Objects;
  * Items may be any Serializable value, including instances of classes defined in cells; each is copied when put
  * (later changes to the original do not show). {@code null} is not an item: {@link #poll()} uses it for "empty".
  * The queue itself lives in the kernel until {@link #dispose()} or the kernel ends.
+ * <p>If a worker dies while waiting in {@link #get()}, the item the kernel took for it goes back to the head of
+ * the queue. Only an item already written to a worker that dies before reading it is lost, as with Python's
+ * queues.
  */
 public class MpQueue<T> extends SharedHandle {
     private static final long serialVersionUID = 1L;
