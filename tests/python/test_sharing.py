@@ -319,3 +319,52 @@ def test_errors_cross_back_to_the_worker(kernel):
     assert "worker saw queue is closed / get: queue is closed and empty" in cell.stdout
     assert "empty: null, closedU size 0" in cell.stdout
     assert "did not wait for failed in the kernel: java.lang.IllegalStateException: queue is closed" in cell.stderr
+
+
+def test_pool_tasks_and_objects_made_in_a_worker(kernel):
+    out = kernel.ok("""
+        MpQueue<Integer> squares = new MpQueue<>();
+        try (Pool pool = new Pool(2)) { pool.map(i -> { squares.put(i * i); return i; }, List.of(1, 2, 3, 4)); }
+        List<Integer> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) got.add(squares.get(60));
+        Collections.sort(got);
+        System.out.println("pool put " + got);
+        MpQueue<MpQueue<String>> mailbox = new MpQueue<>();
+        MpQueue<SharedLong> numbers = new MpQueue<>();
+        Proc maker = new Proc(() -> {
+            MpQueue<String> mine = new MpQueue<>();
+            mine.put("made in a worker");
+            mailbox.put(mine);
+            SharedLong five = new SharedLong(5);
+            numbers.put(five);
+            five.addAndGet(1);
+        });
+        maker.start();
+        maker.join();
+        System.out.println(mailbox.get(10).get(10) + ", shared long " + numbers.get(10).get());
+    """).stdout
+    assert "pool put [1, 4, 9, 16]" in out
+    assert "made in a worker, shared long 6" in out
+
+
+def test_interrupted_kernel_side_get_leaves_the_queue_usable(kernel):
+    import queue as stdqueue
+    kernel.ok("MpQueue<String> stuck = new MpQueue<>();")
+    waiting = kernel.kc.execute('String s = stuck.get(); System.out.println("got " + s);')
+    reply = None
+    for _ in range(24):  # interrupt until the cell answers: an interrupt before the cell started waiting is lost
+        kernel.km.interrupt_kernel()
+        try:
+            while True:
+                msg = kernel.kc.get_shell_msg(timeout=5)
+                if msg["parent_header"].get("msg_id") == waiting:
+                    reply = msg
+                    break
+        except stdqueue.Empty:
+            continue
+        break
+    assert reply is not None, "the interrupted get never returned"
+    assert reply["content"]["status"] == "error"
+    assert reply["content"]["ename"] == "Interrupted"
+    out = kernel.ok('stuck.put("later"); System.out.println("then " + stuck.get(5) + ", left " + stuck.size());').stdout
+    assert "then later, left 0" in out
