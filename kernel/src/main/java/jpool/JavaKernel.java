@@ -24,7 +24,12 @@ public final class JavaKernel implements KernelBackend {
             "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
             "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
             "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Call", "jpool.pool.TaskFailed",
-            "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome");
+            "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
+            "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
+            "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
+            "jpool.sharing.SharedMap", "jpool.sharing.SharedList", "jpool.sharing.SharedInt", "jpool.sharing.SharedLong",
+            "jpool.sharing.SharedDouble", "jpool.sharing.SharedIntArray", "jpool.sharing.SharedLongArray",
+            "jpool.sharing.SharedDoubleArray");
 
     private final JShellEvaluator evaluator;
     private final MagicDispatcher magics;

@@ -14,6 +14,11 @@ public record Frame(byte type, byte[] payload) {
     public static final byte RUN = 3;
     /** Stop after the current task and exit 0. */
     public static final byte QUIT = 4;
+    /**
+     * The answer to a {@link #CALL}: long request id, byte status (0 ok, 1 failed), then for ok the serialized
+     * value, for failed UTF exception class name and UTF message.
+     */
+    public static final byte REPLY = 5;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */
@@ -28,6 +33,12 @@ public record Frame(byte type, byte[] payload) {
     public static final byte EXITING = 14;
     /** A task started running: long id, long start time (epoch ms). */
     public static final byte STARTED = 15;
+    /**
+     * A request to a shared object that lives in the kernel (queues, events, locks, managed collections): long
+     * request id (0 = no reply wanted), UTF object id, UTF operation, int argument count, then each argument
+     * serialized on its own (so the kernel can keep queue items as bytes without reading them).
+     */
+    public static final byte CALL = 16;
 
     /** Larger frames are refused: a corrupt or hostile length must not make the reader allocate gigabytes. */
     public static final int MAX_LENGTH = 1 << 30;

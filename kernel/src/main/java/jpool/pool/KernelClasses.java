@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /** How the kernel reads values coming back from workers: with the loader of the notebook's own classes. */
-final class KernelClasses {
+public final class KernelClasses {
     /** Results may be any JDK value type, jpool type, notebook class or class from a jar the notebook added. */
-    static final ShipFilter FILTER = new ShipFilter(c -> c.getClassLoader() != null && c.getClassLoader() == loader());
+    public static final ShipFilter FILTER = new ShipFilter(c -> c.getClassLoader() != null && c.getClassLoader() == loader());
     /** JShell's loader never changes once it exists, so it is looked up once. */
     private static volatile ClassLoader replLoader;
 
@@ -18,7 +18,7 @@ final class KernelClasses {
     }
 
     /** JShell's class loader once a cell defined a class (it also sees jars added to the class path). */
-    static ClassLoader loader() {
+    public static ClassLoader loader() {
         ClassLoader known = replLoader;
         if (known != null) return known;
         var evaluator = KernelServices.evaluator();

@@ -1,7 +1,6 @@
 package jpool.workers;
 
 import jpool.KernelServices;
-import jpool.eval.ClassStore;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
@@ -10,6 +9,7 @@ import jpool.protocol.KernelLog;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +23,8 @@ public final class WorkerHandle {
     private final Process process;
     private final FrameChannel channel;
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+    private static volatile KernelCallHandler calls;
+    private volatile boolean hungUp;
     private volatile WorkerListener listener;
     private volatile Integer announcedExit;
     private volatile int signalSent;
@@ -49,6 +51,54 @@ public final class WorkerHandle {
         return id;
     }
 
+    /** Sets who serves the calls workers make to kernel objects ({@code jpool.sharing} installs itself). */
+    public static void serveCalls(KernelCallHandler handler) {
+        calls = handler;
+    }
+
+    /**
+     * Answers a worker's call with a serialized value. False when the answer cannot reach the worker (its channel
+     * is closed: it exited or is exiting), so the caller can undo what the call took (e.g. put a queue item back).
+     */
+    public boolean reply(long requestId, byte[] value) {
+        if (requestId == 0) return true;
+        return sendReply(new Payload().putLong(requestId).putByte(0).putBytes(value).toBytes());
+    }
+
+    /** Answers a worker's call with an exception (class name and message) to be rethrown in the worker. */
+    public boolean replyError(long requestId, String className, String message) {
+        if (requestId == 0) {
+            // The worker did not wait for this call, so its failure can only be told: in the worker's output.
+            KernelLog.warn("worker " + pid() + ": a call without reply failed: " + className + ": " + message);
+            listener.log(2, "jpool: an operation this process did not wait for failed in the kernel: "
+                    + className + ": " + message + "\n");
+            return true;
+        }
+        return sendReply(new Payload().putLong(requestId).putByte(1).putString(className)
+                .putString(message == null ? "" : message).toBytes());
+    }
+
+    private boolean sendReply(byte[] payload) {
+        if (hungUp) return false;
+        try {
+            channel.send(Frame.REPLY, payload);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Sends the notebook classes defined since the worker last got some (a value about to be sent may need them). */
+    public synchronized void syncClasses() throws IOException {
+        var evaluator = KernelServices.evaluator();
+        if (evaluator == null || evaluator.classes().size() <= classesSent) return;
+        List<Map.Entry<String, byte[]>> fresh = evaluator.classes().since(classesSent);
+        Payload p = new Payload().putInt(fresh.size());
+        for (Map.Entry<String, byte[]> c : fresh) p.putString(c.getKey()).putBytes(c.getValue());
+        channel.send(Frame.CLASSES, p.toBytes());
+        classesSent += fresh.size();
+    }
+
     /** Directs the worker's reports to {@code l} from now on. */
     public void listen(WorkerListener l) {
         listener = l;
@@ -69,16 +119,9 @@ public final class WorkerHandle {
      * @param exitAfter the worker exits after this task (a {@link Proc}) instead of waiting for more (a pool worker)
      */
     public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s) throws IOException {
+        syncClasses();
         var evaluator = KernelServices.evaluator();
         if (evaluator != null) {
-            ClassStore store = evaluator.classes();
-            List<Map.Entry<String, byte[]>> fresh = store.since(classesSent);
-            if (!fresh.isEmpty()) {
-                Payload p = new Payload().putInt(fresh.size());
-                for (Map.Entry<String, byte[]> c : fresh) p.putString(c.getKey()).putBytes(c.getValue());
-                channel.send(Frame.CLASSES, p.toBytes());
-                classesSent += fresh.size();
-            }
             List<String> cp = evaluator.addedClasspath();
             if (cp.size() > classpathSent) {
                 Payload p = new Payload().putInt(cp.size() - classpathSent);
@@ -137,6 +180,7 @@ public final class WorkerHandle {
         } catch (IOException e) {
             // the worker closed its end: it is exiting
         }
+        hungUp = true;
         channel.close();
         process.onExit().thenAccept(p -> {
             int code = exitCode(p.exitValue(), announcedExit, signalSent);
@@ -159,8 +203,26 @@ public final class WorkerHandle {
                     case Frame.RESULT -> l.result(r.getLong(), r.getBytes());
                     case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();
+                    case Frame.CALL -> call(r);
                     default -> KernelLog.warn("worker " + pid() + " sent unknown frame " + f.type());
                 }
+    }
+
+    private void call(Payload.Reader r) throws IOException {
+        long requestId = r.getLong();
+        String objectId = r.getString();
+        String op = r.getString();
+        int n = r.getInt();
+        List<byte[]> args = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) args.add(r.getBytes());
+        KernelCallHandler h = calls;
+        if (h == null) replyError(requestId, IllegalStateException.class.getName(), "no shared objects exist in this kernel");
+        else h.call(this, requestId, objectId, op, args);
+    }
+
+    @Override
+    public String toString() {
+        return "worker " + id + " (pid " + pid() + ")";
     }
 
     /**

@@ -20,6 +20,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
 import java.util.logging.LogManager;
@@ -38,6 +40,7 @@ public final class WorkerMain {
     private static ShippedClassLoader loader;
     private static ShipFilter filter;
     private static long appliedSnapshot = -1;
+    private static PrintStream realErr;
     /** Exit status when the kernel went away: reads as "terminated by SIGTERM". */
     static final int EXIT_KERNEL_GONE = 128 + 15;
 
@@ -60,7 +63,7 @@ public final class WorkerMain {
         channel.send(Frame.HELLO, new Payload().putString(args[1]).putString(secret)
                 .putLong(ProcessHandle.current().pid()).toBytes());
 
-        PrintStream realErr = System.err;
+        realErr = System.err;
         // no autoflush: a PrintStream with autoflush flushes after every print()/printf piece, and a flush sends a
         // partial line, so printf("%s: %d%n", ...) came out as several tagged lines. LogOutputStream sends each
         // complete line by itself; an explicit flush() (and the end of every task) still sends a partial one.
@@ -70,6 +73,7 @@ public final class WorkerMain {
         loader = new ShippedClassLoader(WorkerMain.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
+        KernelLink.install(channel, loader, filter);
         serve();
     }
 
@@ -130,29 +134,52 @@ public final class WorkerMain {
         System.exit(status);
     }
 
-    private static void serve() throws IOException {
+    /**
+     * Runs tasks on the main thread in the order they arrive. Frames are read by a separate thread so that a task
+     * can call kernel objects (a queue, a lock) and get its replies while it runs.
+     */
+    private static void serve() throws Exception {
+        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> read(inbox), "jpool-channel-reader");
+        reader.setDaemon(true);
+        reader.start();
         while (true) {
-            Frame f;
-            try {
-                f = channel.receive();
-            } catch (EOFException e) {
-                Runtime.getRuntime().halt(EXIT_KERNEL_GONE); // kernel closed the channel
-                return;
-            }
-            Payload.Reader r = new Payload.Reader(f.payload());
+            Frame f = inbox.take();
             switch (f.type()) {
-                case Frame.CLASSES -> {
-                    int n = r.getInt();
-                    for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
-                }
-                case Frame.CLASSPATH -> {
-                    int n = r.getInt();
-                    for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
-                }
-                case Frame.RUN -> run(r);
+                case Frame.RUN -> run(new Payload.Reader(f.payload()));
                 case Frame.QUIT -> exit(0);
                 default -> throw new IOException("unexpected frame type " + f.type());
             }
+        }
+    }
+
+    /**
+     * The reader thread: replies go straight to their waiting callers, and classes are loaded at once (a running
+     * task may receive an object of a class defined after it started); tasks and the rest queue for the main thread.
+     */
+    private static void read(BlockingQueue<Frame> inbox) {
+        try {
+            while (true) {
+                Frame f = channel.receive();
+                Payload.Reader r = new Payload.Reader(f.payload());
+                switch (f.type()) {
+                    case Frame.REPLY -> KernelLink.replied(f.payload());
+                    case Frame.CLASSES -> {
+                        int n = r.getInt();
+                        for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
+                    }
+                    case Frame.CLASSPATH -> {
+                        int n = r.getInt();
+                        for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
+                    }
+                    default -> inbox.add(f);
+                }
+            }
+        } catch (EOFException e) {
+            Runtime.getRuntime().halt(EXIT_KERNEL_GONE); // kernel closed the channel
+        } catch (IOException e) {
+            realErr.println("jpool worker: channel to the kernel broke: " + e);
+            Runtime.getRuntime().halt(1);
         }
     }
 

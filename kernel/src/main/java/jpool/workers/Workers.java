@@ -185,7 +185,6 @@ public final class Workers {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (isSecurityManagerNotice(line)) continue;
                     WorkerListener l;
                     synchronized (this) {
                         l = target;
@@ -202,17 +201,6 @@ public final class Workers {
             }
         }
 
-        /**
-         * The JDK's four-line deprecation notice for the worker's own System.setSecurityManager call (which lets it
-         * report System.exit codes). The JDK writes it to the JVM's initial stderr, so it cannot be silenced inside
-         * the worker; it is noise in every cell that starts a process.
-         */
-        private static boolean isSecurityManagerNotice(String line) {
-            return line.equals("WARNING: A terminally deprecated method in java.lang.System has been called")
-                    || line.startsWith("WARNING: System::setSecurityManager has been called by " + WorkerMain.class.getName() + " ")
-                    || line.equals("WARNING: Please consider reporting this to the maintainers of " + WorkerMain.class.getName())
-                    || line.equals("WARNING: System::setSecurityManager will be removed in a future release");
-        }
 
         synchronized void flushEarlyOutput(WorkerListener l) {
             for (String line : early) l.log(2, line + "\n");

@@ -1,0 +1,55 @@
+package jpool.sharing;
+
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** The flag of an {@link MpEvent}: set wakes every waiter; waiting on a set flag returns at once. */
+final class EventCore implements Core {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private boolean set;
+
+    @Override
+    public Outcome apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
+        lock.lock();
+        try {
+            switch (op) {
+                case "set" -> {
+                    set = true;
+                    changed.signalAll();
+                    return Outcome.NONE;
+                }
+                case "clear" -> {
+                    set = false;
+                    return Outcome.NONE;
+                }
+                case "isSet" -> {
+                    return Outcome.of(set);
+                }
+                case "wait" -> {
+                    long left = a.getLong(0);
+                    while (!set) {
+                        if (left == 0) return Outcome.of(false);
+                        if (!mayWait) return null;
+                        if (left < 0) changed.await();
+                        else left = Math.max(0, changed.awaitNanos(left));
+                    }
+                    return Outcome.of(true);
+                }
+                default -> throw new UnsupportedOperationException("event operation " + op);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String describe() {
+        lock.lock();
+        try {
+            return set ? "set" : "not set";
+        } finally {
+            lock.unlock();
+        }
+    }
+}

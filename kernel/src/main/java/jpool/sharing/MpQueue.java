@@ -1,0 +1,116 @@
+package jpool.sharing;
+
+import java.time.Duration;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+
+/**
+ * A FIFO queue shared by the kernel and every worker, like Python's {@code multiprocessing.Queue}:
+ * <pre>{@code
+ * MpQueue<Point> q = new MpQueue<>();
+ * new Proc(() -> q.put(new Point(1, 2))).start();
+ * q.get()            // Point[x=1, y=2], in the kernel
+ * }</pre>
+ * Items may be any Serializable value, including instances of classes defined in cells; each is copied when put
+ * (later changes to the original do not show). {@code null} is not an item: {@link #poll()} uses it for "empty".
+ * The queue itself lives in the kernel until {@link #dispose()} or the kernel ends.
+ * <p>If a worker dies while waiting in {@link #get()}, the item the kernel took for it goes back to the head of
+ * the queue. Only an item already written to a worker that dies before reading it is lost, as with Python's
+ * queues.
+ */
+public class MpQueue<T> extends SharedHandle {
+    private static final long serialVersionUID = 1L;
+    private final boolean bounded;
+
+    /** An unbounded queue. */
+    public MpQueue() {
+        this(0, false);
+    }
+
+    /** A queue of at most {@code maxSize} items: {@link #put} waits while it is full. */
+    public MpQueue(int maxSize) {
+        this(maxSize, false);
+    }
+
+    MpQueue(int maxSize, boolean joinable) {
+        super("queue", maxSize, joinable);
+        bounded = maxSize > 0;
+    }
+
+    /**
+     * Adds an item at the tail, waiting while a bounded queue is full. In the kernel, IllegalStateException once
+     * closed. In a worker, a put to an unbounded queue does not wait for the kernel (like Python's feeder thread):
+     * the item is serialized at once and arrives before anything this thread does with the kernel afterwards, but
+     * a put to a closed queue is reported in the worker's output rather than thrown.
+     */
+    public void put(T item) {
+        Objects.requireNonNull(item, "a queue item cannot be null");
+        if (bounded) call("put", item, Sharing.FOREVER);
+        else Sharing.cast(id(), "put", item, Sharing.FOREVER);
+    }
+
+    /** Adds an item, waiting at most {@code seconds} for room; IllegalStateException when still full. */
+    public void put(T item, double seconds) {
+        call("put", Objects.requireNonNull(item, "a queue item cannot be null"), Sharing.nanos(seconds));
+    }
+
+    /** Removes and returns the head item, waiting as long as it takes; IllegalStateException if closed and empty. */
+    @SuppressWarnings("unchecked")
+    public T get() {
+        return (T) call("get", Sharing.FOREVER);
+    }
+
+    /** Removes and returns the head item, waiting at most {@code seconds}; NoSuchElementException when none came. */
+    @SuppressWarnings("unchecked")
+    public T get(double seconds) {
+        return (T) call("get", Sharing.nanos(seconds));
+    }
+
+    /** Removes and returns the head item, waiting at most {@code timeout}; NoSuchElementException when none came. */
+    @SuppressWarnings("unchecked")
+    public T get(Duration timeout) {
+        return (T) call("get", Sharing.nanos(timeout));
+    }
+
+    /** The head item removed, or null when the queue is empty right now. */
+    @SuppressWarnings("unchecked")
+    public T poll() {
+        return (T) call("poll", 0L);
+    }
+
+    /** The head item removed, or null when none came within {@code seconds}. */
+    @SuppressWarnings("unchecked")
+    public T poll(double seconds) {
+        return (T) call("poll", Sharing.nanos(seconds));
+    }
+
+    /** How many items are waiting (already stale when it returns if other processes use the queue). */
+    public int size() {
+        return (Integer) call("size");
+    }
+
+    /** True when no item is waiting right now. */
+    public boolean isEmpty() {
+        return size() == 0;
+    }
+
+    /**
+     * No more items can be put, from any process. Items already in the queue can still be taken; after that
+     * {@link #get()} throws IllegalStateException instead of waiting forever, also for consumers waiting now.
+     */
+    public void close() {
+        call("close");
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return (Boolean) call("closed");
+    }
+
+    /** Throws NoSuchElementException when empty right now; for symmetry with {@code queue.get_nowait()}. */
+    public T getNow() {
+        T item = poll();
+        if (item == null) throw new NoSuchElementException("queue empty");
+        return item;
+    }
+}

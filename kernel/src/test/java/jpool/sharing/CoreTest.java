@@ -1,0 +1,68 @@
+package jpool.sharing;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/** The kernel objects' rules for callers that die: what a dead worker took comes back. */
+class CoreTest {
+    private static Args args(Object... values) {
+        List<byte[]> raw = new ArrayList<>();
+        for (Object v : values) raw.add(Outcome.encode(v));
+        return new Args(raw);
+    }
+
+    @Test
+    void undeliveredItemGoesBackToTheHead() throws Exception {
+        QueueCore q = new QueueCore(0, false);
+        q.apply("put", new Args(List.of(new byte[]{1}, Outcome.encode(-1L))), "pid 1", false);
+        q.apply("put", new Args(List.of(new byte[]{2}, Outcome.encode(-1L))), "pid 1", false);
+        Outcome taken = q.apply("get", args(-1L), "pid 2", false);
+        assertArrayEquals(new byte[]{1}, taken.value());
+        taken.undo().run();
+        assertArrayEquals(new byte[]{1}, q.apply("get", args(0L), "kernel", false).value());
+        assertArrayEquals(new byte[]{2}, q.apply("get", args(0L), "kernel", false).value());
+    }
+
+    @Test
+    void waitingOperationsDeferWhenTheyMayNotWait() throws Exception {
+        assertNull(new QueueCore(0, false).apply("get", args(-1L), "pid 1", false));
+        assertNull(new EventCore().apply("wait", args(1_000_000L), "pid 1", false));
+        PermitCore lock = new PermitCore(1, true);
+        lock.apply("acquire", args(-1L), "pid 1", false);
+        assertNull(lock.apply("acquire", args(-1L), "pid 2", false));
+    }
+
+    @Test
+    void permitsOfADeadHolderAreReleased() throws Exception {
+        PermitCore sem = new PermitCore(3, false);
+        sem.apply("acquire", args(-1L), "pid 7", false);
+        sem.apply("acquire", args(-1L), "pid 7", false);
+        sem.apply("acquire", args(-1L), "kernel", false);
+        assertEquals("0 of 3 permits free, held by {pid 7=2, kernel=1}", sem.describe());
+        sem.callerGone("pid 7");
+        assertEquals("2 of 3 permits free, held by {kernel=1}", sem.describe());
+        sem.callerGone("pid 8");
+        assertEquals("2 of 3 permits free, held by {kernel=1}", sem.describe());
+    }
+
+    @Test
+    void undeliveredLockIsReleasedAndAHandedOverLockCountsAgainstItsHolder() throws Exception {
+        PermitCore lock = new PermitCore(1, true);
+        Outcome got = lock.apply("acquire", args(-1L), "pid 1", false);
+        got.undo().run();
+        assertEquals("unlocked", lock.describe());
+        lock.apply("acquire", args(-1L), "pid 1", false);
+        lock.apply("release", args(), "pid 2", false); // released by another process, as Python allows
+        assertEquals("unlocked", lock.describe());
+        lock.callerGone("pid 1"); // must not hand out a second permit
+        assertEquals("1 of 1 permits free", new PermitCore(1, false).describe());
+        lock.apply("acquire", args(-1L), "pid 3", false);
+        assertNull(lock.apply("acquire", args(-1L), "pid 4", false));
+    }
+}
