@@ -356,7 +356,9 @@ def test_cpu_for_a_span_updates_one_display_and_ends_with_the_average(k):
     assert [int(n) for n in re.findall(r"^cpu(\d+)", last["text/plain"], re.M)] == list(range(CPUS))
     assert cpu_groups(last["text/html"]) == list(range(CPUS))
     # the bars of the final chart show the same averages as the text
-    assert bar_percentages(last["text/html"]) == [round(p) for p in text_percentages(last["text/plain"])]
+    # (the text has one decimal, the bar label none: they may round a half differently)
+    bars, texts = bar_percentages(last["text/html"]), text_percentages(last["text/plain"])
+    assert len(bars) == len(texts) == CPUS and all(abs(b - t) <= 1 for b, t in zip(bars, texts)), (bars, texts)
     # the timeline has one point per sample (about 4) for each CPU
     points = re.findall(r'<polygon class="timeline" points="([^"]+)"', last["text/html"])
     assert len(points) == CPUS and all(len(p.split()) >= 5 for p in points)

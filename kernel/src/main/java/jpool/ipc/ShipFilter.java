@@ -31,12 +31,17 @@ public final class ShipFilter implements ObjectInputFilter {
         if (info.depth() > MAX_DEPTH) return Status.REJECTED;
         Class<?> c = info.serialClass();
         if (c == null) return Status.UNDECIDED;
+        return allows(c) ? Status.ALLOWED : Status.REJECTED;
+    }
+
+    /** Whether values of class {@code c} may cross (a sender checks this to fail early and precisely). */
+    public boolean allows(Class<?> c) {
         while (c.isArray()) c = c.getComponentType();
-        if (c.isPrimitive()) return Status.ALLOWED;
+        if (c.isPrimitive()) return true;
         String n = c.getName();
-        if (n.equals("java.lang.invoke.SerializedLambda")) return Status.ALLOWED; // lambdas travel as these
-        for (String d : DENIED) if (n.startsWith(d)) return Status.REJECTED;
-        for (String p : ALLOWED_PREFIXES) if (n.startsWith(p)) return Status.ALLOWED;
-        return userClass.test(c) ? Status.ALLOWED : Status.REJECTED;
+        if (n.equals("java.lang.invoke.SerializedLambda")) return true; // lambdas travel as these
+        for (String d : DENIED) if (n.startsWith(d)) return false;
+        for (String p : ALLOWED_PREFIXES) if (n.startsWith(p)) return true;
+        return userClass.test(c);
     }
 }

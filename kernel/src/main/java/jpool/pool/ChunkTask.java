@@ -69,21 +69,38 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
      */
     private static void unshippable(Object[] values, String[][] errors) {
         try {
-            Serial.write(values);
-            return;
+            if (admitted(Serial.write(values))) return;
         } catch (java.io.IOException whole) {
             // find the culprits below
         }
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) continue;
+            String why;
             try {
-                Serial.write(values[i]);
+                why = admitted(Serial.write(values[i])) ? null
+                        : "its type (or a type inside it) may not be sent between the kernel and a worker";
             } catch (java.io.IOException e) {
-                RemoteError why = RemoteError.of("jpool.ResultNotShippable", "the result (" + values[i].getClass().getName()
-                        + ") cannot be sent back to the kernel: " + Serial.explain(e));
-                errors[i] = new String[]{why.className(), why.message(), why.trace()};
-                values[i] = null;
+                why = Serial.explain(e);
+            }
+            if (why == null) continue;
+            RemoteError e = RemoteError.of("jpool.ResultNotShippable", "the result (" + values[i].getClass().getName()
+                    + ") cannot be sent back to the kernel: " + why);
+            errors[i] = new String[]{e.className(), e.message(), e.trace()};
+            values[i] = null;
+        }
+    }
+
+    /** Whether the kernel's allow-list admits every class in a serialized value (checked here, where it fails alone). */
+    private static boolean admitted(Serial.Written w) {
+        var filter = jpool.workers.WorkerMain.shipFilter();
+        if (filter == null) return true; // not in a worker (unit tests)
+        for (String name : w.classNames()) {
+            try {
+                if (!filter.allows(jpool.workers.WorkerMain.shippedClass(name))) return false;
+            } catch (ClassNotFoundException e) {
+                return false;
             }
         }
+        return true;
     }
 }

@@ -39,6 +39,16 @@ public final class WorkerMain {
     private static FrameChannel channel;
     private static ShippedClassLoader loader;
     private static ShipFilter filter;
+
+    /** The allow-list the kernel applies to what this worker sends (a task checks its results against it). */
+    public static ShipFilter shipFilter() {
+        return filter;
+    }
+
+    /** Resolves a class name the way shipped values are resolved here. */
+    public static Class<?> shippedClass(String name) throws ClassNotFoundException {
+        return Class.forName(name, false, loader);
+    }
     private static long appliedSnapshot = -1;
     private static PrintStream realErr;
     /** Exit status when the kernel went away: reads as "terminated by SIGTERM". */
