@@ -73,8 +73,15 @@ JAVA = r"""
 import java.util.stream.*;
 Fn<Integer, Integer> noop = x -> x;
 var out = new LinkedHashMap<String, Double>();
-long t0 = System.nanoTime(); var p = new Proc(() -> System.out.println("hello from " + Proc.current().name())); p.start(); p.join();
-out.put("proc_start", (System.nanoTime() - t0) / 1e9);
+// the first Proc starts a cold JVM and leaves a pre-started spare behind: measure the warm path, best of 3
+new Proc(() -> {}).start().join();
+double best = Double.MAX_VALUE;
+for (int i = 0; i < 3; i++) {
+    long t0 = System.nanoTime(); var p = new Proc(() -> System.out.println("hello from " + Proc.current().name())); p.start(); p.join();
+    best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+}
+out.put("proc_start", best);
+long t0;
 t0 = System.nanoTime(); var pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
 out.put("pool_start", (System.nanoTime() - t0) / 1e9);
 pool.apply(noop, 1);
@@ -141,7 +148,7 @@ def main():
     spawn = python_side("spawn")
     py_speed = python_cpu_speedup()
     rows = [
-        ("Proc start + print + join (s)", "proc_start", False),
+        ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
         ("warm apply round trip (s)", "apply_rt", False),
         ("applyAsync no-op throughput (tasks/s)", "async_tput", True),
