@@ -58,11 +58,17 @@ def python_side(method):
     pool.map(noop, range(N), chunksize=1)  # all workers really up
     out["pool_start"] = time.perf_counter() - t
     pool.apply(noop, (1,))
+    # every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
+    [pool.apply(noop, (i,)) for i in range(ROUNDS)]
     out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
     out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
+    pool.map(noop, range(MAP_ITEMS))
     out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
+    pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1)
     out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
     blob = os.urandom(PAYLOAD_MB << 20)
+    pool.apply(size_of, (blob,))
     out["payload"] = timed(lambda: pool.apply(size_of, (blob,)))
     pool.close()
     pool.join()
@@ -85,17 +91,23 @@ long t0;
 t0 = System.nanoTime(); var pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
 out.put("pool_start", (System.nanoTime() - t0) / 1e9);
 pool.apply(noop, 1);
+// every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
+for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
 t0 = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
 out.put("apply_rt", (System.nanoTime() - t0) / 1e9 / %(rounds)d);
+var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get();
 t0 = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
 out.put("async_tput", %(async)d / ((System.nanoTime() - t0) / 1e9));
 var items = IntStream.range(0, %(map)d).boxed().toList();
+pool.map(noop, items);
 t0 = System.nanoTime(); pool.map(noop, items);
 out.put("map_tput", %(map)d / ((System.nanoTime() - t0) / 1e9));
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
+pool.map(noop, items1, 1);
 t0 = System.nanoTime(); pool.map(noop, items1, 1);
 out.put("map1_tput", %(map1)d / ((System.nanoTime() - t0) / 1e9));
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
+pool.apply(b -> b.length, blob);
 t0 = System.nanoTime(); pool.apply(b -> b.length, blob);
 out.put("payload", (System.nanoTime() - t0) / 1e9);
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
