@@ -4,35 +4,18 @@ tests/run.sh installs the kernelspec into a throw-away Jupyter data dir and expo
 When pytest is started directly (no JUPYTER_DATA_DIR), this file does the same: it points Jupyter at a temporary
 directory and runs install/install.sh there, so the tests never use or change the user's own kernelspecs.
 """
-import os
-import shutil
 import subprocess
-import tempfile
 import time
-from pathlib import Path
 from queue import Empty
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 KERNEL_NAME = "jpool"
 TIMEOUT = 30  # seconds for a reply; JVM start and the first JShell compile are slow on a small machine
 
+from jupyter_env import isolate_jupyter, wait_until  # noqa: E402,F401  (wait_until is used by tests through here)
 
-def _isolate_jupyter():
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    if os.environ.get("JUPYTER_DATA_DIR"):
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="jpool-tests-"))
-    os.environ["JUPYTER_DATA_DIR"] = str(scratch / "data")
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
-    os.environ["JUPYTER_CONFIG_DIR"] = str(scratch / "config")
-    import atexit
-    atexit.register(shutil.rmtree, scratch, True)
-    subprocess.run([str(ROOT / "install" / "install.sh"), "--user"], check=True, stdout=subprocess.DEVNULL)
-
-
-_isolate_jupyter()
+isolate_jupyter()
 
 from jupyter_client.manager import start_new_kernel  # noqa: E402  (after the environment is set)
 
@@ -41,16 +24,6 @@ def pid_exists(pid):
     """True while a process with this pid exists and is not a zombie (as `ps` reports it)."""
     out = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True).stdout.strip()
     return bool(out) and not out.startswith("Z")
-
-
-def wait_until(condition, timeout, what):
-    """Polls `condition` until it is true; fails the test naming `what` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.05)
-    pytest.fail(f"timed out after {timeout}s waiting for {what}")
 
 
 class Kernel:

@@ -16,6 +16,8 @@ import time
 
 from jupyter_client.manager import KernelManager
 
+from jupyter_env import wait_until  # noqa: F401  (tests import it from here)
+
 KERNEL_NAME = "jpool"
 WORKER_MAIN = "jpool.workers.WorkerMain"
 DEFAULT_TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "120"))
@@ -242,18 +244,6 @@ def workers_with_socket(socket_paths):
             except (ValueError, IndexError):
                 pass
     return found
-
-
-def wait_until(predicate, timeout, what, interval=0.1):
-    """Polls `predicate()` until true; AssertionError after `timeout` s (a deadline, not a sleep-then-check)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(interval)
 
 
 def pid_alive(pid):

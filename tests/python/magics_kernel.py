@@ -7,30 +7,13 @@ can still look at them later.
 """
 import os
 import queue
-import shutil
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
 KERNEL_NAME = "jpool"
 TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "180"))  # a 2-core machine shared with other JVMs is slow
 
 
-def isolate_jupyter():
-    """Points Jupyter at a scratch directory with the kernelspec installed, unless the runner already did."""
-    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-    if os.environ.get("JUPYTER_DATA_DIR"):
-        return
-    scratch = Path(tempfile.mkdtemp(prefix="jpool-magics-tests-"))
-    os.environ["JUPYTER_DATA_DIR"] = str(scratch / "data")
-    os.environ["JUPYTER_RUNTIME_DIR"] = str(scratch / "runtime")
-    os.environ["JUPYTER_CONFIG_DIR"] = str(scratch / "config")
-    import atexit
-    atexit.register(shutil.rmtree, scratch, True)
-    subprocess.run([str(ROOT / "install" / "install.sh"), "--user"], check=True, stdout=subprocess.DEVNULL)
-
+from jupyter_env import isolate_jupyter  # noqa: E402
 
 isolate_jupyter()
 

@@ -37,7 +37,7 @@ public final class CpuChart {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"jpool-cpu\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"monospace\" font-size=\"11\">", width, height));
-        s.append("<text x=\"0\" y=\"12\">").append(escape(title)).append("</text>");
+        s.append("<text x=\"0\" y=\"12\">").append(jpool.display.Html.escape(title)).append("</text>");
         double[] last = bars != null && bars.length == cpus ? bars : samples.get(samples.size() - 1).busy();
         for (int c = 0; c < cpus; c++) {
             int y = 20 + c * ROW;
@@ -78,9 +78,5 @@ public final class CpuChart {
 
     private static String color(double v) {
         return v > 0.85 ? "#d9534f" : v > 0.5 ? "#f0ad4e" : "#5cb85c";
-    }
-
-    private static String escape(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 }

@@ -339,7 +339,7 @@ public final class Pool implements AutoCloseable, Rich {
     /** The pool's workers now, with the last few lines each printed. */
     public synchronized List<WorkerState> workers() {
         List<WorkerState> out = new ArrayList<>();
-        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.running != null, s.tasksRun, List.copyOf(s.tail)));
+        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.running != null, s.tasksRun, s.tail.get()));
         return out;
     }
 
@@ -776,7 +776,7 @@ public final class Pool implements AutoCloseable, Rich {
         /** Its initializer has not finished yet; no task is sent to it meanwhile. */
         volatile boolean initializing;
         private LogRouter lastRouter;
-        final ArrayDeque<String> tail = new ArrayDeque<>();
+        final jpool.workers.RecentLines tail = new jpool.workers.RecentLines();
 
         Slot(String name) {
             this.name = name;
@@ -788,12 +788,8 @@ public final class Pool implements AutoCloseable, Rich {
             synchronized (Pool.this) {
                 if (running != null) lastRouter = routerFor(running.batch.origin);
                 r = lastRouter != null ? lastRouter : routerFor(CellScope.latest());
-                for (String line : text.split("\n")) {
-                    if (line.isBlank()) continue;
-                    tail.addLast(line);
-                    if (tail.size() > 3) tail.removeFirst();
-                }
             }
+            tail.add(text);
             r.output(name, stream, text);
         }
 

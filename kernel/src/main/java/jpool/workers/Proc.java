@@ -249,9 +249,7 @@ public class Proc implements Serializable {
     public List<String> recentOutput() {
         Started s = started;
         if (s == null) return List.of();
-        synchronized (s.tail) {
-            return List.copyOf(s.tail);
-        }
+        return s.tail.get();
     }
 
     /** Processes started from the kernel that are still running, in start order. */
@@ -286,7 +284,7 @@ public class Proc implements Serializable {
         volatile WorkerHandle handle;
         volatile ProcessFailed failure;
         volatile boolean terminated;
-        final java.util.ArrayDeque<String> tail = new java.util.ArrayDeque<>();
+        final RecentLines tail = new RecentLines();
 
         Started(LogRouter router, StateSnapshot state) {
             this.router = router;
@@ -295,13 +293,7 @@ public class Proc implements Serializable {
 
         @Override
         public void log(int stream, String text) {
-            synchronized (tail) {
-                for (String line : text.split("\n")) {
-                    if (line.isBlank()) continue;
-                    tail.addLast(line);
-                    if (tail.size() > 3) tail.removeFirst();
-                }
-            }
+            tail.add(text);
             router.output(name, stream, text);
         }
 
