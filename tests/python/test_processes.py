@@ -4,6 +4,7 @@ the right cell, exit codes, state shipping, failures with clear messages, and no
 import os
 import re
 import signal
+import subprocess
 
 import pytest
 
@@ -375,3 +376,31 @@ def test_log_files_complete_and_not_held_open(kernel):
     held = open_log_files(kernel.pid)
     assert len(held) <= 2, f"the kernel keeps {len(held)} worker log files open: {held[:5]}"
     kernel.execute('logPool.terminate();').assert_ok()
+
+
+def test_jar_added_with_classpath_reaches_the_kernel_and_workers(kernel, tmp_path):
+    # a library the notebook did not have: compiled here, added with %classpath, used in a cell and in a worker
+    src = tmp_path / "src" / "acme"
+    src.mkdir(parents=True)
+    (src / "Greeter.java").write_text(
+        'package acme; public class Greeter { public static String hi(String who) { return "hi " + who; } }')
+    classes = tmp_path / "classes"
+    subprocess.run(["javac", "-d", str(classes), str(src / "Greeter.java")], check=True)
+    jar = tmp_path / "acme.jar"
+    subprocess.run(["jar", "cf", str(jar), "-C", str(classes), "."], check=True)
+
+    kernel.execute(f"%classpath {jar}").assert_ok()
+    assert kernel.execute('acme.Greeter.hi("kernel")').assert_ok().result == 'hi kernel'
+    r = kernel.execute('''
+        Proc p = new Proc("jar-user", () -> System.out.println(acme.Greeter.hi(Proc.current().name())));
+        p.start(); p.join(); p.exitCode()
+    ''').assert_ok()
+    assert r.result == "0", r
+    assert tagged(r.stdout, "jar-user") == ["hi jar-user"]
+
+
+def test_classpath_names_a_missing_file_and_the_kernel_goes_on(kernel, tmp_path):
+    r = kernel.execute(f"%classpath {tmp_path / 'nope.jar'}")
+    assert r.status == "error"
+    assert "no such file or directory" in r.error_text() and "nope.jar" in r.error_text()
+    assert kernel.execute("1 + 1").assert_ok().result == "2"

@@ -49,8 +49,11 @@ public final class JShellEvaluator implements AutoCloseable {
                 .executionEngine(provider, Map.of())
                 .in(new ByteArrayInputStream(new byte[0]))
                 .out(sink).err(sink)
-                .compilerOptions("--class-path", classpath, "-Xlint:-options")
+                .compilerOptions("-Xlint:-options")
                 .build();
+        // Through JShell's own class path rather than a --class-path compiler option: that option would override
+        // the class path JShell keeps, so jars added later (%classpath) would load but never compile.
+        for (String entry : classpath.split(java.io.File.pathSeparator)) if (!entry.isBlank()) shell.addToClasspath(entry);
         analysis = shell.sourceCodeAnalysis();
         control = provider.control();
         List<String> imports = new ArrayList<>();
