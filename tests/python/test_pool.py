@@ -420,3 +420,66 @@ def test_timeout_does_not_count_the_initializer(kernel, cleanup):
         pslowinit.apply(() -> "quick task")
     ''').assert_ok()
     assert r.result == "quick task"
+
+
+def interrupt_and_wait(kernel):
+    """Sends interrupt_request on the control channel and waits for its reply (the interrupt has been handled)."""
+    msg = kernel.kc.session.msg("interrupt_request", {})
+    kernel.kc.control_channel.send(msg)
+    while True:
+        reply = kernel.kc.get_control_msg(timeout=10)
+        if reply["parent_header"].get("msg_id") == msg["header"]["msg_id"]:
+            assert reply["content"]["status"] == "ok", reply
+            return
+
+
+def test_interrupt_on_idle_kernel_spares_background_tasks(kernel, cleanup):
+    cleanup.append("pbg")
+    kernel.execute('''
+        Pool pbg = new Pool(1);
+        MpEvent bgGo = new MpEvent();
+        AsyncResult<Integer> bg = pbg.applyAsync(() -> { bgGo.waitFor(); return 7; });
+    ''').assert_ok()
+    interrupt_and_wait(kernel)  # no cell is running: nothing is the interrupt's target
+    assert kernel.execute('bgGo.set(); bg.get()').assert_ok().result == "7"
+
+
+def test_worker_death_requeues_tasks_queued_behind_it(kernel, cleanup):
+    cleanup.append("prq")
+    # short tasks first, so the pool queues several tasks ahead in its one worker
+    kernel.execute('''
+        Pool prq = new Pool(1);
+        for (int i = 0; i < 200; i++) prq.apply(x -> x, i);
+        Fn<Integer, Integer> dies = x -> { if (x == 50) Runtime.getRuntime().halt(7); return x + 1000; };
+        String outcome;
+        try { outcome = "no failure " + prq.map(dies, java.util.stream.IntStream.range(0, 120).boxed().toList(), 1).size(); }
+        catch (MapFailed e) {
+            outcome = e.failures().size() + " failed: input " + e.failures().get(0).input() + " " + e.failures().get(0).error().getClass().getSimpleName()
+                    + "; kept " + e.results().stream().filter(java.util.Objects::nonNull).count()
+                    + "; in order " + e.results().get(49) + "," + e.results().get(51) + "," + e.results().get(119);
+        }
+    ''').assert_ok()
+    assert kernel.execute('outcome').assert_ok().result.strip('"') == \
+        "1 failed: input 50 WorkerDied; kept 119; in order 1049,1051,1119"
+
+
+def test_interrupt_skips_tasks_queued_in_a_worker(kernel, cleanup):
+    cleanup.append("psk")
+    kernel.execute('''
+        Pool psk = new Pool(1).terminateOnInterrupt(false);
+        for (int i = 0; i < 200; i++) psk.apply(x -> x, i);   // short tasks: the pool now queues ahead
+        MpEvent skGo = new MpEvent();
+    ''').assert_ok()
+    msg_id = kernel.kc.execute('psk.map(x -> { System.out.println("began " + x); if (x == 0) skGo.waitFor(); return x; }, List.of(0, 1, 2, 3, 4, 5), 1)')
+    kernel.wait_for(lambda: any("began 0" in m["content"].get("text", "")
+                                for m in kernel.by_parent.get(msg_id, []) if m["msg_type"] == "stream"),
+                    timeout=60, what="the first task to start")
+    interrupt_and_wait(kernel)
+    kernel.collect(msg_id, timeout=10)
+    # the running task finishes (terminateOnInterrupt(false)); those queued behind it in the worker are skipped
+    r = kernel.execute('skGo.set(); psk.apply(x -> "after " + x, 1)').assert_ok()
+    assert r.result.strip('"') == "after 1"
+    seen = "".join(m["content"].get("text", "") + m["content"].get("data", {}).get("text/plain", "")
+                   for m in kernel.iopub_log)
+    assert "began 0" in seen
+    assert not re.search(r"began [1-5]", seen), seen

@@ -19,6 +19,11 @@ public record Frame(byte type, byte[] payload) {
      * value, for failed UTF exception class name and UTF message.
      */
     public static final byte REPLY = 5;
+    /**
+     * Skip a task that was sent but has not started: long id. The worker answers with {@link #FAILED} for it
+     * instead of running it (the kernel keeps several tasks queued in a worker, and an interrupt cancels them).
+     */
+    public static final byte CANCEL = 6;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */

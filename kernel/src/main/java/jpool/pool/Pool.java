@@ -294,7 +294,13 @@ public final class Pool implements AutoCloseable, Rich {
             cancelled = new ArrayList<>(pending);
             pending.clear();
             victims = new ArrayList<>(slots);
-            for (Slot s : victims) if (s.running != null) cancelled.add(s.running);
+            for (Slot s : victims) {
+                for (TaskRecord t : s.inFlight) {
+                    if (t.cancelled) continue;
+                    t.cancelled = true;
+                    cancelled.add(t);
+                }
+            }
             checkAllExited();
         }
         KernelEvents.removeInterrupt(onInterrupt);
@@ -307,9 +313,10 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** One line: workers busy/idle, tasks done/pending/failed, state. */
     public synchronized String status() {
-        long busy = slots.stream().filter(s -> s.running != null).count();
+        long busy = slots.stream().filter(Slot::busy).count();
+        long queued = slots.stream().mapToLong(s -> s.inFlight.size()).sum();
         return "Pool-" + number + " [" + state.name().toLowerCase() + "]: " + slots.size() + " workers (" + busy + " busy), tasks "
-                + tasksDone + " done, " + (pending.size() + busy) + " pending, " + tasksFailed + " failed";
+                + tasksDone + " done, " + (pending.size() + queued) + " pending, " + tasksFailed + " failed";
     }
 
     @Override
@@ -322,7 +329,7 @@ public final class Pool implements AutoCloseable, Rich {
         StringBuilder html = new StringBuilder("<div><b>").append(Html.escape(status())).append("</b><table><tr><th>worker</th><th>pid</th><th>state</th><th>tasks run</th></tr>");
         StringBuilder text = new StringBuilder(status());
         for (Slot s : slots) {
-            String st = s.running != null ? "busy" : s.initializing ? "initializing" : "idle";
+            String st = s.busy() ? "busy" : s.initializing ? "initializing" : "idle";
             html.append("<tr><td>").append(s.name).append("</td><td>").append(s.handle.pid()).append("</td><td>").append(st)
                     .append("</td><td>").append(s.tasksRun).append("</td></tr>");
             text.append("\n  ").append(s.name).append(" pid ").append(s.handle.pid()).append(' ').append(st)
@@ -339,7 +346,7 @@ public final class Pool implements AutoCloseable, Rich {
     /** The pool's workers now, with the last few lines each printed. */
     public synchronized List<WorkerState> workers() {
         List<WorkerState> out = new ArrayList<>();
-        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.running != null, s.tasksRun, s.tail.get()));
+        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.busy(), s.tasksRun, s.tail.get()));
         return out;
     }
 
@@ -471,45 +478,115 @@ public final class Pool implements AutoCloseable, Rich {
 
     // ---- scheduling (all under the pool's lock) ------------------------------------------------------------
 
+    /**
+     * Sends pending tasks to workers. A worker gets a few tasks ahead of the one it runs when tasks are short, so
+     * it never waits a round trip for its next one (what bounded small-task throughput); long tasks go one at a
+     * time, so none waits behind another in a busy worker while a different worker is free. Workers are topped up
+     * level by level, so a short queue is spread over all of them.
+     */
     private void dispatch() {
-        for (Slot s : slots) {
-            // not while the initializer runs: the worker would not read the task until it is done, so a large task
-            // blocked this send, under the pool's lock, while the worker's output waited for that lock (deadlock);
-            // and a task's timeout would have counted the initializer's time
-            if (s.running != null || s.retiring || s.initializing || pending.isEmpty()) continue;
-            TaskRecord t = pending.poll();
-            send(s, t);
+        int depth = queueDepth();
+        for (int level = 1; level <= depth && !pending.isEmpty(); level++) {
+            for (Slot s : slots) {
+                if (pending.isEmpty()) break;
+                // not while the initializer runs: the worker would not read the task until it is done, so a large
+                // task blocked this send, under the pool's lock, while the worker's output waited for that lock
+                if (s.retiring || s.initializing || s.inFlight.size() >= level) continue;
+                if (maxTasksPerChild > 0 && s.tasksRun + s.inFlight.size() >= maxTasksPerChild) continue;
+                send(s, pending.poll());
+            }
         }
+        if (pending.isEmpty()) rebalance();
         retireIdleIfClosed();
     }
 
+    /**
+     * With nothing left to send, a free worker takes over a task still waiting in a busy worker: that worker is
+     * asked to skip it ({@link WorkerHandle#cancel}) and its answer puts the task back in the queue. Without this a
+     * worker could sit idle while tasks queued behind a long one elsewhere (queue depth is guessed from earlier,
+     * perhaps shorter, tasks).
+     */
+    private void rebalance() {
+        int idle = 0, reclaiming = 0;
+        for (Slot s : slots) {
+            if (s.inFlight.isEmpty() && !s.retiring && !s.initializing) idle++;
+            for (TaskRecord t : s.inFlight) if (t.reclaimed) reclaiming++;
+        }
+        while (reclaiming < idle) {
+            TaskRecord victim = null;
+            Slot from = null;
+            for (Slot s : slots) {
+                TaskRecord last = s.inFlight.peekLast();
+                // never a worker's first task: it is running (or about to), so nothing would be gained
+                if (last == null || last == s.inFlight.peekFirst() || last.started || last.cancelled || last.reclaimed) continue;
+                if (from == null || s.inFlight.size() > from.inFlight.size()) {
+                    from = s;
+                    victim = last;
+                }
+            }
+            if (victim == null) return;
+            victim.reclaimed = true;
+            from.handle.cancel(victim.id);
+            reclaiming++;
+        }
+    }
+
+    /**
+     * How many tasks a worker may hold: enough queued work to cover about {@value #QUEUED_WORK_MS} ms, from the
+     * recent average task time (unknown at first: one at a time).
+     */
+    private int queueDepth() {
+        if (meanTaskMillis < 0) return 1;
+        return 1 + (int) Math.min(MAX_QUEUED - 1, QUEUED_WORK_MS / Math.max(meanTaskMillis, 0.01));
+    }
+
+    private static final double QUEUED_WORK_MS = 20;
+    private static final int MAX_QUEUED = 16;
+    /** Moving average of how long a task ran in its worker (ms); -1 until one finished. */
+    private double meanTaskMillis = -1;
+
     private void send(Slot s, TaskRecord t) {
-        s.running = t;
+        s.inFlight.add(t);
         t.slot = s;
         t.attempts++;
-        int attempt = t.attempts;
         try {
             s.handle.run(t.id, s.name, false, t.shipment);
         } catch (IOException e) {
             // the worker is going away; its exit puts the task back
+        }
+    }
+
+    /** The worker began task {@code id}: its timeout counts from now. */
+    private void onStarted(Slot s, long id) {
+        Duration limit = timeout;
+        TaskRecord t;
+        boolean killNow;
+        synchronized (this) {
+            t = s.find(id);
+            if (t == null) return;
+            t.started = true;
+            t.reclaimed = false; // the worker began it before our request to skip it arrived: it stays there
+            killNow = t.cancelled && terminateOnInterrupt; // the cancel arrived just after the worker began it
+        }
+        if (killNow) {
+            s.handle.kill();
             return;
         }
-        Duration limit = timeout;
-        if (limit != null) {
-            WATCHDOG.schedule(() -> {
-                synchronized (this) {
-                    if (s.running != t || t.attempts != attempt) return;
-                    t.timedOut = limit;
-                }
-                s.handle.kill();
-            }, limit.toNanos(), TimeUnit.NANOSECONDS);
-        }
+        if (limit == null) return;
+        int attempt = t.attempts;
+        WATCHDOG.schedule(() -> {
+            synchronized (this) {
+                if (!s.inFlight.contains(t) || t.attempts != attempt) return;
+                t.timedOut = limit;
+            }
+            s.handle.kill();
+        }, limit.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void retireIdleIfClosed() {
         if (state != State.CLOSE || !pending.isEmpty()) return;
         for (Slot s : slots) {
-            if (s.running == null && !s.retiring) {
+            if (s.inFlight.isEmpty() && !s.retiring) {
                 s.retiring = true;
                 s.handle.quit();
             }
@@ -563,8 +640,13 @@ public final class Pool implements AutoCloseable, Rich {
         });
     }
 
+    /**
+     * An interrupt cancels the tasks of the cell that is running now. On an idle kernel there is none: tasks a
+     * finished cell left running in the background (applyAsync, mapAsync) are not the interrupt's target.
+     */
     private void cancelInterruptedCell() {
         Cell cell = CellScope.latest();
+        if (cell == null || cell.finished()) return;
         List<TaskRecord> cancelled = new ArrayList<>();
         List<Slot> kill = new ArrayList<>();
         synchronized (this) {
@@ -574,10 +656,12 @@ public final class Pool implements AutoCloseable, Rich {
                 return true;
             });
             for (Slot s : slots) {
-                if (s.running != null && s.running.batch.origin == cell) {
-                    cancelled.add(s.running);
-                    s.running.cancelled = true;
-                    if (terminateOnInterrupt) kill.add(s);
+                for (TaskRecord t : s.inFlight) {
+                    if (t.batch.origin != cell || t.cancelled) continue;
+                    t.cancelled = true;
+                    cancelled.add(t);
+                    if (!t.started) s.handle.cancel(t.id); // still queued in the worker: it skips it
+                    else if (terminateOnInterrupt && !kill.contains(s)) kill.add(s);
                 }
             }
         }
@@ -595,8 +679,12 @@ public final class Pool implements AutoCloseable, Rich {
                 dispatch();
                 return;
             }
-            t = s.running;
-            if (t == null || t.id != id) return;
+            t = s.find(id);
+            if (t == null) return;
+        }
+        if (t.cancelled) { // already failed as cancelled; its late value is dropped
+            finishedOn(s, t, 0);
+            return;
         }
         ChunkTask.ChunkResult r;
         ClassLoader loader = KernelClasses.loader();
@@ -606,6 +694,7 @@ public final class Pool implements AutoCloseable, Rich {
             r = null;
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
         }
+        long ranMillis = 0;
         if (r != null) {
             int ok = 0, bad = 0;
             List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
@@ -616,13 +705,15 @@ public final class Pool implements AutoCloseable, Rich {
                 if (err == null) ok++;
                 else bad++;
             }
+            int n = r.starts().length;
+            if (n > 0) ranMillis = Math.max(0, r.ends()[n - 1] - r.starts()[0]);
             t.batch.completeAll(outcomes);
             synchronized (this) {
                 tasksDone += ok;
                 tasksFailed += bad;
             }
         }
-        finishedOn(s, t);
+        finishedOn(s, t, ranMillis);
     }
 
     private void onFailed(Slot s, long id, RemoteError error) {
@@ -634,19 +725,33 @@ public final class Pool implements AutoCloseable, Rich {
                 dispatch();
                 return;
             }
-            t = s.running;
-            if (t == null || t.id != id) return;
+            t = s.find(id);
+            if (t == null) return;
         }
-        fail(t, s, null, error);
-        finishedOn(s, t);
+        if (t.reclaimed && !t.started && !t.cancelled) {
+            synchronized (this) { // the worker skipped it as asked: another worker runs it
+                s.inFlight.remove(t);
+                t.reclaimed = false;
+                t.attempts--;
+                if (state == State.TERMINATE) return;
+                pending.addFirst(t);
+                dispatch();
+            }
+            return;
+        }
+        if (!t.cancelled) fail(t, s, null, error);
+        finishedOn(s, t, 0);
     }
 
-    private void finishedOn(Slot s, TaskRecord t) {
+    private void finishedOn(Slot s, TaskRecord t, long ranMillis) {
         boolean retire;
         synchronized (this) {
-            if (s.running == t) s.running = null;
-            s.tasksRun++;
-            retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && !s.retiring;
+            s.inFlight.remove(t);
+            if (t.started) {
+                s.tasksRun++;
+                meanTaskMillis = meanTaskMillis < 0 ? ranMillis : 0.8 * meanTaskMillis + 0.2 * ranMillis;
+            }
+            retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && s.inFlight.isEmpty() && !s.retiring;
             if (retire) {
                 s.retiring = true;
                 s.handle.quit();
@@ -656,27 +761,40 @@ public final class Pool implements AutoCloseable, Rich {
         if (retire) replace();
     }
 
+    /**
+     * A worker ended. The task it was running fails with {@link WorkerDied} (or runs again, with retries); the
+     * tasks queued behind it never started, so they go back to the front of the queue, in order, for other workers.
+     */
     private void onExit(Slot s, int code) {
-        TaskRecord t;
+        TaskRecord died = null;
         boolean wasRetiring;
         synchronized (this) {
             slots.remove(s);
-            t = s.running;
-            s.running = null;
-            wasRetiring = s.retiring;
-            if (t != null && !t.cancelled && t.timedOut == null && t.attempts <= retries && state != State.TERMINATE) {
-                pending.addFirst(t); // run it again on another worker
-                t = null;
+            List<TaskRecord> requeue = new ArrayList<>();
+            for (TaskRecord t : s.inFlight) {
+                if (t.cancelled) continue;
+                if (!t.started) {
+                    t.attempts--;
+                    t.reclaimed = false;
+                    requeue.add(t);
+                } else if (t.timedOut == null && t.attempts <= retries && state != State.TERMINATE) {
+                    requeue.add(t); // run it again on another worker
+                } else {
+                    died = t;
+                }
             }
+            s.inFlight.clear();
+            if (state != State.TERMINATE) for (int i = requeue.size() - 1; i >= 0; i--) pending.addFirst(requeue.get(i));
+            wasRetiring = s.retiring;
             checkAllExited();
         }
-        if (t != null && !t.cancelled) {
-            String why = t.timedOut != null
-                    ? s.name + " was killed because the task ran longer than its timeout of " + t.timedOut.toMillis() / 1000.0 + " s"
+        if (died != null) {
+            String why = died.timedOut != null
+                    ? s.name + " was killed because the task ran longer than its timeout of " + died.timedOut.toMillis() / 1000.0 + " s"
                     : s.name + " (pid " + s.handle.pid() + ") died while running this task: " + WorkerDied.describe(code);
-            fail(t, s, new WorkerDied(why, s.name, code));
+            fail(died, s, new WorkerDied(why, s.name, code));
         }
-        if (!wasRetiring) replace();
+        if (!wasRetiring) replace(); // a retiring worker's successor was started when it retired
         else synchronized (this) {
             dispatch();
         }
@@ -722,7 +840,7 @@ public final class Pool implements AutoCloseable, Rich {
     private void releaseIdleRouters() {
         java.util.Set<Cell> busy = new java.util.HashSet<>();
         for (TaskRecord t : pending) busy.add(t.batch.origin);
-        for (Slot s : slots) if (s.running != null) busy.add(s.running.batch.origin);
+        for (Slot s : slots) for (TaskRecord t : s.inFlight) busy.add(t.batch.origin);
         routers.entrySet().removeIf(e -> {
             Cell c = e.getKey();
             if (c == null || !c.finished() || busy.contains(c)) return false;
@@ -748,7 +866,11 @@ public final class Pool implements AutoCloseable, Rich {
         final Shipment shipment;
         Slot slot;
         int attempts;
+        /** The worker reported it began (a task may wait in its worker behind others). */
+        volatile boolean started;
         volatile boolean cancelled;
+        /** Asked back from its worker (not started there) to run on a free one; see {@link Pool#rebalance}. */
+        boolean reclaimed;
         volatile Duration timedOut;
 
         /** An apply of a no-argument Call: its failure says "task failed", not "task failed for input null". */
@@ -770,7 +892,8 @@ public final class Pool implements AutoCloseable, Rich {
     private final class Slot implements jpool.workers.WorkerListener {
         final String name;
         volatile WorkerHandle handle;
-        TaskRecord running;
+        /** Tasks sent to this worker and not answered yet, in the order it runs them. */
+        final ArrayDeque<TaskRecord> inFlight = new ArrayDeque<>();
         int tasksRun;
         boolean retiring;
         /** Its initializer has not finished yet; no task is sent to it meanwhile. */
@@ -786,11 +909,32 @@ public final class Pool implements AutoCloseable, Rich {
         public void log(int stream, String text) {
             LogRouter r;
             synchronized (Pool.this) {
+                TaskRecord running = current();
                 if (running != null) lastRouter = routerFor(running.batch.origin);
                 r = lastRouter != null ? lastRouter : routerFor(CellScope.latest());
             }
             tail.add(text);
             r.output(name, stream, text);
+        }
+
+        /** The task the worker is running now (its first unanswered one, once it began). */
+        TaskRecord current() {
+            TaskRecord t = inFlight.peekFirst();
+            return t != null && t.started ? t : null;
+        }
+
+        boolean busy() {
+            return !inFlight.isEmpty();
+        }
+
+        TaskRecord find(long id) {
+            for (TaskRecord t : inFlight) if (t.id == id) return t;
+            return null;
+        }
+
+        @Override
+        public void started(long taskId, long epochMillis) {
+            onStarted(this, taskId);
         }
 
         @Override

@@ -141,6 +141,15 @@ public final class WorkerHandle {
                 .putLong(snapshotSent).putBytes(fresh ? stateSent : new byte[0]).putBytes(s.task()).toBytes());
     }
 
+    /** Asks the worker to skip task {@code taskId} if it has not started it yet (it answers FAILED either way). */
+    public void cancel(long taskId) {
+        try {
+            channel.send(Frame.CANCEL, new Payload().putLong(taskId).toBytes());
+        } catch (IOException e) {
+            // the worker is going away; its exit settles the task
+        }
+    }
+
     /** Asks the worker to exit once its current task is done. */
     public void quit() {
         try {

@@ -50,6 +50,10 @@ public final class WorkerMain {
         return Class.forName(name, false, loader);
     }
     private static long appliedSnapshot = -1;
+    /** Tasks the kernel cancelled after sending them: skipped when their turn comes (added by the reader thread). */
+    private static final java.util.Set<Long> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What a skipped task reports; the kernel has already failed it and only counts the answer. */
+    public static final String CANCELLED = "jpool.TaskCancelled";
     private static PrintStream realErr;
     /** Exit status when the kernel went away: reads as "terminated by SIGTERM". */
     static final int EXIT_KERNEL_GONE = 128 + 15;
@@ -178,6 +182,7 @@ public final class WorkerMain {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
                     }
+                    case Frame.CANCEL -> cancelled.add(r.getLong());
                     case Frame.CLASSPATH -> {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
@@ -202,6 +207,15 @@ public final class WorkerMain {
         byte[] task = r.getBytes();
         WorkerIdentity.becomeWorker(name);
         Thread.currentThread().setName(name);
+        if (cancelled.remove(id)) {
+            // the kernel sends a snapshot's bytes only once, so the next task may rely on this one's state
+            if (snapshotId != appliedSnapshot) {
+                appliedSnapshot = snapshotId;
+                applyState(state);
+            }
+            channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "cancelled before it started").toBytes(id));
+            return;
+        }
         channel.send(Frame.STARTED, new Payload().putLong(id).putLong(System.currentTimeMillis()).toBytes());
         Object value;
         try {
