@@ -20,8 +20,9 @@ public record Frame(byte type, byte[] payload) {
      */
     public static final byte REPLY = 5;
     /**
-     * Skip a task that was sent but has not started: long id. The worker answers with {@link #FAILED} for it
-     * instead of running it (the kernel keeps several tasks queued in a worker, and an interrupt cancels them).
+     * Take back a task that was sent but has not started: long id. If it still waits in the worker, the worker
+     * drops it and answers {@link #FAILED} at once; one already begun runs as usual (its {@link #STARTED} says so).
+     * The kernel keeps several tasks queued in a worker; an interrupt cancels them, a free worker takes them over.
      */
     public static final byte CANCEL = 6;
 

@@ -24,11 +24,9 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +35,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +52,6 @@ import java.util.function.Consumer;
 public final class Pool implements AutoCloseable, Rich {
     private static final AtomicInteger WORKER_NUMBERS = new AtomicInteger();
     private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-    private static final AtomicLong TASK_IDS = new AtomicLong();
     private static final ExecutorService STARTER = Executors.newCachedThreadPool(daemon("jpool-pool-starter"));
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(daemon("jpool-pool-timeouts"));
 
@@ -246,12 +242,12 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Results in input order as they become available; reads the inputs lazily (a bounded window ahead). */
     public <A, R> Iterable<R> imap(Fn<A, R> fn, Iterable<A> items) {
-        return () -> new LazyResults<>(fn, items.iterator(), true);
+        return () -> new LazyResults<>(this, fn, items.iterator(), true);
     }
 
     /** Results in completion order; reads the inputs lazily. */
     public <A, R> Iterable<R> imapUnordered(Fn<A, R> fn, Iterable<A> items) {
-        return () -> new LazyResults<>(fn, items.iterator(), false);
+        return () -> new LazyResults<>(this, fn, items.iterator(), false);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------
@@ -439,7 +435,7 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     /** Names the notebook variables the workers will not see (not Serializable), as {@code Proc.start()} does. */
-    private void noteSkipped(Shipment s, Cell origin, String who) {
+    void noteSkipped(Shipment s, Cell origin, String who) {
         for (String skipped : s.state().skipped()) {
             synchronized (this) {
                 if (!notedSkipped.add(origin + "\0" + skipped)) continue; // once per cell, not once per applyAsync
@@ -450,7 +446,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     private final java.util.Set<String> notedSkipped = new java.util.HashSet<>();
 
-    private static Shipment reuseState(Shipment first, WorkerTask task) {
+    static Shipment reuseState(Shipment first, WorkerTask task) {
         try {
             return new Shipment(Serial.write(task).bytes(), first.state());
         } catch (IOException e) {
@@ -458,7 +454,7 @@ public final class Pool implements AutoCloseable, Rich {
         }
     }
 
-    private void enqueue(List<TaskRecord> tasks) {
+    void enqueue(List<TaskRecord> tasks) {
         synchronized (this) {
             if (state != State.RUN)
                 throw new IllegalStateException("Pool-" + number + " is " + (state == State.CLOSE ? "closed" : "terminated") + "; it takes no new tasks");
@@ -547,7 +543,6 @@ public final class Pool implements AutoCloseable, Rich {
 
     private void send(Slot s, TaskRecord t) {
         s.inFlight.add(t);
-        t.slot = s;
         t.attempts++;
         try {
             s.handle.run(t.id, s.name, false, t.shipment);
@@ -857,37 +852,6 @@ public final class Pool implements AutoCloseable, Rich {
         };
     }
 
-    /** One submitted chunk of inputs. */
-    private static final class TaskRecord {
-        final long id = TASK_IDS.incrementAndGet();
-        final Batch batch;
-        final int[] indices;
-        final List<Object> inputs;
-        final Shipment shipment;
-        Slot slot;
-        int attempts;
-        /** The worker reported it began (a task may wait in its worker behind others). */
-        volatile boolean started;
-        volatile boolean cancelled;
-        /** Asked back from its worker (not started there) to run on a free one; see {@link Pool#rebalance}. */
-        boolean reclaimed;
-        volatile Duration timedOut;
-
-        /** An apply of a no-argument Call: its failure says "task failed", not "task failed for input null". */
-        boolean noInput;
-
-        TaskRecord(Batch batch, int[] indices, List<Object> inputs, Shipment shipment) {
-            this.batch = batch;
-            this.indices = indices;
-            this.inputs = inputs;
-            this.shipment = shipment;
-        }
-
-        TaskFailed taskFailed(int i, RemoteError error) {
-            return noInput ? new TaskFailed(error) : new TaskFailed(inputs.get(i), error);
-        }
-    }
-
     /** One worker of the pool and what it is doing. */
     private final class Slot implements jpool.workers.WorkerListener {
         final String name;
@@ -959,66 +923,6 @@ public final class Pool implements AutoCloseable, Rich {
         public Object execute() throws Exception {
             job.run();
             return null;
-        }
-    }
-
-    /** Iterator behind imap/imapUnordered: keeps a bounded number of inputs in flight ahead of the reader. */
-    private final class LazyResults<A, R> implements Iterator<R> {
-        private final Fn<A, R> fn;
-        private final Iterator<A> source;
-        private final boolean ordered;
-        private final Batch batch;
-        private final int window = 2 * processes;
-        private Shipment first;
-        private int consumed;
-
-        LazyResults(Fn<A, R> fn, Iterator<A> source, boolean ordered) {
-            this.fn = fn;
-            this.source = source;
-            this.ordered = ordered;
-            this.batch = new Batch(CellScope.current(), "imap", !ordered);
-            fill();
-        }
-
-        private void fill() {
-            while (batch.size() - consumed < window && source.hasNext()) {
-                ArrayList<Object> one = new ArrayList<>();
-                one.add(source.next());
-                int idx = batch.add();
-                ChunkTask task = new ChunkTask(fn, ChunkTask.Kind.FN, one);
-                Shipment s;
-                if (first == null) {
-                    s = first = StateCapture.prepare(task, "the task");
-                    noteSkipped(s, batch.origin, "the tasks");
-                } else {
-                    s = reuseState(first, task);
-                }
-                enqueue(List.of(new TaskRecord(batch, new int[]{idx}, one, s)));
-            }
-        }
-
-        @Override
-        public boolean hasNext() {
-            return consumed < batch.size() || source.hasNext();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public R next() {
-            if (!hasNext()) throw new NoSuchElementException();
-            Outcome<Object> o;
-            try {
-                o = ordered ? batch.item(consumed).get() : batch.completed().take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CancellationException("interrupted while waiting for a pool result");
-            } catch (ExecutionException e) {
-                throw AsyncResult.unwrap(e);
-            }
-            consumed++;
-            fill();
-            if (!o.ok()) throw o.error();
-            return (R) o.value();
         }
     }
 }

@@ -141,7 +141,7 @@ public final class WorkerHandle {
                 .putLong(snapshotSent).putBytes(fresh ? stateSent : new byte[0]).putBytes(s.task()).toBytes());
     }
 
-    /** Asks the worker to skip task {@code taskId} if it has not started it yet (it answers FAILED either way). */
+    /** Takes task {@code taskId} back if the worker has not begun it (it then answers FAILED at once). */
     public void cancel(long taskId) {
         try {
             channel.send(Frame.CANCEL, new Payload().putLong(taskId).toBytes());

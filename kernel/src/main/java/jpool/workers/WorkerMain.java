@@ -50,8 +50,11 @@ public final class WorkerMain {
         return Class.forName(name, false, loader);
     }
     private static long appliedSnapshot = -1;
-    /** Tasks the kernel cancelled after sending them: skipped when their turn comes (added by the reader thread). */
-    private static final java.util.Set<Long> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /**
+     * State bytes of tasks taken back before they ran, by snapshot id: the kernel sends a snapshot's bytes only
+     * with the first task that needs it, so a later task of the same snapshot finds them here.
+     */
+    private static final java.util.Map<Long, byte[]> withdrawnState = new java.util.concurrent.ConcurrentHashMap<>();
     /** What a skipped task reports; the kernel has already failed it and only counts the answer. */
     public static final String CANCELLED = "jpool.TaskCancelled";
     private static PrintStream realErr;
@@ -182,7 +185,7 @@ public final class WorkerMain {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
                     }
-                    case Frame.CANCEL -> cancelled.add(r.getLong());
+                    case Frame.CANCEL -> withdraw(inbox, r.getLong());
                     case Frame.CLASSPATH -> {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
@@ -198,6 +201,26 @@ public final class WorkerMain {
         }
     }
 
+    /**
+     * The kernel takes back task {@code id} (an interrupt, or a free worker will run it): if it is still waiting
+     * here it is dropped and answered at once; one already taken up runs as usual (the kernel sees it started).
+     */
+    private static void withdraw(BlockingQueue<Frame> inbox, long id) throws IOException {
+        for (Frame f : inbox) {
+            if (f.type() != Frame.RUN) continue;
+            Payload.Reader r = new Payload.Reader(f.payload());
+            if (r.getLong() != id) continue;
+            if (!inbox.remove(f)) return; // the task thread took it just now
+            r.getString();
+            r.getByte();
+            long snapshotId = r.getLong();
+            byte[] state = r.getBytes();
+            if (state.length > 0) withdrawnState.putIfAbsent(snapshotId, state);
+            channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "taken back before it started").toBytes(id));
+            return;
+        }
+    }
+
     private static void run(Payload.Reader r) throws IOException {
         long id = r.getLong();
         String name = r.getString();
@@ -207,14 +230,9 @@ public final class WorkerMain {
         byte[] task = r.getBytes();
         WorkerIdentity.becomeWorker(name);
         Thread.currentThread().setName(name);
-        if (cancelled.remove(id)) {
-            // the kernel sends a snapshot's bytes only once, so the next task may rely on this one's state
-            if (snapshotId != appliedSnapshot) {
-                appliedSnapshot = snapshotId;
-                applyState(state);
-            }
-            channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "cancelled before it started").toBytes(id));
-            return;
+        if (state.length == 0 && snapshotId != appliedSnapshot) {
+            byte[] kept = withdrawnState.remove(snapshotId);
+            if (kept != null) state = kept;
         }
         channel.send(Frame.STARTED, new Payload().putLong(id).putLong(System.currentTimeMillis()).toBytes());
         Object value;
