@@ -19,6 +19,11 @@ public record Frame(byte type, byte[] payload) {
      * value, for failed UTF exception class name and UTF message.
      */
     public static final byte REPLY = 5;
+    /**
+     * Asks for the items of a queue the worker received ahead of its gets back: UTF object id. The worker's reader
+     * thread answers with a {@code giveBack} {@link #CALL} (see {@code jpool.sharing.Prefetch}).
+     */
+    public static final byte RECALL = 6;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */
