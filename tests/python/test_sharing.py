@@ -368,3 +368,64 @@ def test_interrupted_kernel_side_get_leaves_the_queue_usable(kernel):
     assert reply["content"]["ename"] == "Interrupted"
     out = kernel.ok('stuck.put("later"); System.out.println("then " + stuck.get(5) + ", left " + stuck.size());').stdout
     assert "then later, left 0" in out
+
+
+def test_items_a_worker_prefetched_come_back_when_others_look(kernel):
+    # The worker's first get takes all 10 waiting items in one call; the kernel's size() and gets recall the 9 it
+    # has not taken, while it waits on an event (its reader thread answers, not its task).
+    out = kernel.ok("""
+        MpQueue<Integer> pre = new MpQueue<>();
+        for (int i = 0; i < 10; i++) pre.put(i);
+        MpEvent took = new MpEvent(), more = new MpEvent();
+        Proc holder = new Proc(() -> {
+            System.out.println("holder took " + pre.get());
+            took.set();
+            more.waitFor();
+            System.out.println("holder then " + pre.get());
+        });
+        holder.start();
+        took.waitFor(120);
+        System.out.println("size " + pre.size());
+        List<Integer> mine = new ArrayList<>();
+        for (int i = 0; i < 8; i++) mine.add(pre.get(30));
+        System.out.println("kernel got " + mine);
+        more.set();
+        holder.join();
+        System.out.println("left " + pre.size() + ", exit " + holder.exitCode());
+    """).stdout
+    assert "holder took 0" in out
+    assert "size 9" in out
+    assert "kernel got [1, 2, 3, 4, 5, 6, 7, 8]" in out
+    assert "holder then 9" in out
+    assert "left 0, exit 0" in out
+
+
+def test_items_prefetched_and_not_taken_go_back_when_the_task_ends(kernel):
+    out = kernel.ok("""
+        MpQueue<Integer> rest = new MpQueue<>();
+        for (int i = 0; i < 5; i++) rest.put(i);
+        new Proc(() -> System.out.println("took " + rest.get())).start().join();
+        System.out.println("after: " + rest);              // describe: no recall, just the kernel's state
+        try (Pool pool = new Pool(1)) { System.out.println("pool took " + pool.apply(() -> rest.get())); }
+        System.out.println("after pool: " + rest + ", next " + rest.get(5));
+    """).stdout
+    assert "took 0" in out
+    assert re.search(r"after: MpQueue\[queue-\d+: 4 items\]", out), out
+    assert "pool took 1" in out
+    assert re.search(r"after pool: MpQueue\[queue-\d+: 3 items\], next 2", out), out
+
+
+def test_killed_consumer_loses_only_what_it_prefetched_and_nobody_waits_for_it(kernel):
+    out = kernel.ok("""
+        MpQueue<Integer> lossy = new MpQueue<>();
+        for (int i = 0; i < 5; i++) lossy.put(i);
+        MpEvent took = new MpEvent();
+        Proc victim = new Proc(() -> { lossy.get(); took.set(); Thread.sleep(600_000); });
+        victim.start();
+        took.waitFor(120);
+        victim.kill();
+        victim.join();
+        lossy.put(99);
+        System.out.println("size " + lossy.size() + ", get " + lossy.get(30) + ", poll " + lossy.poll());
+    """).stdout
+    assert "size 1, get 99, poll null" in out

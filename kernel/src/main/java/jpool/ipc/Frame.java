@@ -25,6 +25,11 @@ public record Frame(byte type, byte[] payload) {
      * The kernel keeps several tasks queued in a worker; an interrupt cancels them, a free worker takes them over.
      */
     public static final byte CANCEL = 6;
+    /**
+     * Asks for the items of a queue the worker received ahead of its gets back: UTF object id. The worker's reader
+     * thread answers with a {@code giveBack} {@link #CALL} (see {@code jpool.sharing.Prefetch}).
+     */
+    public static final byte RECALL = 7;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */

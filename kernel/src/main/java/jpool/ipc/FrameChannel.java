@@ -22,6 +22,11 @@ public final class FrameChannel implements Closeable {
     private final DataInputStream in;
     private final DataOutputStream out;
     private final Object sendLock = new Object();
+    /** Frames written by {@link #sendSoon} and not flushed yet (guarded by sendLock). */
+    private boolean unflushed;
+    /** Why the flusher could not write, reported by the next send (guarded by sendLock). */
+    private IOException flushFailure;
+    private Thread flusher;
 
     public FrameChannel(SocketChannel socket) {
         this.socket = socket;
@@ -53,13 +58,69 @@ public final class FrameChannel implements Closeable {
         }, 1 << 16));
     }
 
-    /** Sends one frame and flushes it. */
+    /** Sends one frame and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
     public void send(byte type, byte[] payload) throws IOException {
         synchronized (sendLock) {
-            out.writeInt(payload.length + 1);
-            out.writeByte(type);
-            out.write(payload);
+            write(type, payload);
             out.flush();
+            unflushed = false;
+        }
+    }
+
+    /**
+     * Sends one frame without waiting for the socket write: the frame goes into the send buffer and a flusher thread
+     * writes it out as soon as it runs, together with whatever else was buffered meanwhile (like the feeder thread
+     * of Python's {@code multiprocessing.Queue}). Order with every other frame sent on this channel is kept; a
+     * failure of the background write is thrown by a later send.
+     */
+    public void sendSoon(byte type, byte[] payload) throws IOException {
+        synchronized (sendLock) {
+            write(type, payload);
+            if (!unflushed) {
+                unflushed = true;
+                if (flusher == null) {
+                    flusher = new Thread(this::flushLoop, "jpool-channel-flusher");
+                    flusher.setDaemon(true);
+                    flusher.start();
+                }
+                sendLock.notify();
+            }
+        }
+    }
+
+    /** Writes out what {@link #sendSoon} buffered (a no-op when nothing is). */
+    public void flush() throws IOException {
+        synchronized (sendLock) {
+            if (flushFailure != null) throw flushFailure;
+            if (unflushed) out.flush();
+            unflushed = false;
+        }
+    }
+
+    private void write(byte type, byte[] payload) throws IOException {
+        if (flushFailure != null) throw flushFailure;
+        out.writeInt(payload.length + 1);
+        out.writeByte(type);
+        out.write(payload);
+    }
+
+    private void flushLoop() {
+        synchronized (sendLock) {
+            while (true) {
+                try {
+                    while (!unflushed) sendLock.wait();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                try {
+                    out.flush();
+                } catch (IOException e) {
+                    flushFailure = e;
+                    return;
+                } finally {
+                    unflushed = false;
+                }
+            }
         }
     }
 

@@ -40,6 +40,8 @@ final class Broker implements KernelCallHandler {
             "list", a -> new ListCore());
     private final AtomicInteger ids = new AtomicInteger();
     private final Map<WorkerHandle, Set<FutureTask<?>>> waiting = new ConcurrentHashMap<>();
+    /** Workers by caller name ("pid N"), to send them recalls of prefetched queue items. */
+    private final Map<String, WorkerHandle> callers = new ConcurrentHashMap<>();
     private final ExecutorService waiters = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "jpool-sharing-wait");
         t.setDaemon(true);
@@ -71,7 +73,9 @@ final class Broker implements KernelCallHandler {
         Function<Args, Core> f = factories.get(kind);
         if (f == null) throw new IllegalArgumentException("unknown kind of shared object: " + kind);
         String id = kind + "-" + ids.incrementAndGet();
-        objects.put(id, f.apply(args));
+        Core core = f.apply(args);
+        if (core instanceof QueueCore q) q.recaller(caller -> recall(caller, id));
+        objects.put(id, core);
         return id;
     }
 
@@ -104,6 +108,7 @@ final class Broker implements KernelCallHandler {
             throw new IllegalArgumentException("unknown broker operation " + op);
         }
         Core core = objects.get(id);
+        if (core == null && op.equals("giveBack")) return Outcome.NONE; // the queue was disposed meanwhile
         if (core == null)
             throw new IllegalStateException(id + " no longer exists (it was disposed, or belongs to an earlier kernel)");
         if (op.equals("dispose")) {
@@ -173,9 +178,16 @@ final class Broker implements KernelCallHandler {
         to.replyError(requestId, e.getClass().getName(), e.getMessage());
     }
 
+    /** Asks a worker to give back the items of queue {@code id} it prefetched; false when it cannot be reached. */
+    private boolean recall(String caller, String id) {
+        WorkerHandle w = callers.get(caller);
+        return w != null && w.recall(id);
+    }
+
     /** On a worker's first call, arranges the cleanup for when it exits. */
     private void watch(WorkerHandle w) {
         if (waiting.containsKey(w)) return;
+        callers.put("pid " + w.pid(), w);
         waiting.computeIfAbsent(w, k -> {
             w.onExit().whenComplete((code, e) -> gone(w));
             return ConcurrentHashMap.newKeySet();
@@ -186,6 +198,7 @@ final class Broker implements KernelCallHandler {
         Set<FutureTask<?>> mine = waiting.remove(w);
         if (mine != null) mine.forEach(t -> t.cancel(true));
         String caller = "pid " + w.pid();
+        callers.remove(caller, w);
         for (Core c : objects.values()) {
             try {
                 c.callerGone(caller);

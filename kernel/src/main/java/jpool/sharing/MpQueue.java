@@ -1,5 +1,7 @@
 package jpool.sharing;
 
+import jpool.workers.KernelLink;
+
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -14,9 +16,12 @@ import java.util.Objects;
  * Items may be any Serializable value, including instances of classes defined in cells; each is copied when put
  * (later changes to the original do not show). {@code null} is not an item: {@link #poll()} uses it for "empty".
  * The queue itself lives in the kernel until {@link #dispose()} or the kernel ends.
- * <p>If a worker dies while waiting in {@link #get()}, the item the kernel took for it goes back to the head of
- * the queue. Only an item already written to a worker that dies before reading it is lost, as with Python's
- * queues.
+ * <p>In a worker, {@link #get()} takes up to 64 waiting items in one call to the kernel and serves the next gets
+ * from them (so a busy queue costs one round trip per batch, not per item); another process that finds the queue
+ * empty, or asks its {@link #size()}, gets them back first, and whatever a task has not taken goes back when it
+ * ends. If a worker dies while waiting in {@link #get()}, the item the kernel took for it goes back to the head of
+ * the queue. Only items already written to a worker that is killed (SIGKILL) before taking them are lost — at
+ * most one batch — as items in a pipe are with Python's queues.
  */
 public class MpQueue<T> extends SharedHandle {
     private static final long serialVersionUID = 1L;
@@ -46,7 +51,7 @@ public class MpQueue<T> extends SharedHandle {
     public void put(T item) {
         Objects.requireNonNull(item, "a queue item cannot be null");
         if (bounded) call("put", item, Sharing.FOREVER);
-        else Sharing.cast(id(), "put", item, Sharing.FOREVER);
+        else Sharing.cast(id(), "add", item);
     }
 
     /** Adds an item, waiting at most {@code seconds} for room; IllegalStateException when still full. */
@@ -57,36 +62,44 @@ public class MpQueue<T> extends SharedHandle {
     /** Removes and returns the head item, waiting as long as it takes; IllegalStateException if closed and empty. */
     @SuppressWarnings("unchecked")
     public T get() {
-        return (T) call("get", Sharing.FOREVER);
+        return (T) take(Sharing.FOREVER);
     }
 
     /** Removes and returns the head item, waiting at most {@code seconds}; NoSuchElementException when none came. */
     @SuppressWarnings("unchecked")
     public T get(double seconds) {
-        return (T) call("get", Sharing.nanos(seconds));
+        return (T) take(Sharing.nanos(seconds));
     }
 
     /** Removes and returns the head item, waiting at most {@code timeout}; NoSuchElementException when none came. */
     @SuppressWarnings("unchecked")
     public T get(Duration timeout) {
-        return (T) call("get", Sharing.nanos(timeout));
+        return (T) take(Sharing.nanos(timeout));
+    }
+
+    private Object take(long nanos) {
+        return KernelLink.connected() ? Prefetch.get(id(), nanos) : call("get", nanos);
     }
 
     /** The head item removed, or null when the queue is empty right now. */
     @SuppressWarnings("unchecked")
     public T poll() {
-        return (T) call("poll", 0L);
+        return poll(0);
     }
 
     /** The head item removed, or null when none came within {@code seconds}. */
     @SuppressWarnings("unchecked")
     public T poll(double seconds) {
+        if (KernelLink.connected()) {
+            Object held = Prefetch.pollHeld(id());
+            if (held != null) return (T) held;
+        }
         return (T) call("poll", Sharing.nanos(seconds));
     }
 
     /** How many items are waiting (already stale when it returns if other processes use the queue). */
     public int size() {
-        return (Integer) call("size");
+        return (Integer) call("size") + (KernelLink.connected() ? Prefetch.heldCount(id()) : 0);
     }
 
     /** True when no item is waiting right now. */

@@ -1,8 +1,17 @@
 package jpool.sharing;
 
+import jpool.ipc.Payload;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -11,6 +20,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * pickled once when put, as in Python, so later changes to the original object do not show. A lock and conditions
  * rather than a java.util.concurrent queue, because closing must wake every waiting consumer, an undelivered item
  * must go back to the head, and a joinable queue counts unfinished tasks under the same lock.
+ * <p>A worker's get may take several items at once ({@code getMany}: the worker keeps the rest and serves its next
+ * gets from them, see {@link Prefetch}). The queue remembers who holds such items; whenever another caller finds
+ * the queue empty (or asks its size) they are recalled first, so prefetching never hides an item from anybody.
  */
 final class QueueCore implements Core {
     private final ReentrantLock lock = new ReentrantLock();
@@ -22,6 +34,27 @@ final class QueueCore implements Core {
     private final boolean joinable;
     private long unfinished;
     private boolean closed;
+    /** Callers that may hold prefetched items: caller -> the latest batch they got, and whether it was recalled. */
+    private final Map<String, Holder> holders = new HashMap<>();
+    private long batches;
+    private int takersWaiting;
+    /** Sends a recall to a caller; false when it cannot be reached (it is gone, and so are its items). */
+    private volatile Predicate<String> recaller = caller -> false;
+
+    private static final class Holder {
+        long batch;
+        boolean asked;
+
+        Holder(long batch) {
+            this.batch = batch;
+        }
+    }
+
+    /** Items in one batch at most, and bytes (a batch of big items stays small). */
+    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH_BYTES = 256 * 1024;
+    /** How long an operation that does not wait (poll, size) waits for recalled items at most. */
+    private static final long RECALL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** @param capacity at most this many items (0 = unbounded); @param joinable counts tasks for taskDone/join */
     QueueCore(int capacity, boolean joinable) {
@@ -30,14 +63,21 @@ final class QueueCore implements Core {
         this.joinable = joinable;
     }
 
+    void recaller(Predicate<String> r) {
+        recaller = r;
+    }
+
     @Override
     public Outcome apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
         return switch (op) {
             case "put" -> put(a.raw(0), a.getLong(1), mayWait);
-            case "get" -> take(a.getLong(0), mayWait, true);
-            case "poll" -> take(a.getLong(0), mayWait, false);
+            case "add" -> put(a.raw(0), FOREVER_NANOS, mayWait); // unbounded put from a worker: no timeout to read
+            case "get" -> take(caller, a.getLong(0), mayWait, true);
+            case "poll" -> take(caller, a.getLong(0), mayWait, false);
+            case "getMany" -> takeMany(caller, a.getLong(0), a.getInt(1), mayWait);
+            case "giveBack" -> giveBack(caller, a);
             case "await" -> await(a.getLong(0), mayWait);
-            case "size" -> Outcome.of(locked(items::size));
+            case "size" -> size(caller, mayWait);
             case "close" -> {
                 close();
                 yield Outcome.NONE;
@@ -70,10 +110,13 @@ final class QueueCore implements Core {
         }
     }
 
+    private static final long FOREVER_NANOS = -1;
+
     /** get (orThrow: timeout is NoSuchElementException) or poll (timeout gives null). */
-    private Outcome take(long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
+    private Outcome take(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
         lock.lock();
         try {
+            if (!haveItemsOrRecalled(caller, mayWait, timeoutNanos)) return null;
             long left = timeoutNanos;
             while (items.isEmpty()) {
                 if (closed) throw new IllegalStateException("queue is closed and empty");
@@ -83,12 +126,164 @@ final class QueueCore implements Core {
                             : " after waiting " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s"));
                 }
                 if (!mayWait) return null;
-                if (left < 0) notEmpty.await();
-                else left = Math.max(0, notEmpty.awaitNanos(left));
+                left = awaitItems(caller, left);
             }
             byte[] item = items.removeFirst();
             notFull.signal();
-            return Outcome.raw(item, () -> putBack(item));
+            return Outcome.raw(item, () -> putBack(List.of(item)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A worker's get that takes up to {@code max} items when there are several: the first is the get's item, the
+     * worker keeps the rest for its next gets. Its share leaves items for other takers waiting now. The value is a
+     * Payload: long batch number, int count, the items.
+     */
+    private Outcome takeMany(String caller, long timeoutNanos, int max, boolean mayWait) throws InterruptedException {
+        lock.lock();
+        try {
+            if (!haveItemsOrRecalled(caller, mayWait, timeoutNanos)) return null;
+            long left = timeoutNanos;
+            while (items.isEmpty()) {
+                if (closed) throw new IllegalStateException("queue is closed and empty");
+                if (left == 0) throw new NoSuchElementException("queue empty" + (timeoutNanos == 0 ? ""
+                        : " after waiting " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s"));
+                if (!mayWait) return null;
+                left = awaitItems(caller, left);
+            }
+            int n = Math.max(1, Math.min(Math.min(max, MAX_BATCH), items.size() / (takersWaiting + 1)));
+            if (capacity > 0) n = 1; // a bounded queue's items stay within its capacity
+            List<byte[]> taken = new ArrayList<>(n);
+            int bytes = 0;
+            while (taken.size() < n && !items.isEmpty() && (taken.isEmpty() || bytes + items.peekFirst().length <= MAX_BATCH_BYTES)) {
+                byte[] item = items.removeFirst();
+                bytes += item.length;
+                taken.add(item);
+            }
+            if (taken.size() < items.size() + taken.size()) notEmpty.signal(); // more left for another taker
+            notFull.signal();
+            long batch = ++batches;
+            if (taken.size() > 1) {
+                Holder h = holders.get(caller);
+                if (h == null) holders.put(caller, new Holder(batch));
+                else {
+                    h.batch = batch;
+                    h.asked = false; // an answer to an earlier recall may not cover this batch: ask again
+                }
+            }
+            Payload p = new Payload().putLong(batch).putInt(taken.size());
+            for (byte[] item : taken) p.putBytes(item);
+            return Outcome.raw(p.toBytes(), () -> putBack(taken));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Items a caller prefetched and did not take (a recall's answer, or the end of its task), back to the head in
+     * their order. Arguments: none (holds nothing) or a Payload: long last batch received, int count, the items.
+     */
+    private Outcome giveBack(String caller, Args a) {
+        long batch = Long.MAX_VALUE;
+        List<byte[]> back = new ArrayList<>();
+        if (a.size() > 0) {
+            try {
+                Payload.Reader r = new Payload.Reader(a.raw(0));
+                batch = r.getLong();
+                for (int i = r.getInt(); i > 0; i--) back.add(r.getBytes());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        lock.lock();
+        try {
+            Holder h = holders.get(caller);
+            // a batch sent after the worker answered is still on its way to it: its second answer follows
+            if (h != null && batch >= h.batch) holders.remove(caller);
+            for (int i = back.size() - 1; i >= 0; i--) items.addFirst(back.get(i));
+            notEmpty.signalAll(); // also wakes those waiting for the answer
+            return Outcome.NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, when the queue is empty: recalls the items other callers prefetched and, if any may come
+     * back, waits for the answers (at most RECALL_PATIENCE for an operation that does not wait otherwise). False
+     * when that wait is needed and {@code mayWait} is false: the broker retries on a thread that may wait.
+     */
+    private boolean haveItemsOrRecalled(String caller, boolean mayWait, long timeoutNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + (timeoutNanos == 0 ? RECALL_PATIENCE_NANOS : timeoutNanos);
+        while (items.isEmpty() && othersHold(caller)) {
+            if (!mayWait) return false;
+            askOthers(caller);
+            if (items.isEmpty() && othersHold(caller)) {
+                if (timeoutNanos < 0) notEmpty.await();
+                else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) return true; // answers are late: the operation goes on with what is here
+                    notEmpty.awaitNanos(left);
+                }
+            }
+        }
+        return true;
+    }
+
+    private boolean othersHold(String caller) {
+        for (String c : holders.keySet()) if (!c.equals(caller)) return true;
+        return false;
+    }
+
+    /** Sends the recalls not sent yet, outside the lock (a socket write must not block the queue). */
+    private void askOthers(String caller) {
+        List<String> ask = new ArrayList<>();
+        holders.forEach((c, h) -> {
+            if (!c.equals(caller) && !h.asked) {
+                h.asked = true;
+                ask.add(c);
+            }
+        });
+        if (ask.isEmpty()) return;
+        lock.unlock();
+        List<String> unreachable = new ArrayList<>();
+        try {
+            for (String c : ask) if (!recaller.test(c)) unreachable.add(c);
+        } finally {
+            lock.lock();
+        }
+        unreachable.forEach(holders::remove); // gone, and with it what it held
+    }
+
+    /** Waits for an item (or a holder to recall); returns the time left of a timeout. */
+    private long awaitItems(String caller, long left) throws InterruptedException {
+        takersWaiting++;
+        try {
+            if (left < 0) notEmpty.await();
+            else left = Math.max(0, notEmpty.awaitNanos(left));
+        } finally {
+            takersWaiting--;
+        }
+        if (items.isEmpty() && othersHold(caller)) haveItemsOrRecalled(caller, true, left);
+        return left;
+    }
+
+    /** The items here, after those other callers prefetched came back (a count without them would be wrong). */
+    private Outcome size(String caller, boolean mayWait) throws InterruptedException {
+        lock.lock();
+        try {
+            if (othersHold(caller)) {
+                if (!mayWait) return null;
+                long deadline = System.nanoTime() + RECALL_PATIENCE_NANOS;
+                askOthers(caller);
+                while (othersHold(caller) && deadline - System.nanoTime() > 0) {
+                    notEmpty.awaitNanos(deadline - System.nanoTime());
+                    askOthers(caller);
+                }
+            }
+            return Outcome.of(items.size());
         } finally {
             lock.unlock();
         }
@@ -112,12 +307,23 @@ final class QueueCore implements Core {
         }
     }
 
-    /** An item whose taker died before receiving it goes back to the head, where it was. */
-    private void putBack(byte[] item) {
+    /** Items whose taker died before receiving them go back to the head, where they were. */
+    private void putBack(List<byte[]> taken) {
         lock.lock();
         try {
-            items.addFirst(item);
-            notEmpty.signal();
+            for (int i = taken.size() - 1; i >= 0; i--) items.addFirst(taken.get(i));
+            notEmpty.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A caller that died cannot answer recalls: what it prefetched and did not take is lost with it. */
+    @Override
+    public void callerGone(String caller) {
+        lock.lock();
+        try {
+            if (holders.remove(caller) != null) notEmpty.signalAll();
         } finally {
             lock.unlock();
         }
@@ -185,6 +391,7 @@ final class QueueCore implements Core {
     @Override
     public String describe() {
         return locked(() -> items.size() + (items.size() == 1 ? " item" : " items")
+                + (holders.isEmpty() ? "" : " (and some prefetched by " + String.join(", ", holders.keySet()) + ")")
                 + (capacity > 0 ? " of max " + capacity : "") + (joinable ? ", " + unfinished + " unfinished" : "")
                 + (closed ? ", closed" : ""));
     }

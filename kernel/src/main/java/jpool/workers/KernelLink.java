@@ -48,24 +48,87 @@ public final class KernelLink {
      * runtime exception with a message constructor, otherwise as a {@link RemoteFailure}.
      */
     public static Object call(String objectId, String op, byte[]... args) {
+        return decode(callRaw(objectId, op, args));
+    }
+
+    /** Like {@link #call}, returning the reply's value as the kernel sent it (bytes, not read). */
+    public static byte[] callRaw(String objectId, String op, byte[]... args) {
         Payload.Reader r = send(objectId, op, args);
         try {
-            if (r.getByte() == 0) return Serial.read(r.getBytes(), loader, filter);
+            if (r.getByte() == 0) return r.getBytes();
             throw rebuild(r.getString(), r.getString());
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable reply from the kernel for " + op + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads a value the kernel sent, resolving notebook classes as every value this worker receives. */
+    public static Object decode(byte[] value) {
+        try {
+            return Serial.read(value, loader, filter);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable value from the kernel: " + e.getMessage(), e);
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the kernel sent a value of a class this worker does not know: " + e.getMessage(), e);
         }
     }
 
     /**
-     * Sends a call without waiting for its outcome (request id 0). Only for operations that cannot block and whose
-     * failure the kernel can report otherwise; the channel keeps the order of calls from one thread.
+     * What holds kernel objects' contents in this worker ahead of use (the items a queue consumer prefetched), so
+     * they can be given back: when the kernel asks ({@link Frame#RECALL}) and when a task ends.
+     */
+    public interface Holder {
+        /** On the reader thread: give back what is held of {@code objectId} (answer even when nothing is). */
+        void recall(String objectId);
+
+        /** Give back everything held, and wait until it is on its way. */
+        void giveBackAll();
+    }
+
+    private static volatile Holder holder;
+
+    /** Installs the holder (once, by the first queue consumer in this worker). */
+    public static void holder(Holder h) {
+        holder = h;
+    }
+
+    /** A task ended or the worker exits: what it held goes back to the kernel before its result or exit. */
+    static void giveBackHeld() {
+        Holder h = holder;
+        if (h == null || channel == null) return;
+        try {
+            h.giveBackAll();
+        } catch (RuntimeException e) {
+            // the kernel is gone: nobody to give anything back to
+        }
+    }
+
+    /** Called on the worker's reader thread with a RECALL payload. */
+    static void recalled(byte[] payload) throws IOException {
+        String objectId = new Payload.Reader(payload).getString();
+        Holder h = holder;
+        if (h != null) h.recall(objectId);
+        else cast(objectId, "giveBack", new byte[0][]); // nothing held here; the kernel only waits for the answer
+    }
+
+    /** Sends whatever {@link #cast} left in the channel's buffer now. */
+    public static void flush() {
+        try {
+            channel.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the kernel is gone: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Sends a call without waiting for its outcome (request id 0), nor for the socket write (a flusher thread sends
+     * it at once, batched with other such calls). Only for operations that cannot block and whose failure the
+     * kernel can report otherwise; the channel keeps the order of all frames, so the call reaches the kernel before
+     * anything this thread sends afterwards.
      */
     public static void cast(String objectId, String op, byte[]... args) {
         try {
-            channel.send(Frame.CALL, frame(0, objectId, op, args));
+            channel.sendSoon(Frame.CALL, frame(0, objectId, op, args));
         } catch (IOException e) {
             throw new UncheckedIOException("the kernel is gone: " + e.getMessage(), e);
         }

@@ -78,6 +78,20 @@ public final class WorkerHandle {
                 .putString(message == null ? "" : message).toBytes());
     }
 
+    /**
+     * Asks the worker to give back the items of queue {@code objectId} it received ahead of its gets (it answers
+     * with a giveBack call). False when the worker cannot be reached any more.
+     */
+    public boolean recall(String objectId) {
+        if (hungUp) return false;
+        try {
+            channel.send(Frame.RECALL, new Payload().putString(objectId).toBytes());
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private boolean sendReply(byte[] payload) {
         if (hungUp) return false;
         try {

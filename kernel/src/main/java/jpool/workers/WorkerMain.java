@@ -91,6 +91,8 @@ public final class WorkerMain {
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
         KernelLink.install(channel, loader, filter);
+        // SIGTERM (Proc.terminate): queue items prefetched and not taken go back to the kernel (SIGKILL loses them)
+        Runtime.getRuntime().addShutdownHook(new Thread(KernelLink::giveBackHeld, "jpool-give-back"));
         serve();
     }
 
@@ -137,6 +139,7 @@ public final class WorkerMain {
      * which the kernel rewrites to {@link jpool.ExitGuard#exit}, and for the worker's own exits).
      */
     public static void announceExit(int status) {
+        KernelLink.giveBackHeld();
         System.out.flush();
         System.err.flush();
         try {
@@ -181,6 +184,7 @@ public final class WorkerMain {
                 Payload.Reader r = new Payload.Reader(f.payload());
                 switch (f.type()) {
                     case Frame.REPLY -> KernelLink.replied(f.payload());
+                    case Frame.RECALL -> KernelLink.recalled(f.payload());
                     case Frame.CLASSES -> {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
@@ -247,6 +251,7 @@ public final class WorkerMain {
             value = t.execute();
         } catch (Throwable e) {
             Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            KernelLink.giveBackHeld(); // queue items this task prefetched and did not take go back before it ends
             System.out.flush();
             System.err.flush();
             channel.send(Frame.FAILED, RemoteError.of(shown).toBytes(id));
@@ -254,6 +259,7 @@ public final class WorkerMain {
             if (exitAfter) exit(1);
             return;
         }
+        KernelLink.giveBackHeld();
         System.out.flush();
         System.err.flush();
         byte[] bytes;

@@ -30,6 +30,52 @@ class CoreTest {
     }
 
     @Test
+    void prefetchedItemsAreRecalledBeforeAnotherCallerFindsTheQueueEmpty() throws Exception {
+        QueueCore q = new QueueCore(0, false);
+        List<String> recalled = new ArrayList<>();
+        q.recaller(caller -> {
+            recalled.add(caller);
+            return true;
+        });
+        for (byte b = 1; b <= 5; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        long number = batch.getLong();
+        assertEquals(5, batch.getInt());
+        assertArrayEquals(new byte[]{1}, batch.getBytes());
+        assertEquals("0 items (and some prefetched by pid 1)", q.describe());
+        // another caller may not wait on the reader thread for the answer: deferred, and the recall is sent then
+        assertNull(q.apply("get", args(0L), "pid 2", false));
+        assertEquals(List.of(), recalled);
+        Thread answer = new Thread(() -> {
+            try {
+                while (recalled.isEmpty()) Thread.onSpinWait(); // the recall is the signal to answer
+                jpool.ipc.Payload back = new jpool.ipc.Payload().putLong(number).putInt(4);
+                for (byte b = 2; b <= 5; b++) back.putBytes(new byte[]{b});
+                q.apply("giveBack", new Args(List.of(back.toBytes())), "pid 1", false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        answer.start();
+        assertArrayEquals(new byte[]{2}, q.apply("get", args(0L), "pid 2", true).value());
+        answer.join();
+        assertEquals(List.of("pid 1"), recalled);
+        assertEquals("3 items", q.describe());
+    }
+
+    @Test
+    void itemsPrefetchedByACallerThatDiedAreGoneAndNobodyWaitsForThem() throws Exception {
+        QueueCore q = new QueueCore(0, false);
+        q.recaller(caller -> true);
+        for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        q.apply("getMany", args(-1L, 64), "pid 1", false);
+        q.callerGone("pid 1");
+        assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) jpool.ipc.Serial.read(
+                q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> java.io.ObjectInputFilter.Status.ALLOWED));
+        assertArrayEquals(Outcome.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
+    }
+
+    @Test
     void waitingOperationsDeferWhenTheyMayNotWait() throws Exception {
         assertNull(new QueueCore(0, false).apply("get", args(-1L), "pid 1", false));
         assertNull(new EventCore().apply("wait", args(1_000_000L), "pid 1", false));
