@@ -56,4 +56,6 @@ class JpoolKernelTests(jupyter_kernel_test.KernelTests):
     supported_history_operations = ("tail", "range", "search")
 
     code_inspect_sample = "String.valueOf"
+    # IPython's help syntax: the execute_reply carries a "page" payload with the inspection of Math.max
+    code_page_something = "Math.max?"
     code_clear_output = "Display.clear();"

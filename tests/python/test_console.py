@@ -116,6 +116,11 @@ def test_console_evaluates_java_and_shows_errors(console):
     console.type('System.out.println("printed " + (x + 1));')
     console.wait_for(r"\nprinted 43\n")
 
+    # IPython's help syntax: the console prints the execute_reply's page payload
+    console.type("Math.abs?")
+    screen = console.wait_for(r"In \[6\]:")
+    assert "int Math.abs(int a)" in screen and "double Math.abs(double a)" in screen
+
     console.type("exit")
     assert console.wait_exited() == 0
     wait_until(lambda: not pid_exists(kernel), TIMEOUT, f"kernel process {kernel} to exit")

@@ -400,6 +400,73 @@ def test_inspect(kernel):
     assert reply["status"] == "ok" and reply["found"] is False and reply["data"] == {}
 
 
+# --- pager (IPython's NAME?) ---------------------------------------------------------------------------------------
+
+def page_of(reply):
+    """The text/plain of the execute_reply's single "page" payload."""
+    assert reply["status"] == "ok", reply
+    pages = [p for p in reply["payload"] if p["source"] == "page"]
+    assert len(pages) == 1, reply["payload"]
+    assert pages[0]["start"] == 0
+    return pages[0]["data"]["text/plain"]
+
+
+def test_name_and_question_mark_shows_the_inspection_in_the_pager(kernel):
+    reply, outputs = kernel.run("Math.max?")
+    text = page_of(reply)
+    assert "int Math.max(int a, int b)" in text and "double Math.max(double a, double b)" in text
+    assert outputs == [], "a help request runs no code and shows nothing in the cell"
+    inspected = kernel.shell_reply(kernel.kc.inspect("Math.max", len("Math.max")))["content"]
+    assert text == inspected["data"]["text/plain"], "the pager shows what inspect_request gives"
+
+
+@pytest.mark.parametrize("code, expected", [
+    ("String?", "java.lang.String"),
+    ("?java.util.List", "java.util.List"),
+    ("Pool?", "jpool.pool.Pool"),
+    ("%%pool?", "%%pool: "),
+    ("?%ps", "%ps: "),
+    ("Pool.map?", "map(Fn<A,R> fn, Iterable<A> items)"),
+])
+def test_pager_for_types_packages_and_magics(kernel, code, expected):
+    reply, _ = kernel.run(code)
+    assert expected in page_of(reply)
+
+
+def test_pager_for_notebook_names_and_their_source(kernel):
+    kernel.ok("int pagerVar = 12;")
+    kernel.ok("int pagerTwice(int v) {\n    return 2 * v;\n}")
+    reply, _ = kernel.run("pagerVar?")
+    assert page_of(reply) == "int pagerVar = 12"
+    reply, _ = kernel.run("pagerTwice??")
+    assert page_of(reply) == "int pagerTwice(int v)\n\nSource:\nint pagerTwice(int v) {\n    return 2 * v;\n}"
+
+
+def test_pager_for_an_unknown_name_says_so_and_the_kernel_goes_on(kernel):
+    reply, outputs = kernel.run("noSuchThingAnywhere?")
+    assert reply["status"] == "ok" and reply["payload"] == []
+    assert stdout_of(outputs) == "Object `noSuchThingAnywhere` not found.\n"
+    assert [m["msg_type"] for m in outputs] == ["stream"]
+    assert result_of(kernel.ok("1 + 1")) == "2"
+
+
+@pytest.mark.parametrize("code, result", [
+    ("int tern = 3;\ntern > 2 ? \"big\" : \"small\"", "big"),
+    ("List<?> wild = List.of(1, 2);\nwild", "[1, 2]"),
+    ("Map<String, ? extends Number> m = Map.of(\"a\", 1);\nm.get(\"a\") == null ? 0 : m.get(\"a\")", "1"),
+])
+def test_question_marks_inside_code_still_run(kernel, code, result):
+    reply, outputs = kernel.run(code)
+    assert reply["status"] == "ok" and reply["payload"] == []
+    assert result_of(outputs) == result
+
+
+def test_a_help_request_is_complete_for_the_console(kernel):
+    for code in ("Math.max?", "?String", "myVar??"):
+        reply = kernel.shell_reply(kernel.kc.is_complete(code))["content"]
+        assert reply["status"] == "complete", code
+
+
 def test_history_tail_and_search(kernel):
     kernel.ok("int historyOne = 1;")
     kernel.ok("int historyTwo = 2;")

@@ -101,6 +101,11 @@ public final class JavaKernel implements KernelBackend {
             cell.askExit(false);
             return null;
         }
+        PagerRequest help = PagerRequest.parse(code);
+        if (help != null) {
+            page(help, cell, silent);
+            return null;
+        }
         CellResult result;
         if (magics.isMagic(code)) {
             result = magics.run(code, cell);
@@ -121,6 +126,24 @@ public final class JavaKernel implements KernelBackend {
             }
         }
         return null;
+    }
+
+    /**
+     * Answers {@code NAME?} as IPython does: the inspection of NAME goes to the frontend's pager (the execute_reply's
+     * "page" payload: jupyter console prints it, JupyterLab and Notebook open their pager panel). An unknown name
+     * gets IPython's one-line answer on stdout rather than an error, which would abort the cells queued after it.
+     */
+    private void page(PagerRequest help, Cell cell, boolean silent) {
+        String text = inspectText(help.name(), help.name().length());
+        if (text != null && help.detailed() && !help.isMagic()) {
+            String source = evaluator.source(help.name());
+            if (source != null) text += "\n\nSource:\n" + source;
+        }
+        if (text == null) {
+            if (!silent) cell.write("stdout", "Object `" + help.name() + "` not found.\n");
+            return;
+        }
+        cell.page(Map.of("text/plain", text));
     }
 
     /**
@@ -149,7 +172,7 @@ public final class JavaKernel implements KernelBackend {
 
     @Override
     public JsonObject inspect(String code, int cursor, int detailLevel) {
-        String text = magics.isMagic(code) ? magics.help(code) : evaluator.inspect(code, cursor);
+        String text = inspectText(code, cursor);
         JsonObject o = new JsonObject();
         o.addProperty("found", text != null);
         JsonObject data = new JsonObject();
@@ -159,9 +182,15 @@ public final class JavaKernel implements KernelBackend {
         return o;
     }
 
+    /** What Shift-Tab and {@code NAME?} show for the code at {@code cursor}, or null when nothing is known. */
+    private String inspectText(String code, int cursor) {
+        return magics.isMagic(code) ? magics.help(code) : evaluator.inspect(code, cursor);
+    }
+
     @Override
     public JsonObject isComplete(String code) {
-        String status = magics.isMagic(code) ? "complete" : evaluator.isComplete(code);
+        // "Math.max?" would look like a ternary still being typed, and the console would wait for more lines
+        String status = magics.isMagic(code) || PagerRequest.parse(code) != null ? "complete" : evaluator.isComplete(code);
         JsonObject o = new JsonObject();
         o.addProperty("status", status);
         if ("incomplete".equals(status)) o.addProperty("indent", "    ");

@@ -20,6 +20,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -233,6 +235,11 @@ public final class JShellEvaluator implements AutoCloseable {
         return offset;
     }
 
+    /** {@code Type.member} (the type possibly qualified): group 1 the type, group 2 the member. */
+    private static final Pattern TYPE_MEMBER = Pattern.compile(
+            "((?:\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\s*\\.\\s*)*\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)"
+                    + "\\s*\\.\\s*(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)");
+
     /** Signature and Javadoc (when the JDK's sources are installed) of what is at {@code cursor}, or null. */
     public String inspect(String code, int cursor) {
         cursor = Math.max(0, Math.min(cursor, code.length()));
@@ -257,9 +264,28 @@ public final class JShellEvaluator implements AutoCloseable {
             String call = snippet + "(";
             docs = analysis.documentation(call, call.length(), true);
         }
+        Matcher member = TYPE_MEMBER.matcher(snippet.strip());
+        if (docs.isEmpty() && member.matches()) {
+            // an instance method named through its type ("String.substring", "Pool.map"), as IPython's str.upper?
+            String call = "((" + member.group(1) + ") null)." + member.group(2) + "(";
+            docs = analysis.documentation(call, call.length(), true);
+        }
         if (docs.isEmpty()) return null;
         return docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n\n" + d.javadoc().strip()))
                 .distinct().collect(Collectors.joining("\n\n"));
+    }
+
+    /**
+     * The source of the notebook's current declarations of {@code name} (a variable, method overloads, a class), as
+     * typed in the cells, or null when the notebook declares nothing of that name (IPython's {@code name??}).
+     */
+    public String source(String name) {
+        List<String> sources = shell.snippets()
+                .filter(s -> s instanceof DeclarationSnippet d && !(s instanceof jdk.jshell.ImportSnippet)
+                        && d.name().equals(name))
+                .filter(s -> shell.status(s).isActive())
+                .map(s -> s.source().strip()).toList();
+        return sources.isEmpty() ? null : String.join("\n\n", sources);
     }
 
     /** Longest value text an inspection shows: a tooltip, not a dump of a million-element list. */

@@ -124,6 +124,20 @@ public final class Cell {
         }
     }
 
+    /**
+     * Shows {@code bundle} (text/plain at least) in the frontend's pager: the execute_reply's "page" payload, which
+     * jupyter console prints and JupyterLab/Notebook open in their pager panel (IPython's {@code name?}).
+     */
+    public void page(Map<String, Object> bundle) {
+        JsonObject p = new JsonObject();
+        p.addProperty("source", "page");
+        p.add("data", Json.GSON.toJsonTree(bundle));
+        p.addProperty("start", 0);
+        synchronized (payloads) {
+            payloads.add(p);
+        }
+    }
+
     JsonArray payloads() {
         synchronized (payloads) {
             return payloads.deepCopy();

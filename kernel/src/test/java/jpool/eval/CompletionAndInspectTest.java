@@ -137,6 +137,35 @@ class CompletionAndInspectTest {
     }
 
     @Test
+    void inspectOfBareNamesAsTheirPagerAsksThem() {
+        // "NAME?" inspects NAME with the cursor at its end
+        String max = inspect("Math.max|");
+        assertTrue(max.contains("int Math.max(int a, int b)"), max);
+        String string = inspect("String|");
+        assertTrue(string.contains("java.lang.String"), string);
+        String list = inspect("java.util.List|");
+        assertTrue(list.contains("java.util.List"), list);
+        assertEquals("int twice(int v)", inspect("twice|"));
+        assertEquals("int counter = 41", inspect("counter|"));
+        // an instance method named through its type, as IPython's str.upper?
+        String substring = inspect("String.substring|");
+        assertTrue(substring.contains("String String.substring(int beginIndex)"), substring);
+        String size = inspect("java.util.List.size|");
+        assertTrue(size.contains("int List<E>.size()"), size);
+        assertEquals("int Point.x()", inspect("Point.x|"));
+        assertNull(inspect("String.noSuchMember|"));
+    }
+
+    @Test
+    void sourceOfNotebookDeclarations() {
+        assertEquals("int twice(int v) { return 2 * v; }", cells.evaluator.source("twice"));
+        assertEquals("record Point(int x, int y) {}", cells.evaluator.source("Point"));
+        assertEquals("String greeting = \"hello\";", cells.evaluator.source("greeting"));
+        assertNull(cells.evaluator.source("Math"), "not declared in the notebook");
+        assertNull(cells.evaluator.source("Display"), "imports are not declarations of their own");
+    }
+
+    @Test
     void inspectOfNothingKnownIsNull() {
         assertNull(inspect("noSuchThingAnywhere|"));
         assertNull(inspect("|"));
