@@ -11,7 +11,7 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * the cell finished. The kernel's own helper threads and the shared fork-join pool do not count.
  */
 final class BackgroundThreads {
-    private static final Set<String> KERNEL_THREADS = Set.of("jpool-stream-flusher", "jpool-late-output");
+    private static final Set<String> KERNEL_THREADS = Set.of("jpool-stream-flusher", "jpool-display-timer");
 
     private BackgroundThreads() {
     }

@@ -5,32 +5,24 @@ import jpool.protocol.Cell;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.WeakHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Output that arrives after its cell finished (worker logs, async callbacks). Frontends drop stream messages for a
  * finished cell, but they do apply update_display_data to any display by id. So a cell that starts background work
- * reserves an (empty) display while it runs; later text updates that display, at most {@value #UPDATES_PER_SECOND}
- * times a second, keeping the last {@value #MAX_LINES} lines so the saved notebook keeps them.
+ * reserves an (empty) display while it runs; later text updates that display, at most
+ * {@value Throttle#UPDATES_PER_SECOND} times a second, keeping the last {@value #MAX_LINES} lines so the saved notebook keeps them.
  */
 public final class LateOutput implements OutputTarget {
-    static final int UPDATES_PER_SECOND = 4;
     static final int MAX_LINES = 500;
     private static final Map<Cell, LateOutput> RESERVED = new WeakHashMap<>();
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jpool-late-output");
-        t.setDaemon(true);
-        return t;
-    });
 
     private final Cell cell;
     private final String displayId;
     private final ArrayDeque<String> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
     private long dropped;
-    private boolean dirty, scheduled;
+    private boolean dirty;
+    private final Throttle throttle = new Throttle(this::publish);
 
     private LateOutput(Cell cell) {
         this.cell = cell;
@@ -67,16 +59,12 @@ public final class LateOutput implements OutputTarget {
             }
         }
         dirty = true;
-        if (!scheduled) {
-            scheduled = true;
-            TICKER.schedule(this::publish, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
-        }
+        throttle.request();
     }
 
     private void publish() {
         String text;
         synchronized (this) {
-            scheduled = false;
             if (!dirty) return;
             dirty = false;
             StringBuilder sb = new StringBuilder();

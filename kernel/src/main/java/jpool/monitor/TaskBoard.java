@@ -2,6 +2,7 @@ package jpool.monitor;
 
 import jpool.display.CellScope;
 import jpool.display.Html;
+import jpool.display.Throttle;
 import jpool.protocol.Cell;
 
 import java.util.HashMap;
@@ -9,8 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -18,21 +17,15 @@ import java.util.function.Supplier;
 /**
  * The live display of a {@code %%pool} or {@code %%process} cell: progress, each worker's state, CPU and memory and
  * the tail of its log, failures, and a per-CPU utilisation panel with a timeline of the run. It is one display,
- * updated in place at most {@value #UPDATES_PER_SECOND} times a second; {@link #finish()} leaves a static final
+ * updated in place at most {@value Throttle#UPDATES_PER_SECOND} times a second; {@link #finish()} leaves a static final
  * summary (HTML with inline SVG and a plain-text fallback) that reads well in a saved notebook.
  */
 public final class TaskBoard {
-    static final int UPDATES_PER_SECOND = 4;
     /**
      * A worker-table cell that does not wrap: the classic Notebook's CSS sets white-space:normal on every td (so a
      * table-wide style does not reach them) and squeezed "PoolWorker-1" and "46 MB" onto two lines each.
      */
     private static final String NOWRAP = "<td style=\"white-space:nowrap\">";
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jpool-taskboard");
-        t.setDaemon(true);
-        return t;
-    });
 
     /** One worker line of the board. */
     public record Row(String name, long pid, String state, String detail, List<String> tail) {
@@ -66,7 +59,7 @@ public final class TaskBoard {
         if (cell != null) cell.display(render(false), Map.of(), displayId);
         // fixed delay, not fixed rate: the ticker thread is shared by every board, and after a stall (GC, a loaded
         // machine) a fixed-rate schedule fires the missed ticks back to back, breaking the at-most-4-a-second promise
-        ticking = TICKER.scheduleWithFixedDelay(this::tick, 1000 / UPDATES_PER_SECOND, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
+        ticking = Throttle.timer().scheduleWithFixedDelay(this::tick, Throttle.PERIOD_MS, Throttle.PERIOD_MS, TimeUnit.MILLISECONDS);
         return this;
     }
 

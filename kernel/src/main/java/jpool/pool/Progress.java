@@ -1,32 +1,25 @@
 package jpool.pool;
 
 import jpool.display.Html;
+import jpool.display.Throttle;
 import jpool.protocol.Cell;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A progress line for a pool call (done/total, failures, elapsed, ETA), shown as one display in the calling cell
- * and updated in place at most {@value #UPDATES_PER_SECOND} times a second; its last state stays in the notebook.
+ * and updated in place at most {@value Throttle#UPDATES_PER_SECOND} times a second; its last state stays in the notebook.
  */
 final class Progress {
-    static final int UPDATES_PER_SECOND = 4;
-    private static final ScheduledExecutorService TICKER = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "jpool-progress");
-        t.setDaemon(true);
-        return t;
-    });
     private final Cell cell;
     private final String label;
     private final int total;
     private final String displayId = "jpool-progress-" + UUID.randomUUID();
     private final long startNanos = System.nanoTime();
     private int done, failed;
-    private boolean scheduled, finished;
+    private boolean finished;
+    private final Throttle throttle = new Throttle(this::publish);
 
     Progress(Cell cell, String label, int total) {
         this.cell = cell;
@@ -38,10 +31,7 @@ final class Progress {
     synchronized void update(int done, int failed) {
         this.done = done;
         this.failed = failed;
-        if (!scheduled && !finished) {
-            scheduled = true;
-            TICKER.schedule(this::publish, 1000 / UPDATES_PER_SECOND, TimeUnit.MILLISECONDS);
-        }
+        if (!finished) throttle.request();
     }
 
     /** Publishes the final state now. */
@@ -56,7 +46,6 @@ final class Progress {
 
     private void publish() {
         synchronized (this) {
-            scheduled = false;
             if (finished) return;
         }
         cell.updateDisplay(bundle(), Map.of(), displayId);
