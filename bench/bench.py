@@ -29,6 +29,7 @@ ASYNC_TASKS = 500 if QUICK else 2000
 MAP_ITEMS = 5000 if QUICK else 20000
 MAP_ITEMS_CHUNK1 = 1000 if QUICK else 5000
 PAYLOAD_MB = 50
+TRANSFERS = 5  # big transfers: best of this many on both sides (one transfer is at the mercy of other load)
 CPU_ITEMS = 2 * N
 CPU_WORK = 30_000_000 if QUICK else 60_000_000
 
@@ -88,10 +89,10 @@ def python_side(method):
     if wanted("payload"):
         blob = os.urandom(PAYLOAD_MB << 20)
         pool.apply(size_of, (blob,))
-        out["payload"] = timed(lambda: pool.apply(size_of, (blob,)))
+        out["payload"] = min(timed(lambda: pool.apply(size_of, (blob,))) for _ in range(TRANSFERS))
     if wanted("result"):
         pool.apply(make_doubles, (PAYLOAD_MB << 17,))
-        out["result"] = timed(lambda: pool.apply(make_doubles, (PAYLOAD_MB << 17,)))
+        out["result"] = min(timed(lambda: pool.apply(make_doubles, (PAYLOAD_MB << 17,))) for _ in range(TRANSFERS))
     pool.close()
     pool.join()
     return out
@@ -142,12 +143,12 @@ byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
 pool.apply(b -> b.length, blob);
 // one block = one snippet: JShell compiles a cell statement by statement, and the compilation of a separate
 // "pool.apply(...);" snippet (~0.1-0.2 s of javac) would be measured as part of the transfer
-{ long s = System.nanoTime(); pool.apply(b -> b.length, blob); out.put("payload", (System.nanoTime() - s) / 1e9); }
+{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(b -> b.length, blob); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("payload", best); }
 """),
     ("result", r"""
 Fn<Integer, double[]> makeDoubles = n -> new double[n];
 pool.apply(makeDoubles, %(mb)d << 17);
-{ long s = System.nanoTime(); pool.apply(makeDoubles, %(mb)d << 17); out.put("result", (System.nanoTime() - s) / 1e9); }
+{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(makeDoubles, %(mb)d << 17); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("result", best); }
 """),
     ("cpu_speedup", r"""
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
@@ -168,7 +169,7 @@ def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
     try:
         code = JAVA % dict(n=N, rounds=ROUNDS, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
-                           mb=PAYLOAD_MB, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
+                           mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
         while True:
