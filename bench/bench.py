@@ -5,6 +5,7 @@ Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.
 The jpool kernelspec must be installed (install/install.sh). Prints a table of timings and ratios
 (ratio = Python time / jpool time, so > 1 means jpool is faster). Not a test: numbers depend on the machine.
 """
+import array
 import json
 import multiprocessing as mp
 import os
@@ -14,12 +15,21 @@ import time
 import jupyter_client
 
 QUICK = "--quick" in sys.argv
+# --only payload,apply_rt: measure just those (pool start is always measured; it is needed anyway)
+ONLY = next((a.split("=", 1)[1] if "=" in a else sys.argv[sys.argv.index(a) + 1] for a in sys.argv[1:]
+             if a.startswith("--only")), None)
+ONLY = set(ONLY.split(",")) if ONLY else None
+
+
+def wanted(key):
+    return ONLY is None or key in ONLY or key == "pool_start"
 N = 2 if QUICK else max(2, os.cpu_count() or 2)
 ROUNDS = 50 if QUICK else 200
 ASYNC_TASKS = 500 if QUICK else 2000
 MAP_ITEMS = 5000 if QUICK else 20000
 MAP_ITEMS_CHUNK1 = 1000 if QUICK else 5000
 PAYLOAD_MB = 50
+TRANSFERS = 5  # big transfers: best of this many on both sides (one transfer is at the mercy of other load)
 CPU_ITEMS = 2 * N
 CPU_WORK = 30_000_000 if QUICK else 60_000_000
 
@@ -34,6 +44,10 @@ def hello():
 
 def size_of(b):
     return len(b)
+
+
+def make_doubles(n):
+    return array.array("d", bytes(8 * n))  # n doubles (8n bytes), like the Java side's double[]
 
 
 def spin(n):
@@ -52,33 +66,40 @@ def timed(f):
 def python_side(method):
     ctx = mp.get_context(method)
     out = {}
-    out["proc_start"] = min(timed(lambda: (lambda p: (p.start(), p.join()))(ctx.Process(target=hello))) for _ in range(3))
+    if wanted("proc_start"):
+        out["proc_start"] = min(timed(lambda: (lambda p: (p.start(), p.join()))(ctx.Process(target=hello))) for _ in range(3))
     t = time.perf_counter()
     pool = ctx.Pool(N)
     pool.map(noop, range(N), chunksize=1)  # all workers really up
     out["pool_start"] = time.perf_counter() - t
     pool.apply(noop, (1,))
     # every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
-    [pool.apply(noop, (i,)) for i in range(ROUNDS)]
-    out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
-    [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
-    out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
-    pool.map(noop, range(MAP_ITEMS))
-    out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
-    pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1)
-    out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
-    blob = os.urandom(PAYLOAD_MB << 20)
-    pool.apply(size_of, (blob,))
-    out["payload"] = timed(lambda: pool.apply(size_of, (blob,)))
+    if wanted("apply_rt"):
+        [pool.apply(noop, (i,)) for i in range(ROUNDS)]
+        out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    if wanted("async_tput"):
+        [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
+        out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
+    if wanted("map_tput"):
+        pool.map(noop, range(MAP_ITEMS))
+        out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
+    if wanted("map1_tput"):
+        pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1)
+        out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
+    if wanted("payload"):
+        blob = os.urandom(PAYLOAD_MB << 20)
+        pool.apply(size_of, (blob,))
+        out["payload"] = min(timed(lambda: pool.apply(size_of, (blob,))) for _ in range(TRANSFERS))
+    if wanted("result"):
+        pool.apply(make_doubles, (PAYLOAD_MB << 17,))
+        out["result"] = min(timed(lambda: pool.apply(make_doubles, (PAYLOAD_MB << 17,))) for _ in range(TRANSFERS))
     pool.close()
     pool.join()
     return out
 
 
-JAVA = r"""
-import java.util.stream.*;
-Fn<Integer, Integer> noop = x -> x;
-var out = new LinkedHashMap<String, Double>();
+JAVA_PARTS = [
+    ("proc_start", r"""
 // the first Proc starts a cold JVM and leaves a pre-started spare behind: measure the warm path, best of 3
 new Proc(() -> {}).start().join();
 double best = Double.MAX_VALUE;
@@ -87,29 +108,49 @@ for (int i = 0; i < 3; i++) {
     best = Math.min(best, (System.nanoTime() - t0) / 1e9);
 }
 out.put("proc_start", best);
+"""),
+    ("pool_start", r"""
 long t0;
 t0 = System.nanoTime(); var pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
 out.put("pool_start", (System.nanoTime() - t0) / 1e9);
 pool.apply(noop, 1);
 // every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
+"""),
+    ("apply_rt", r"""
 for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
 t0 = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
 out.put("apply_rt", (System.nanoTime() - t0) / 1e9 / %(rounds)d);
+"""),
+    ("async_tput", r"""
 var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get();
 t0 = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
 out.put("async_tput", %(async)d / ((System.nanoTime() - t0) / 1e9));
+"""),
+    ("map_tput", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
 pool.map(noop, items);
 t0 = System.nanoTime(); pool.map(noop, items);
 out.put("map_tput", %(map)d / ((System.nanoTime() - t0) / 1e9));
+"""),
+    ("map1_tput", r"""
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
 pool.map(noop, items1, 1);
 t0 = System.nanoTime(); pool.map(noop, items1, 1);
 out.put("map1_tput", %(map1)d / ((System.nanoTime() - t0) / 1e9));
+"""),
+    ("payload", r"""
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
 pool.apply(b -> b.length, blob);
-t0 = System.nanoTime(); pool.apply(b -> b.length, blob);
-out.put("payload", (System.nanoTime() - t0) / 1e9);
+// one block = one snippet: JShell compiles a cell statement by statement, and the compilation of a separate
+// "pool.apply(...);" snippet (~0.1-0.2 s of javac) would be measured as part of the transfer
+{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(b -> b.length, blob); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("payload", best); }
+"""),
+    ("result", r"""
+Fn<Integer, double[]> makeDoubles = n -> new double[n];
+pool.apply(makeDoubles, %(mb)d << 17);
+{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(makeDoubles, %(mb)d << 17); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("result", best); }
+"""),
+    ("cpu_speedup", r"""
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
 var cpuItems = IntStream.range(0, %(cpu)d).boxed().toList();
 t0 = System.nanoTime(); for (int x : cpuItems) spin.apply(x);
@@ -117,16 +158,18 @@ double serial = (System.nanoTime() - t0) / 1e9;
 t0 = System.nanoTime(); pool.map(spin, cpuItems, 1);
 double parallel = (System.nanoTime() - t0) / 1e9;
 out.put("cpu_speedup", serial / parallel);
-pool.close();
-new com.google.gson.Gson().toJson(out)
-"""
+"""),
+]
+JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar out = new LinkedHashMap<String, Double>();\n"
+        + "".join(code for key, code in JAVA_PARTS if wanted(key))
+        + "pool.close();\nnew com.google.gson.Gson().toJson(out)\n")
 
 
 def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
     try:
         code = JAVA % dict(n=N, rounds=ROUNDS, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
-                           mb=PAYLOAD_MB, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
+                           mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
         while True:
@@ -158,7 +201,7 @@ def main():
     j = jpool_side()
     fork = python_side("fork")
     spawn = python_side("spawn")
-    py_speed = python_cpu_speedup()
+    py_speed = python_cpu_speedup() if wanted("cpu_speedup") else None
     rows = [
         ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
@@ -167,15 +210,19 @@ def main():
         ("map no-op throughput, default chunks (items/s)", "map_tput", True),
         ("map no-op throughput, chunk size 1 (items/s)", "map1_tput", True),
         (f"{PAYLOAD_MB} MB argument transfer (s)", "payload", False),
+        (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')) (s)", "result", False),
     ]
     print(f"| measure | jpool | Python fork | Python spawn | ratio vs fork | ratio vs spawn |")
     print("|---|---|---|---|---|---|")
     for label, key, higher_better in rows:
+        if key not in j:
+            continue
         jv, fv, sv = j[key], fork[key], spawn[key]
         rf = jv / fv if higher_better else fv / jv
         rs = jv / sv if higher_better else sv / jv
         print(f"| {label} | {jv:.4g} | {fv:.4g} | {sv:.4g} | {rf:.2f}x | {rs:.2f}x |")
-    print(f"| CPU-bound map speedup over serial ({N} workers) | {j['cpu_speedup']:.2f} | {py_speed:.2f} | | | |")
+    if py_speed is not None:
+        print(f"| CPU-bound map speedup over serial ({N} workers) | {j['cpu_speedup']:.2f} | {py_speed:.2f} | | | |")
     print("ratio > 1: jpool is better (less time, or more throughput).")
 
 

@@ -413,6 +413,31 @@ def test_chatty_initializer_and_large_task_do_not_deadlock(kernel, cleanup):
     assert "[PoolWorker-" in r.stdout and "init line 0" in r.stdout
 
 
+def test_big_arrays_travel_both_ways(kernel, cleanup):
+    """Big primitive arrays leave the serialization stream (bulk transfer): arguments, results, notebook state,
+    nested in records and lists, several per value, each kind of array."""
+    cleanup.append("pbig")
+    r = kernel.execute('''
+        record Series(String name, double[] values) {}
+        Pool pbig = new Pool(2);
+        double[] ramp = new double[1_000_000];
+        for (int i = 0; i < ramp.length; i++) ramp[i] = i * 0.5;
+        byte[] blob = new byte[3 << 20];
+        new Random(5).nextBytes(blob);
+        Series doubled = pbig.apply(s -> {
+            double[] v = s.values().clone();
+            for (int i = 0; i < v.length; i++) v[i] *= 2;
+            return new Series(s.name() + "!", v);
+        }, new Series("ramp", ramp));
+        List<long[]> fromState = pbig.apply(() -> List.of(new long[]{(long) ramp[999_999]}, new long[200_000]));
+        List<Integer> hashes = pbig.map(b -> java.util.Arrays.hashCode(b), List.of(blob, blob.clone(), new byte[0]), 1);
+        System.out.println(doubled.name() + " " + doubled.values().length + " " + doubled.values()[999_999]);
+        System.out.println(fromState.get(0)[0] + " " + fromState.get(1).length);
+        System.out.println(hashes.get(0) == java.util.Arrays.hashCode(blob) && hashes.get(1).equals(hashes.get(0)) && hashes.get(2) == 1);
+    ''', timeout=120).assert_ok()
+    assert r.stdout.split("\n")[:3] == ["ramp! 1000000 999999.0", "499999 200000", "true"], r.stdout
+
+
 def test_timeout_does_not_count_the_initializer(kernel, cleanup):
     cleanup.append("pslowinit")
     r = kernel.execute('''

@@ -2,9 +2,15 @@ package jpool.ipc;
 
 /**
  * One message between the kernel and a worker: a type byte and an opaque payload. On the wire a frame is
- * {@code [int length][byte type][payload]}, length counting the type byte.
+ * {@code [int length][byte type][payload]}, length counting the type byte. A frame may also carry big byte arrays
+ * as separate {@code parts} (see {@link FrameChannel#send(byte, byte[], byte[]...)}), each of which the receiver
+ * reads into an array of its own; {@code parts} is null for a plain frame.
  */
-public record Frame(byte type, byte[] payload) {
+public record Frame(byte type, byte[] payload, byte[][] parts) {
+    public Frame(byte type, byte[] payload) {
+        this(type, payload, null);
+    }
+
     // kernel -> worker
     /** Class definitions: int count, then (UTF name, int length, bytes) each. */
     public static final byte CLASSES = 1;
@@ -50,6 +56,9 @@ public record Frame(byte type, byte[] payload) {
      * serialized on its own (so the kernel can keep queue items as bytes without reading them).
      */
     public static final byte CALL = 16;
+
+    /** Set in the type byte on the wire when the frame has parts. */
+    static final int PARTS_FLAG = 0x80;
 
     /** Larger frames are refused: a corrupt or hostile length must not make the reader allocate gigabytes. */
     public static final int MAX_LENGTH = 1 << 30;

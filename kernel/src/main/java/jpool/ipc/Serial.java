@@ -9,7 +9,11 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,20 +35,60 @@ public final class Serial {
     public record Written(byte[] bytes, Set<String> classNames, List<String[]> lambdas) {
     }
 
+    /**
+     * Primitive arrays at least this large (in bytes) leave the Java serialization stream: the stream holds a
+     * {@link BulkRef} and the array's contents follow it raw (one bulk copy each way instead of
+     * ObjectOutputStream's 1 KB blocks and per-element conversion of int/long/double arrays).
+     */
+    static final int BULK_MIN_BYTES = 64 << 10;
+    /**
+     * First bytes of a value with bulk arrays (a plain value starts with the serialization magic 0xACED instead).
+     * Layout: magic, int stream length, int array count, per array (byte kind, int element count), the stream,
+     * then each array's elements, little-endian.
+     */
+    private static final int BULK_MAGIC = 0x4A504231; // "JPB1"
+    private static final String KINDS = "BCSIJFDZ";
+    private static final Class<?>[] KIND_CLASSES = {byte[].class, char[].class, short[].class, int[].class,
+            long[].class, float[].class, double[].class, boolean[].class};
+    private static final int[] KIND_SIZES = {1, 2, 2, 4, 8, 4, 8, 1};
+
+    /** Stands in the serialization stream for the bulk array with this index. */
+    record BulkRef(int index) implements java.io.Serializable {
+    }
+
     /** Serializes {@code value}; NotSerializableException names the first class that is not serializable. */
     public static Written write(Object value) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        Bytes bytes = new Bytes();
+        List<Object> bulk = new ArrayList<>();
+        Written w = write(value, bytes, bulk);
+        return new Written(bulk.isEmpty() ? bytes.exact() : withBulk(bytes, bulk), w.classNames(), w.lambdas());
+    }
+
+    /**
+     * The classes a value's serialized form names, without keeping the bytes (a sender checking what it is about
+     * to send: big arrays are not even copied).
+     */
+    public static Set<String> classNames(Object value) throws IOException {
+        return write(value, java.io.OutputStream.nullOutputStream(), new ArrayList<>()).classNames();
+    }
+
+    private static Written write(Object value, java.io.OutputStream bytes, List<Object> bulk) throws IOException {
         Set<String> names = new LinkedHashSet<>();
         List<String[]> lambdas = new ArrayList<>();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
             {
-                enableReplaceObject(true); // only to observe lambdas; nothing is replaced
+                enableReplaceObject(true); // to observe lambdas and to take big primitive arrays out of the stream
             }
 
             @Override
             protected Object replaceObject(Object obj) {
                 if (obj instanceof SerializedLambda l)
                     lambdas.add(new String[]{l.getImplClass().replace('/', '.'), l.getImplMethodName(), l.getImplMethodSignature()});
+                int kind = bulkKind(obj);
+                if (kind >= 0 && (long) java.lang.reflect.Array.getLength(obj) * KIND_SIZES[kind] >= BULK_MIN_BYTES) {
+                    bulk.add(obj); // each array once: the stream refers back to its first replacement
+                    return new BulkRef(bulk.size() - 1);
+                }
                 return obj;
             }
 
@@ -60,7 +104,115 @@ public final class Serial {
         }) {
             out.writeObject(value);
         }
-        return new Written(bytes.toByteArray(), names, lambdas);
+        return new Written(null, names, lambdas);
+    }
+
+    private static int bulkKind(Object obj) {
+        if (obj == null || !obj.getClass().isArray()) return -1;
+        Class<?> c = obj.getClass();
+        for (int k = 0; k < KIND_CLASSES.length; k++) if (KIND_CLASSES[k] == c) return k;
+        return -1;
+    }
+
+    /** The bulk layout in one exactly-sized array: each big array is copied once, straight into place. */
+    private static byte[] withBulk(Bytes stream, List<Object> bulk) throws IOException {
+        long total = 12L + 5L * bulk.size() + stream.size();
+        for (Object a : bulk) total += (long) java.lang.reflect.Array.getLength(a) * KIND_SIZES[bulkKind(a)];
+        if (total > Frame.MAX_LENGTH) throw new IOException("value too large to send: " + total + " bytes");
+        byte[] out = new byte[(int) total];
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(BULK_MAGIC).putInt(stream.size()).putInt(bulk.size());
+        for (Object a : bulk) b.put((byte) KINDS.charAt(bulkKind(a))).putInt(java.lang.reflect.Array.getLength(a));
+        b.put(stream.buffer(), 0, stream.size());
+        for (Object a : bulk) {
+            int pos = b.position();
+            if (a instanceof byte[] x) b.put(x);
+            else if (a instanceof char[] x) b.asCharBuffer().put(x);
+            else if (a instanceof short[] x) b.asShortBuffer().put(x);
+            else if (a instanceof int[] x) b.asIntBuffer().put(x);
+            else if (a instanceof long[] x) b.asLongBuffer().put(x);
+            else if (a instanceof float[] x) b.asFloatBuffer().put(x);
+            else if (a instanceof double[] x) b.asDoubleBuffer().put(x);
+            else for (boolean v : (boolean[]) a) b.put((byte) (v ? 1 : 0));
+            b.position(pos + java.lang.reflect.Array.getLength(a) * KIND_SIZES[bulkKind(a)]);
+        }
+        return out;
+    }
+
+    /** Reads the arrays of a bulk value and returns the offset of its serialization stream. */
+    private static Object[] readBulk(byte[] bytes, ObjectInputFilter filter, int[] streamRange) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        try {
+            b.getInt();
+            int streamLength = b.getInt(), count = b.getInt();
+            if (streamLength < 0 || count < 0 || count > bytes.length / 5) throw new StreamCorruptedException("bad bulk header");
+            int[] kinds = new int[count], lengths = new int[count];
+            long data = 0;
+            for (int i = 0; i < count; i++) {
+                kinds[i] = KINDS.indexOf((char) b.get());
+                lengths[i] = b.getInt();
+                if (kinds[i] < 0 || lengths[i] < 0) throw new StreamCorruptedException("bad bulk array " + i);
+                data += (long) lengths[i] * KIND_SIZES[kinds[i]];
+            }
+            int streamStart = b.position();
+            if ((long) streamStart + streamLength + data != bytes.length) throw new StreamCorruptedException("bad bulk lengths");
+            streamRange[0] = streamStart;
+            streamRange[1] = streamLength;
+            b.position(streamStart + streamLength);
+            Object[] arrays = new Object[count];
+            for (int i = 0; i < count; i++) {
+                Class<?> type = KIND_CLASSES[kinds[i]];
+                // the allow-list decides about these arrays as if they were in the stream
+                if (filter.checkInput(new BulkInfo(type, lengths[i], bytes.length)) == ObjectInputFilter.Status.REJECTED)
+                    throw new InvalidClassException(type.getName(), "this array may not be sent between the kernel and a worker");
+                int n = lengths[i], pos = b.position();
+                arrays[i] = switch (kinds[i]) {
+                    case 0 -> { byte[] x = new byte[n]; b.get(x); yield x; }
+                    case 1 -> { char[] x = new char[n]; b.asCharBuffer().get(x); yield x; }
+                    case 2 -> { short[] x = new short[n]; b.asShortBuffer().get(x); yield x; }
+                    case 3 -> { int[] x = new int[n]; b.asIntBuffer().get(x); yield x; }
+                    case 4 -> { long[] x = new long[n]; b.asLongBuffer().get(x); yield x; }
+                    case 5 -> { float[] x = new float[n]; b.asFloatBuffer().get(x); yield x; }
+                    case 6 -> { double[] x = new double[n]; b.asDoubleBuffer().get(x); yield x; }
+                    default -> { boolean[] x = new boolean[n]; for (int j = 0; j < n; j++) x[j] = b.get() != 0; yield x; }
+                };
+                b.position(pos + n * KIND_SIZES[kinds[i]]);
+            }
+            return arrays;
+        } catch (java.nio.BufferUnderflowException e) {
+            throw new StreamCorruptedException("truncated bulk value");
+        }
+    }
+
+    private record BulkInfo(Class<?> serialClass, long arrayLength, long streamBytes) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 0;
+        }
+    }
+
+    static boolean isBulk(byte[] bytes) {
+        return bytes.length >= 12 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == BULK_MAGIC;
+    }
+
+    /** A ByteArrayOutputStream whose buffer can be used without another copy. */
+    private static final class Bytes extends ByteArrayOutputStream {
+        Bytes() {
+            super(256);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        byte[] exact() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
+        }
     }
 
     /**
@@ -91,7 +243,13 @@ public final class Serial {
     }
 
     private static Object readFiltered(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+        int[] range = {0, bytes.length};
+        Object[] bulk = isBulk(bytes) ? readBulk(bytes, filter, range) : new Object[0];
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, range[0], range[1])) {
+            {
+                enableResolveObject(true); // also so that a stray BulkRef in a plain stream is refused
+            }
+
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
                 try {
@@ -99,6 +257,13 @@ public final class Serial {
                 } catch (ClassNotFoundException e) {
                     return super.resolveClass(desc); // primitives' descriptors and platform classes
                 }
+            }
+
+            @Override
+            protected Object resolveObject(Object obj) throws IOException {
+                if (!(obj instanceof BulkRef ref)) return obj;
+                if (ref.index() < 0 || ref.index() >= bulk.length) throw new StreamCorruptedException("bad bulk reference");
+                return bulk[ref.index()];
             }
         }) {
             in.setObjectInputFilter(filter);

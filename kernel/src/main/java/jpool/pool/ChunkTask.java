@@ -69,7 +69,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
      */
     private static void unshippable(Object[] values, String[][] errors) {
         try {
-            if (admitted(Serial.write(values))) return;
+            if (admitted(Serial.classNames(values))) return; // only the classes: big arrays are not even copied
         } catch (java.io.IOException whole) {
             // find the culprits below
         }
@@ -77,7 +77,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             if (values[i] == null) continue;
             String why;
             try {
-                why = admitted(Serial.write(values[i])) ? null
+                why = admitted(Serial.classNames(values[i])) ? null
                         : "its type (or a type inside it) may not be sent between the kernel and a worker";
             } catch (java.io.IOException e) {
                 why = Serial.explain(e);
@@ -91,10 +91,10 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
     }
 
     /** Whether the kernel's allow-list admits every class in a serialized value (checked here, where it fails alone). */
-    private static boolean admitted(Serial.Written w) {
+    private static boolean admitted(java.util.Set<String> classNames) {
         var filter = jpool.workers.WorkerMain.shipFilter();
         if (filter == null) return true; // not in a worker (unit tests)
-        for (String name : w.classNames()) {
+        for (String name : classNames) {
             try {
                 if (!filter.allows(jpool.workers.WorkerMain.shippedClass(name))) return false;
             } catch (ClassNotFoundException e) {

@@ -151,8 +151,9 @@ public final class WorkerHandle {
             snapshotSent = s.state().id();
             stateSent = s.state().encoded();
         }
+        // state and task as parts: written straight from their arrays and read into arrays of their own
         channel.send(Frame.RUN, new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0)
-                .putLong(snapshotSent).putBytes(fresh ? stateSent : new byte[0]).putBytes(s.task()).toBytes());
+                .putLong(snapshotSent).toBytes(), fresh ? stateSent : new byte[0], s.task());
     }
 
     /** Takes task {@code taskId} back if the worker has not begun it (it then answers FAILED at once). */
@@ -223,7 +224,7 @@ public final class WorkerHandle {
                         l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
                     }
                     case Frame.STARTED -> l.started(r.getLong(), r.getLong());
-                    case Frame.RESULT -> l.result(r.getLong(), r.getBytes());
+                    case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes());
                     case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();
                     case Frame.CALL -> call(r);

@@ -166,7 +166,7 @@ public final class WorkerMain {
         while (true) {
             Frame f = inbox.take();
             switch (f.type()) {
-                case Frame.RUN -> run(new Payload.Reader(f.payload()));
+                case Frame.RUN -> run(f);
                 case Frame.QUIT -> exit(0);
                 default -> throw new IOException("unexpected frame type " + f.type());
             }
@@ -218,20 +218,21 @@ public final class WorkerMain {
             r.getString();
             r.getByte();
             long snapshotId = r.getLong();
-            byte[] state = r.getBytes();
+            byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
             if (state.length > 0) withdrawnState.putIfAbsent(snapshotId, state);
             channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "taken back before it started").toBytes(id));
             return;
         }
     }
 
-    private static void run(Payload.Reader r) throws IOException {
+    private static void run(Frame f) throws IOException {
+        Payload.Reader r = new Payload.Reader(f.payload());
         long id = r.getLong();
         String name = r.getString();
         boolean exitAfter = r.getByte() != 0;
         long snapshotId = r.getLong();
-        byte[] state = r.getBytes();
-        byte[] task = r.getBytes();
+        byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
+        byte[] task = f.parts() != null ? f.parts()[1] : r.getBytes();
         WorkerIdentity.becomeWorker(name);
         Thread.currentThread().setName(name);
         if (state.length == 0 && snapshotId != appliedSnapshot) {
@@ -271,7 +272,7 @@ public final class WorkerMain {
             if (exitAfter) exit(1);
             return;
         }
-        channel.send(Frame.RESULT, new Payload().putLong(id).putBytes(bytes).toBytes());
+        channel.send(Frame.RESULT, new Payload().putLong(id).toBytes(), bytes); // the value as a part: no copy
         if (exitAfter) exit(0);
     }
 

@@ -1,0 +1,212 @@
+package jpool.ipc;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Big primitive arrays travel outside the serialization stream, through frames with parts. */
+class BulkTransferTest {
+    private static final ShipFilter FILTER = new ShipFilter(c -> false);
+
+    record Holder(String name, double[] values, List<long[]> more) implements Serializable {
+    }
+
+    private static Object roundTrip(Object v) throws Exception {
+        return Serial.read(Serial.write(v).bytes(), BulkTransferTest.class.getClassLoader(), FILTER);
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        new Random(n).nextBytes(b);
+        return b;
+    }
+
+    @Test
+    void bigArrayOfEveryPrimitiveTypeRoundTrips() throws Exception {
+        int n = 300_000;
+        Random r = new Random(3);
+        byte[] bytes = randomBytes(n);
+        char[] chars = new char[n];
+        short[] shorts = new short[n];
+        int[] ints = r.ints(n).toArray();
+        long[] longs = r.longs(n).toArray();
+        float[] floats = new float[n];
+        double[] doubles = r.doubles(n).toArray();
+        boolean[] bools = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            chars[i] = (char) r.nextInt();
+            shorts[i] = (short) r.nextInt();
+            floats[i] = r.nextFloat();
+            bools[i] = r.nextBoolean();
+        }
+        doubles[7] = Double.NaN;
+        doubles[8] = -0.0;
+        List<Object> all = new ArrayList<>(List.of(bytes, chars, shorts, ints, longs, floats, doubles, bools));
+        byte[] wire = Serial.write(all).bytes();
+        assertTrue(Serial.isBulk(wire));
+        List<?> back = (List<?>) Serial.read(wire, getClass().getClassLoader(), FILTER);
+        assertArrayEquals(bytes, (byte[]) back.get(0));
+        assertArrayEquals(chars, (char[]) back.get(1));
+        assertArrayEquals(shorts, (short[]) back.get(2));
+        assertArrayEquals(ints, (int[]) back.get(3));
+        assertArrayEquals(longs, (long[]) back.get(4));
+        assertArrayEquals(floats, (float[]) back.get(5));
+        assertTrue(Arrays.equals(doubles, (double[]) back.get(6))); // bit-exact, NaN and -0.0 included
+        assertArrayEquals(bools, (boolean[]) back.get(7));
+    }
+
+    @Test
+    void topLevelBigArrayRoundTrips() throws Exception {
+        byte[] blob = randomBytes(5 << 20);
+        assertArrayEquals(blob, (byte[]) roundTrip(blob));
+    }
+
+    @Test
+    void nestedInRecordsListsAndMapsKeepsIdentityAndSmallArraysStayInline() throws Exception {
+        double[] shared = new Random(1).doubles(100_000).toArray();
+        long[] big = new long[50_000];
+        Arrays.fill(big, 42);
+        int[] small = {1, 2, 3};
+        Holder h = new Holder("h", shared, List.of(big, new long[]{5}));
+        Map<String, Object> m = Map.of("holder", h, "again", shared, "small", small);
+        byte[] wire = Serial.write(m).bytes();
+        @SuppressWarnings("unchecked") Map<String, Object> back = (Map<String, Object>) Serial.read(wire, getClass().getClassLoader(), FILTER);
+        Holder hb = (Holder) back.get("holder");
+        assertEquals("h", hb.name());
+        assertArrayEquals(shared, hb.values());
+        assertSame(hb.values(), back.get("again")); // one array sent once, shared as before
+        assertArrayEquals(big, hb.more().get(0));
+        assertArrayEquals(new long[]{5}, hb.more().get(1));
+        assertArrayEquals(small, (int[]) back.get("small"));
+        // the big arrays are raw after the stream: the wire is barely larger than their contents
+        assertTrue(wire.length < shared.length * 8 + big.length * 8 + 2_000, "wire " + wire.length);
+    }
+
+    @Test
+    void smallValuesKeepThePlainFormat() throws Exception {
+        byte[] wire = Serial.write(new ArrayList<>(List.of(new byte[Serial.BULK_MIN_BYTES - 1]))).bytes();
+        assertFalse(Serial.isBulk(wire));
+        assertEquals((byte) 0xAC, wire[0]);
+        assertTrue(Serial.isBulk(Serial.write(new byte[Serial.BULK_MIN_BYTES]).bytes()));
+    }
+
+    @Test
+    void allowListStillAppliesAroundBulkArrays() throws Exception {
+        byte[] wire = Serial.write(new ArrayList<>(List.of(new double[100_000], new java.awt.Point(1, 2)))).bytes();
+        assertTrue(Serial.isBulk(wire));
+        InvalidClassException e = assertThrows(InvalidClassException.class, () -> Serial.read(wire, getClass().getClassLoader(), FILTER));
+        assertTrue(e.getMessage().contains("java.awt.Point"), e.getMessage());
+    }
+
+    @Test
+    void theFilterDecidesAboutBulkArraysToo() throws Exception {
+        byte[] wire = Serial.write(new double[100_000]).bytes();
+        ObjectInputFilter noDoubleArrays = info -> info.serialClass() == double[].class
+                ? ObjectInputFilter.Status.REJECTED : FILTER.checkInput(info);
+        assertThrows(InvalidClassException.class, () -> Serial.read(wire, getClass().getClassLoader(), noDoubleArrays));
+    }
+
+    @Test
+    void corruptOrForgedBulkValuesAreRefused() throws Exception {
+        byte[] wire = Serial.write(new int[100_000]).bytes();
+        // truncated data
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(Arrays.copyOf(wire, wire.length - 1), getClass().getClassLoader(), FILTER));
+        // an element count that claims more than there is
+        byte[] bad = wire.clone();
+        ByteBuffer.wrap(bad).order(ByteOrder.LITTLE_ENDIAN).putInt(13, Integer.MAX_VALUE);
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(bad, getClass().getClassLoader(), FILTER));
+        // a reference to an array that is not there, in a plain stream
+        byte[] plain = Serial.write(new ArrayList<>(List.of(new Serial.BulkRef(0)))).bytes();
+        assertFalse(Serial.isBulk(plain));
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(plain, getClass().getClassLoader(), FILTER));
+    }
+
+    @Test
+    void classNamesDoesNotNeedTheBytes() throws Exception {
+        var names = Serial.classNames(new ArrayList<>(List.of(new Holder("x", new double[1 << 20], List.of()))));
+        assertTrue(names.contains(Holder.class.getName()), names.toString());
+        assertTrue(names.contains("java.util.ArrayList"), names.toString());
+    }
+
+    @Test
+    void payloadKeepsBigArraysInOrder() throws Exception {
+        byte[] big = randomBytes(1 << 20);
+        byte[] p = new Payload().putLong(7).putBytes(big).putString("after").putBytes(new byte[]{1, 2}).putBytes(big).toBytes();
+        Payload.Reader r = new Payload.Reader(p);
+        assertEquals(7, r.getLong());
+        assertArrayEquals(big, r.getBytes());
+        assertEquals("after", r.getString());
+        assertArrayEquals(new byte[]{1, 2}, r.getBytes());
+        assertArrayEquals(big, r.getBytes());
+        assertThrows(java.io.EOFException.class, r::getInt);
+    }
+
+    @Test
+    void framesWithPartsCrossASocket() throws Exception {
+        Path dir = Files.createTempDirectory("jpool-frames");
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            client.connect(UnixDomainSocketAddress.of(sock));
+            FrameChannel a = new FrameChannel(client), b = new FrameChannel(server.accept());
+            byte[] big = randomBytes(20 << 20);
+            byte[] head = new Payload().putLong(99).putString("w").toBytes();
+            CompletableFuture<List<Frame>> got = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return List.of(b.receive(), b.receive(), b.receive(), b.receive());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            a.send(Frame.LOG, new byte[]{1, 'x'});
+            a.send(Frame.RUN, head, new byte[0], big);
+            a.send(Frame.RESULT, new byte[0]);
+            a.send(Frame.RESULT, head, big);
+            List<Frame> frames = got.get();
+            assertEquals(Frame.LOG, frames.get(0).type());
+            assertArrayEquals(new byte[]{1, 'x'}, frames.get(0).payload());
+            assertNull(frames.get(0).parts());
+            Frame run = frames.get(1);
+            assertEquals(Frame.RUN, run.type());
+            assertArrayEquals(head, run.payload());
+            assertEquals(2, run.parts().length);
+            assertEquals(0, run.parts()[0].length);
+            assertArrayEquals(big, run.parts()[1]);
+            assertEquals(0, frames.get(2).payload().length);
+            assertArrayEquals(big, frames.get(3).parts()[0]);
+            a.close();
+            assertThrows(java.io.EOFException.class, b::receive);
+            b.close();
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+}
