@@ -404,3 +404,44 @@ def test_classpath_names_a_missing_file_and_the_kernel_goes_on(kernel, tmp_path)
     assert r.status == "error"
     assert "no such file or directory" in r.error_text() and "nope.jar" in r.error_text()
     assert kernel.execute("1 + 1").assert_ok().result == "2"
+
+
+# ---- start-up speed: spare workers and a quick exit ------------------------------------------------------------
+
+def test_pool_takes_the_spares_and_spares_die_with_the_kernel(fresh_kernel):
+    # After a Pool(2) has run, two spares wait (one per worker it had, within the limit), and the next Pool(2)
+    # gets its workers from them instead of starting JVMs; spares are refilled and never outlive the kernel.
+    r = fresh_kernel.execute('''
+        new Proc(() -> {}).start().join();
+        Pool first = new Pool(2);
+        first.map(x -> x, List.of(1, 2), 1);
+        first.close(); first.join();
+        var spares = new ArrayList<>(jpool.workers.Workers.sparePids());
+        Pool second = new Pool(2);
+        var live = jpool.workers.Workers.live().stream().map(jpool.workers.WorkerHandle::pid).toList();
+        spares.size() + " " + jpool.workers.Workers.spareLimit() + " " + spares.stream().filter(live::contains).count()
+            + " " + jpool.workers.Workers.sparePids().stream().filter(spares::contains).count()
+    ''').assert_ok()
+    n, limit, taken, still_spare = map(int, r.result.strip('"').split())
+    assert n == min(2, limit), r.result
+    assert taken == n and still_spare == 0, r.result
+    workers = worker_processes(fresh_kernel.pid)
+    assert len(workers) >= 2 + n, workers  # the pool's two workers and the refilled spares
+    sockets = {worker_socket(args) for args in workers.values()}
+    os.kill(fresh_kernel.pid, signal.SIGKILL)
+    wait_until(lambda: not workers_with_socket(sockets), 15, f"workers and spares {sorted(workers)} to exit")
+
+
+def test_exit_keeps_shutdown_hook_output_and_status(kernel):
+    # A worker's exit wakes its blocked readers (the JVM otherwise waits 0.3 s for them) by shutting only the
+    # reading side of its channel: what shutdown hooks print still arrives, and the status is the one asked for.
+    r = kernel.execute('''
+        Proc hooked = new Proc("hooked", () -> {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println("hook ran")));
+            System.out.println("exiting");
+            System.exit(7);
+        });
+        hooked.start(); hooked.join(); hooked.exitCode()
+    ''').assert_ok()
+    assert r.result == "7"
+    assert tagged(r.stdout, "hooked") == ["exiting", "hook ran"], r.stdout

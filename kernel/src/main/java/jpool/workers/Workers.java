@@ -23,19 +23,27 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Starts worker JVMs for this kernel and keeps track of them. One spare worker with default options is kept
- * started ahead of time, so starting a process usually costs a hand-over instead of a JVM start. When the kernel
- * shuts down every worker is stopped; a worker also exits by itself when the kernel's end of its stdin closes.
+ * Starts worker JVMs for this kernel and keeps track of them. Spare workers with default options are kept started
+ * ahead of time, so starting a process or a pool usually costs a hand-over instead of a JVM start: one after the
+ * first worker start, and up to as many as default-option workers were alive at once (a {@code Pool(4)} leaves
+ * room for four), at most {@link #spareLimit()} (JPOOL_SPARES; 0 turns pre-starting off). A spare is an idle JVM
+ * (tens of MB); it dies with the kernel like every worker: shutdown stops it, and it exits by itself when the
+ * kernel's end of its stdin or of its channel closes.
  */
 public final class Workers {
     /** JVM options every worker gets: a clean exit on OOM (reported as a died worker), no GUI, a GC that starts fast. */
     static final List<String> BASE_OPTIONS = List.of("-XX:+ExitOnOutOfMemoryError", "-Djava.awt.headless=true",
-            "-XX:+UseSerialGC", "-Xshare:auto");
+            "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData");
+    /** Default cap on spare workers (and at most one per CPU): enough for a small pool, not a pile of idle JVMs. */
+    static final int DEFAULT_SPARE_LIMIT = 4;
     private static final long CONNECT_TIMEOUT_SECONDS = 60;
     private static final AtomicInteger IDS = new AtomicInteger();
     private static final Set<WorkerHandle> LIVE = ConcurrentHashMap.newKeySet();
     private static LocalServer server;
-    private static Starting spare;
+    private static final ArrayDeque<Starting> SPARES = new ArrayDeque<>();
+    /** How many spares to keep: the most default-option workers alive at once so far, within the limit. */
+    private static int spareTarget = 1;
+    private static final AtomicInteger DEFAULT_LIVE = new AtomicInteger();
     private static volatile boolean shuttingDown;
 
     private Workers() {
@@ -56,15 +64,15 @@ public final class Workers {
 
     /**
      * A connected worker listening to {@code listener}. {@code jvmOptions} are added to the defaults (and to
-     * JPOOL_WORKER_OPTS); with none, the pre-started spare is used when there is one.
+     * JPOOL_WORKER_OPTS); with none, a pre-started spare is used when there is one.
      */
     public static WorkerHandle start(List<String> jvmOptions, WorkerListener listener) {
         if (shuttingDown) throw new IllegalStateException("the kernel is shutting down");
+        boolean standard = jvmOptions.isEmpty();
         Starting s = null;
-        if (jvmOptions.isEmpty()) {
+        if (standard) {
             synchronized (Workers.class) {
-                s = spare;
-                spare = null;
+                s = SPARES.pollFirst();
             }
         }
         WorkerHandle h;
@@ -81,19 +89,49 @@ public final class Workers {
         }
         h.listen(listener);
         s.flushEarlyOutput(listener);
-        if (jvmOptions.isEmpty()) prestartSpare();
+        if (standard) {
+            int alive = DEFAULT_LIVE.incrementAndGet();
+            h.onExit().whenComplete((c, e) -> DEFAULT_LIVE.decrementAndGet());
+            synchronized (Workers.class) {
+                spareTarget = Math.max(spareTarget, alive);
+            }
+            prestartSpare();
+        }
         return h;
     }
 
-    /** Starts the spare worker in the background (when none is waiting). */
+    /** Starts spare workers in the background until as many as wanted are waiting (see the class comment). */
     public static void prestartSpare() {
         synchronized (Workers.class) {
-            if (spare != null || shuttingDown) return;
-            try {
-                spare = launch(List.of());
-            } catch (RuntimeException e) {
-                KernelLog.warn("could not pre-start a worker: " + e.getMessage());
+            int want = Math.min(spareTarget, spareLimit());
+            while (SPARES.size() < want && !shuttingDown) {
+                try {
+                    SPARES.addLast(launch(List.of()));
+                } catch (RuntimeException e) {
+                    KernelLog.warn("could not pre-start a worker: " + e.getMessage());
+                    return;
+                }
             }
+        }
+    }
+
+    /** The most spare workers kept: JPOOL_SPARES when set (0 = none), else the CPU count up to {@value #DEFAULT_SPARE_LIMIT}. */
+    public static int spareLimit() {
+        String env = System.getenv("JPOOL_SPARES");
+        if (env != null && !env.isBlank()) {
+            try {
+                return Math.max(0, Integer.parseInt(env.strip()));
+            } catch (NumberFormatException e) {
+                KernelLog.warn("JPOOL_SPARES=" + env + " is not a number; using the default");
+            }
+        }
+        return Math.max(1, Math.min(DEFAULT_SPARE_LIMIT, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** Process ids of the spare workers waiting now (started or starting). */
+    public static List<Long> sparePids() {
+        synchronized (Workers.class) {
+            return SPARES.stream().map(x -> x.process.pid()).toList();
         }
     }
 
@@ -145,8 +183,8 @@ public final class Workers {
         }
         List<WorkerHandle> all = live();
         synchronized (Workers.class) {
-            if (spare != null) spare.process.destroyForcibly();
-            spare = null;
+            SPARES.forEach(x -> x.process.destroyForcibly());
+            SPARES.clear();
         }
         all.forEach(WorkerHandle::terminate);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
