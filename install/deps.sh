@@ -2,7 +2,7 @@
 # Installs what jpool needs on Debian/Ubuntu (skips what is already there): a JDK 17, Maven, and the real
 # Jupyter clients the kernel is used with and tested against (Debian's Jupyter lives on /usr/bin/python3).
 set -euo pipefail
-pkgs=(openjdk-17-jdk-headless maven procps tmux
+pkgs=(openjdk-17-jdk-headless openjdk-17-source maven procps tmux
       python3-jupyter-client python3-nbclient jupyter-nbconvert jupyter-console jupyter-notebook
       python3-jupyter-kernel-test python3-pytest python3-ipykernel
       chromium)
