@@ -31,7 +31,8 @@ MAP_ITEMS_CHUNK1 = 1000 if QUICK else 5000
 PAYLOAD_MB = 50
 TRANSFERS = 5  # big transfers: best of this many on both sides (one transfer is at the mercy of other load)
 CPU_ITEMS = 2 * N
-CPU_WORK = 30_000_000 if QUICK else 60_000_000
+CPU_WORK = 300_000_000 if QUICK else 1_000_000_000  # ~0.3 / 1 s per item in a JVM, ~1 / 2.5 s in Python
+STEADY = 2_000 if QUICK else 20_000
 
 
 def noop(x):
@@ -77,6 +78,9 @@ def python_side(method):
     if wanted("apply_rt"):
         [pool.apply(noop, (i,)) for i in range(ROUNDS)]
         out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    if wanted("apply_rt_steady"):
+        [pool.apply(noop, (i,)) for i in range(STEADY)]
+        out["apply_rt_steady"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
     if wanted("async_tput"):
         [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
         out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
@@ -110,33 +114,37 @@ for (int i = 0; i < 3; i++) {
 out.put("proc_start", best);
 """),
     ("pool_start", r"""
-long t0;
-t0 = System.nanoTime(); var pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
-out.put("pool_start", (System.nanoTime() - t0) / 1e9);
+Pool pool;
+{ long s = System.nanoTime(); pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
+  out.put("pool_start", (System.nanoTime() - s) / 1e9); }
 pool.apply(noop, 1);
 // every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
 """),
+    # every measured statement is one block = one JShell snippet: JShell compiles a cell snippet by snippet, and
+    # a separate "for (...) pool.apply(...);" snippet would count its ~0.1-0.2 s of javac as pool time
     ("apply_rt", r"""
 for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
-t0 = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
-out.put("apply_rt", (System.nanoTime() - t0) / 1e9 / %(rounds)d);
+{ long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_rt", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
+"""),
+    ("apply_rt_steady", r"""
+// a JVM compiles hot code after thousands of calls (JIT): the round trip once both sides are compiled
+for (int i = 0; i < %(steady)d; i++) pool.apply(noop, i);
+{ long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_rt_steady", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
 """),
     ("async_tput", r"""
-var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get();
-t0 = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
-out.put("async_tput", %(async)d / ((System.nanoTime() - t0) / 1e9));
+{ var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get(); }
+{ long s = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
+  out.put("async_tput", %(async)d / ((System.nanoTime() - s) / 1e9)); }
 """),
     ("map_tput", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
 pool.map(noop, items);
-t0 = System.nanoTime(); pool.map(noop, items);
-out.put("map_tput", %(map)d / ((System.nanoTime() - t0) / 1e9));
+{ long s = System.nanoTime(); pool.map(noop, items); out.put("map_tput", %(map)d / ((System.nanoTime() - s) / 1e9)); }
 """),
     ("map1_tput", r"""
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
 pool.map(noop, items1, 1);
-t0 = System.nanoTime(); pool.map(noop, items1, 1);
-out.put("map1_tput", %(map1)d / ((System.nanoTime() - t0) / 1e9));
+{ long s = System.nanoTime(); pool.map(noop, items1, 1); out.put("map1_tput", %(map1)d / ((System.nanoTime() - s) / 1e9)); }
 """),
     ("payload", r"""
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
@@ -153,11 +161,10 @@ pool.apply(makeDoubles, %(mb)d << 17);
     ("cpu_speedup", r"""
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
 var cpuItems = IntStream.range(0, %(cpu)d).boxed().toList();
-t0 = System.nanoTime(); for (int x : cpuItems) spin.apply(x);
-double serial = (System.nanoTime() - t0) / 1e9;
-t0 = System.nanoTime(); pool.map(spin, cpuItems, 1);
-double parallel = (System.nanoTime() - t0) / 1e9;
-out.put("cpu_speedup", serial / parallel);
+spin.apply(-1); pool.map(spin, IntStream.range(0, %(n)d).boxed().toList(), 1);  // compiled on both sides first
+{ long s = System.nanoTime(); for (int x : cpuItems) spin.apply(x); double serial = (System.nanoTime() - s) / 1e9;
+  s = System.nanoTime(); pool.map(spin, cpuItems, 1); double parallel = (System.nanoTime() - s) / 1e9;
+  out.put("cpu_speedup", serial / parallel); }
 """),
 ]
 JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar out = new LinkedHashMap<String, Double>();\n"
@@ -168,7 +175,7 @@ JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar ou
 def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
     try:
-        code = JAVA % dict(n=N, rounds=ROUNDS, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
+        code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
                            mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
@@ -192,6 +199,7 @@ def python_cpu_speedup():
     items = list(range(CPU_ITEMS))
     serial = timed(lambda: [spin(CPU_WORK) for _ in items])
     with mp.get_context("fork").Pool(N) as pool:
+        pool.map(spin, [1000] * N, chunksize=1)  # workers up before timing, as on the jpool side
         par = timed(lambda: pool.map(spin, [CPU_WORK] * len(items), chunksize=1))
     return serial / par
 
@@ -205,7 +213,8 @@ def main():
     rows = [
         ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
-        ("warm apply round trip (s)", "apply_rt", False),
+        (f"warm apply round trip, after {ROUNDS} calls (s)", "apply_rt", False),
+        (f"apply round trip after {STEADY:,} calls (JIT-compiled) (s)", "apply_rt_steady", False),
         ("applyAsync no-op throughput (tasks/s)", "async_tput", True),
         ("map no-op throughput, default chunks (items/s)", "map_tput", True),
         ("map no-op throughput, chunk size 1 (items/s)", "map1_tput", True),
