@@ -294,6 +294,13 @@ def test_state_shipped_to_pool_tasks(kernel, cleanup):
     kernel.execute('int factor = 7; Pool ps = new Pool(2);').assert_ok()
     r = kernel.execute('ps.map(x -> x * factor, List.of(1, 2, 3))').assert_ok()
     assert java_list(r.result) == [7, 14, 21]
+    # the same function object again (serialized once, reused by every task): each call still sees the variable's
+    # value at that moment
+    kernel.execute('Fn<Integer, Integer> times = x -> x * factor;').assert_ok()
+    assert kernel.execute('ps.apply(times, 5)').assert_ok().result == "35"
+    kernel.execute('factor = 8;').assert_ok()
+    assert kernel.execute('ps.apply(times, 5)').assert_ok().result == "40"
+    assert java_list(kernel.execute('ps.map(times, List.of(1, 2, 3), 1)').assert_ok().result) == [8, 16, 24]
 
 
 def test_record_defined_after_workers_started(kernel, cleanup):

@@ -37,6 +37,12 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
     @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
     public Object execute() {
+        Object fn;
+        try {
+            fn = this.fn instanceof ShippedFn s ? s.resolve() : this.fn;
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("the task's function could not be read in the worker: " + e, e);
+        }
         int n = inputs.size();
         Object[] values = new Object[n];
         String[][] errors = new String[n][];

@@ -20,12 +20,14 @@ final class LazyResults<A, R> implements Iterator<R> {
     private final Batch batch;
     private final int window;
     private Shipment first;
+    private final ShippedFn.Prepared shipped;
     private int consumed;
 
     LazyResults(Pool pool, Fn<A, R> fn, Iterator<A> source, boolean ordered) {
         this.pool = pool;
         this.window = 2 * pool.processes();
         this.fn = fn;
+        this.shipped = ShippedFn.prepare(fn);
         this.source = source;
         this.ordered = ordered;
         this.batch = new Batch(CellScope.current(), "imap", !ordered);
@@ -37,10 +39,10 @@ final class LazyResults<A, R> implements Iterator<R> {
             ArrayList<Object> one = new ArrayList<>();
             one.add(source.next());
             int idx = batch.add();
-            ChunkTask task = new ChunkTask(fn, ChunkTask.Kind.FN, one);
+            ChunkTask task = new ChunkTask(shipped.form(), ChunkTask.Kind.FN, one);
             Shipment s;
             if (first == null) {
-                s = first = StateCapture.prepare(task, "the task");
+                s = first = StateCapture.prepare(task, "the task", shipped.written());
                 pool.noteSkipped(s, batch.origin, "the tasks");
             } else {
                 s = Pool.reuseState(first, task);

@@ -371,7 +371,8 @@ public final class Pool implements AutoCloseable, Rich {
         int index = b.add();
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
-        Shipment s = StateCapture.prepare(new ChunkTask(fn, kind, inputs), "the task");
+        ShippedFn.Prepared f = ShippedFn.prepare(fn);
+        Shipment s = StateCapture.prepare(new ChunkTask(f.form(), kind, inputs), "the task", f.written());
         noteSkipped(s, b.origin, "the task");
         TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
@@ -414,15 +415,16 @@ public final class Pool implements AutoCloseable, Rich {
         Batch b = new Batch(CellScope.current(), label);
         // one state snapshot for the whole call: every chunk sees the same notebook variables
         Shipment first = null;
+        ShippedFn.Prepared f = ShippedFn.prepare(fn);
         List<TaskRecord> tasks = new ArrayList<>();
         for (int from = 0; from < all.size(); from += chunk) {
             ArrayList<Object> part = new ArrayList<>(all.subList(from, Math.min(all.size(), from + chunk)));
             int[] idx = new int[part.size()];
             for (int i = 0; i < idx.length; i++) idx[i] = b.add();
-            ChunkTask task = new ChunkTask(fn, kind, part);
+            ChunkTask task = new ChunkTask(f.form(), kind, part);
             Shipment s;
             if (first == null) {
-                s = first = StateCapture.prepare(task, "the task");
+                s = first = StateCapture.prepare(task, "the task", f.written());
                 noteSkipped(s, b.origin, "the tasks");
             } else {
                 s = reuseState(first, task);

@@ -38,6 +38,14 @@ public final class StateCapture {
 
     /** The serialized task plus the state it needs; NotShippable when the task itself cannot be serialized. */
     public static Shipment prepare(WorkerTask task, String what) {
+        return prepare(task, what, null);
+    }
+
+    /**
+     * Like {@link #prepare(WorkerTask, String)} for a task that carries part of its code already serialized
+     * ({@code alsoRuns}, e.g. a function serialized once for many tasks): the state that code reads is captured too.
+     */
+    public static Shipment prepare(WorkerTask task, String what, Serial.Written alsoRuns) {
         Serial.Written written;
         try {
             written = Serial.write(task);
@@ -45,6 +53,13 @@ public final class StateCapture {
             throw new NotShippable(what + " cannot be sent to a worker: " + Serial.explain(e)
                     + ". Everything a task uses (captured variables, arguments, the object whose method it calls)"
                     + " must be Serializable; classes defined in cells are made Serializable automatically.");
+        }
+        if (alsoRuns != null) {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>(written.classNames());
+            names.addAll(alsoRuns.classNames());
+            List<String[]> lambdas = new ArrayList<>(written.lambdas());
+            lambdas.addAll(alsoRuns.lambdas());
+            return new Shipment(written.bytes(), snapshot(new Serial.Written(written.bytes(), names, lambdas)));
         }
         return new Shipment(written.bytes(), snapshot(written));
     }

@@ -52,6 +52,11 @@ public final class WorkerMain {
         return filter;
     }
 
+    /** The loader of notebook classes shipped to this worker (null outside a worker). */
+    public static ClassLoader loader() {
+        return loader;
+    }
+
     /** Resolves a class name the way shipped values are resolved here. */
     public static Class<?> shippedClass(String name) throws ClassNotFoundException {
         return Class.forName(name, false, loader);
