@@ -483,6 +483,8 @@ BAD = [
                    "(see %%pool --help)"),
     ("%%pool -n 2 --map 42\nit", "MagicError: %%pool: --map 42 is a java.lang.Integer, not something to iterate over "
                                  "(use a List, Set, array, Stream or other Iterable)"),
+    ("%%pool --map undefinedVar\nit", "MagicError: %%pool: --map undefinedVar does not compile: cannot find symbol "
+                                       "(variable undefinedVar)"),
     ("%%pool --map List.of(1) --as class\nclass", "MagicError: %%pool: --as needs a Java identifier, got 'class'"),
     ("%%pool --map List.of(1) --out 2x\nit", "MagicError: %%pool: --out needs a Java identifier, got '2x'"),
     ("%%pool -n -2 --map List.of(1)\nit", "MagicError: %%pool: -n must be at least 1, got -2"),

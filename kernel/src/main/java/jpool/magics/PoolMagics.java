@@ -55,7 +55,11 @@ final class PoolMagics {
 
         // 1. evaluate EXPR in the notebook, keeping its static type for the body's variable
         String itemsVar = JavaRunner.freshName("items");
-        java.run("var " + itemsVar + " = jpool.magics.PoolCell.capture(" + expr + ");");
+        CellResult captured = java.tryRun("var " + itemsVar + " = jpool.magics.PoolCell.capture(" + expr + ");");
+        if (captured.error() != null && "CompilationError".equals(captured.error().ename()))
+            // the generated line around EXPR would only confuse (its caret points into jpool's own code): name EXPR
+            throw new MagicException("%%pool: --map " + expr + " does not compile: " + compileDetail(captured.error()));
+        if (captured.error() != null) throw new MagicFailure(captured);
         Object items = PoolCell.takeCaptured();
         List<Object> elements = PoolCell.elements(items);
         if (elements == null)
@@ -122,6 +126,19 @@ final class PoolMagics {
     private static void settle(Pool pool) throws InterruptedException {
         long deadline = System.nanoTime() + 1_000_000_000L;
         while (System.nanoTime() < deadline && pool.workers().stream().anyMatch(Pool.WorkerState::busy)) Thread.sleep(5);
+    }
+
+    /** "cannot find symbol (variable undefinedVar)": the compiler's message with its symbol line, on one line. */
+    static String compileDetail(jpool.eval.CellError e) {
+        String detail = e.evalue().strip().split("\n")[0];
+        for (String line : e.traceback()) {
+            String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
+            for (String part : plain.split("\n")) {
+                String t = part.strip();
+                if (t.startsWith("symbol:")) return detail + " (" + t.substring("symbol:".length()).strip().replaceAll("\\s+", " ") + ")";
+            }
+        }
+        return detail;
     }
 
     /** --map's expression may contain spaces ("new int[]{1, 2}", "a + b"): it runs up to the next option. */
