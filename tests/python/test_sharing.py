@@ -429,3 +429,42 @@ def test_killed_consumer_loses_only_what_it_prefetched_and_nobody_waits_for_it(k
         System.out.println("size " + lossy.size() + ", get " + lossy.get(30) + ", poll " + lossy.poll());
     """).stdout
     assert "size 1, get 99, poll null" in out
+
+
+def test_each_primitive_displays_its_state_with_waiters_as_text_and_html(kernel):
+    out = kernel.ok("""
+        MpQueue<Integer> inbox = new MpQueue<>();
+        MpEvent flag = new MpEvent();
+        MpLock gate = new MpLock();
+        MpEvent gateTaken = new MpEvent();
+        Proc getter = new Proc(() -> inbox.get());
+        Proc flagWaiter = new Proc(() -> flag.waitFor());
+        Proc gateHolder = new Proc(() -> { gate.acquire(); gateTaken.set(); Thread.sleep(600_000); });
+        Proc gateWaiter = new Proc(() -> { gateTaken.waitFor(); gate.acquire(); gate.release(); });
+        List.of(getter, flagWaiter, gateHolder, gateWaiter).forEach(Proc::start);
+        gateTaken.waitFor(120);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (System.nanoTime() < deadline && !(inbox.toString().contains("waiting") && flag.toString().contains("waiting")
+                && gate.toString().contains("waiting"))) Thread.sleep(20);
+        System.out.println(inbox);
+        System.out.println(flag);
+        System.out.println(gate);
+        System.out.println(((jpool.display.Rich) inbox).mimeBundle().get("text/html"));
+        Pipe line = new Pipe();
+        line.right().send("x");
+        System.out.println(line.left());
+        SharedDouble price = new SharedDouble(10.78);
+        System.out.println(price.mimeBundle().get("text/html"));
+        inbox.put(1);
+        flag.set();
+        gateHolder.kill();
+        List.of(getter, flagWaiter, gateHolder, gateWaiter).forEach(p -> p.join(120));
+        System.out.println("after: " + inbox + " " + flag + " " + gate);
+    """).stdout
+    assert re.search(r"^MpQueue\[queue-\d+: 0 items, 1 waiting to get\]$", out, re.M), out
+    assert re.search(r"^MpEvent\[event-\d+: not set, 1 waiting\]$", out, re.M), out
+    assert re.search(r"^MpLock\[\S+: locked by pid \d+, 1 waiting\]$", out, re.M), out
+    assert re.search(r'^<div class="jpool-shared"[^>]*><b>MpQueue</b> queue-\d+: 0 items, 1 waiting to get</div>$', out, re.M), out
+    assert "PipeEnd[left: 1 item to receive]" in out
+    assert re.search(r"<b>SharedDouble</b> value: 10\.78 \(shared memory /\S+\)</div>", out), out
+    assert re.search(r"after: MpQueue\[queue-\d+: 0 items\] MpEvent\[event-\d+: set\] MpLock\[\S+: unlocked\]", out), out

@@ -47,7 +47,7 @@ final class EventCore implements Core {
     public String describe() {
         lock.lock();
         try {
-            return set ? "set" : "not set";
+            return (set ? "set" : "not set") + QueueCore.waiting(lock.getWaitQueueLength(changed), "");
         } finally {
             lock.unlock();
         }

@@ -108,9 +108,10 @@ final class PermitCore implements Core {
     public String describe() {
         lock.lock();
         try {
+            String waiters = QueueCore.waiting(lock.getWaitQueueLength(freed), "");
             if (initial == 1 && bounded)
-                return available == 1 ? "unlocked" : "locked by " + String.join(", ", held.keySet());
-            return available + " of " + initial + " permits free" + (held.isEmpty() ? "" : ", held by " + held);
+                return (available == 1 ? "unlocked" : "locked by " + String.join(", ", held.keySet())) + waiters;
+            return available + " of " + initial + " permits free" + (held.isEmpty() ? "" : ", held by " + held) + waiters;
         } finally {
             lock.unlock();
         }

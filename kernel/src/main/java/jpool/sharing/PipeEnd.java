@@ -1,6 +1,9 @@
 package jpool.sharing;
 
+import jpool.display.Rich;
+
 import java.io.Serializable;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -8,7 +11,7 @@ import java.util.Objects;
  * end. After the other end is closed, recv() returns what is left and then throws IllegalStateException (Python's
  * EOFError).
  */
-public final class PipeEnd implements Serializable {
+public final class PipeEnd implements Serializable, Rich {
     private static final long serialVersionUID = 1L;
     private final String inbox;
     private final String outbox;
@@ -64,8 +67,23 @@ public final class PipeEnd implements Serializable {
         else if (inbox != null) Sharing.call(inbox, "close");
     }
 
+    /** e.g. {@code PipeEnd[left: 2 items to receive]}. */
     @Override
     public String toString() {
-        return "PipeEnd[" + side + "]";
+        return "PipeEnd[" + side + ": " + state() + "]";
+    }
+
+    @Override
+    public Map<String, Object> mimeBundle() {
+        return SharedHandle.summary(toString(), "PipeEnd", side, state());
+    }
+
+    private String state() {
+        if (inbox == null) return "sends only";
+        try {
+            return Sharing.call(inbox, "describe") + " to receive";
+        } catch (RuntimeException e) {
+            return "unavailable: " + e.getMessage();
+        }
     }
 }

@@ -393,6 +393,11 @@ final class QueueCore implements Core {
         return locked(() -> items.size() + (items.size() == 1 ? " item" : " items")
                 + (holders.isEmpty() ? "" : " (and some prefetched by " + String.join(", ", holders.keySet()) + ")")
                 + (capacity > 0 ? " of max " + capacity : "") + (joinable ? ", " + unfinished + " unfinished" : "")
-                + (closed ? ", closed" : ""));
+                + (closed ? ", closed" : "") + waiting(takersWaiting, "to get") + waiting(lock.getWaitQueueLength(notFull), "to put"));
+    }
+
+    /** ", 2 waiting to get" (nothing when nobody waits). */
+    static String waiting(int n, String what) {
+        return n == 0 ? "" : ", " + n + " waiting" + (what.isEmpty() ? "" : " " + what);
     }
 }

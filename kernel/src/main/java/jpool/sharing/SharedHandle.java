@@ -1,6 +1,10 @@
 package jpool.sharing;
 
+import jpool.display.Html;
+import jpool.display.Rich;
+
 import java.io.Serializable;
+import java.util.Map;
 
 /**
  * What a notebook variable holds for a shared queue, event, lock or collection: the id of an object that lives
@@ -8,7 +12,7 @@ import java.io.Serializable;
  * to the same kernel object; its methods act on that object directly in the kernel and by a call over the worker's
  * channel in a worker.
  */
-public abstract class SharedHandle implements Serializable {
+public abstract class SharedHandle implements Serializable, Rich {
     private static final long serialVersionUID = 1L;
     private final String id;
 
@@ -35,15 +39,30 @@ public abstract class SharedHandle implements Serializable {
         call("dispose");
     }
 
-    /** The kernel object's current state in one line (for a queue its size; for a map its entries). */
+    /** The kernel object's current state in one line (for a queue its size and waiters; for a map its entries). */
     @Override
     public String toString() {
-        String state;
+        return getClass().getSimpleName() + "[" + id + ": " + state() + "]";
+    }
+
+    /** Text as toString; HTML: the class, the id and the state in one line. */
+    @Override
+    public Map<String, Object> mimeBundle() {
+        return summary(toString(), getClass().getSimpleName(), id, state());
+    }
+
+    private String state() {
         try {
-            state = (String) call("describe");
+            return (String) call("describe");
         } catch (RuntimeException e) {
-            state = "unavailable: " + e.getMessage();
+            return "unavailable: " + e.getMessage();
         }
-        return getClass().getSimpleName() + "[" + id + ": " + state + "]";
+    }
+
+    /** The display of a sharing object: {@code text} as text/plain, "<b>kind</b> id: state" as HTML. */
+    static Map<String, Object> summary(String text, String kind, String id, String state) {
+        String html = "<div class=\"jpool-shared\" style=\"font-family:monospace\"><b>" + Html.escape(kind) + "</b> "
+                + Html.escape(id) + ": " + Html.escape(state) + "</div>";
+        return Map.of("text/plain", text, "text/html", html);
     }
 }

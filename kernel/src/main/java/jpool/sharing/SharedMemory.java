@@ -1,5 +1,7 @@
 package jpool.sharing;
 
+import jpool.display.Rich;
+
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -11,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
 
 /**
  * Base of the shared values and arrays: a memory-mapped file every process maps, so a write is visible to all of
@@ -18,7 +21,7 @@ import java.nio.file.StandardOpenOption;
  * VarHandle views of the mapping, and additions and compare-and-set are atomic CPU instructions across processes.
  * The file lives in {@code /dev/shm} and is deleted when the kernel ends.
  */
-public abstract class SharedMemory implements Serializable {
+public abstract class SharedMemory implements Serializable, Rich {
     private static final long serialVersionUID = 1L;
     static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.nativeOrder());
     static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
@@ -71,5 +74,17 @@ public abstract class SharedMemory implements Serializable {
     /** Byte offset of element {@code i}, checking the index. */
     final int offset(int i) {
         return java.util.Objects.checkIndex(i, length) * elementSize;
+    }
+
+    /** Text as toString; HTML: the class, the value(s) and where the memory is. */
+    @Override
+    public Map<String, Object> mimeBundle() {
+        String text = toString();
+        String kind = getClass().getSimpleName();
+        String values = text.startsWith(kind) ? text.substring(kind.length()) : text;
+        boolean array = kind.endsWith("Array");
+        if (!array && values.startsWith("[") && values.endsWith("]")) values = values.substring(1, values.length() - 1);
+        return SharedHandle.summary(text, kind, array ? length + (length == 1 ? " element" : " elements") : "value",
+                values + " (shared memory " + path + ")");
     }
 }
