@@ -534,6 +534,39 @@ def test_a_bad_line_magic_in_a_magic_cell_stops_the_rest(k):
     assert c.status == "error"
 
 
+def test_daemon_process_is_marked_and_terminate_all_stops_every_process(k):
+    k.ok("%%process --name ghost --daemon\nThread.sleep(600_000);")
+    k.ok("%%process --name mortal\nThread.sleep(600_000);")
+    ps = k.ok("%ps").text
+    assert re.search(r"^ghost\s+\d+ running daemon", ps, re.M), ps
+    assert re.search(r"^mortal\s+\d+ running(?! daemon)", ps, re.M), ps
+    assert k.ok("_proc.daemon()").text == "false"  # _proc is the last %%process
+    rows = ps_rows(k)
+    text = k.ok("%terminate --all").text
+    assert text.startswith("sent SIGTERM to ") and "ghost" in text and "mortal" in text, text
+    for name in ("ghost", "mortal"):
+        assert "stopped" in k.ok(f"%join {name} 60").text
+        wait_until(lambda: not pid_alive(rows[name][0]), 30, f"{name} to end")
+    rows = ps_rows(k)
+    assert rows["ghost"][1:] == ("stopped", "-15") and rows["mortal"][1:] == ("stopped", "-15"), rows
+
+
+def test_pool_shutdown_by_name_stops_only_that_pool(k):
+    k.ok(f"%%pool -n {N} --map List.of(1)\nit")
+    big = pool_workers(k)
+    k.ok("%%pool -n 1 --map List.of(1, 2)\nit + 1")
+    assert value(k, "_pool") == "[2, 3]"
+    small = {pid: w for pid, w in pool_workers(k).items() if pid not in big}
+    assert len(small) == 1, small
+    name = re.match(r"(Pool-\d+) ", next(iter(small.values()))[0]).group(1)
+    text = k.ok(f"%pool shutdown {name}").text
+    assert name in text, text
+    for pid in small:
+        wait_until(lambda: not pid_alive(pid), 30, f"worker {pid} of {name} to end")
+    assert name not in k.ok("%pool").text
+    assert sorted(pool_workers(k)) == sorted(big) and all(pid_alive(p) for p in big), "the other pool stays"
+
+
 # -------------------------------------------------------------------------------------------- %pool shutdown (last)
 
 def test_pool_shutdown_all_stops_every_worker(k):
