@@ -254,6 +254,32 @@ code("shutdown", "%pool shutdown --all")
 
 code("pool-empty", "%pool")
 
+md("more-md", """
+## A smaller pool, a daemon process, stopping everything
+
+`-n N` sets the size of a `%%pool` cell's pool (one pool per size is kept for later cells). `%%process --daemon`
+marks a helper process that nobody needs to wait for (`%ps` shows `daemon`; shutting the kernel down does not
+warn about it), and `%terminate --all` sends SIGTERM to every process still running.
+""")
+
+code("pool-n", """
+%%pool -n 1 --map List.of("a", "bb", "ccc") --as s --out lengths
+s.length()
+""")
+
+code("process-daemon", """
+%%process --name ticker --daemon
+for (int i = 0; ; i++) { System.out.println("tick " + i); Thread.sleep(500); }
+""")
+
+code("ps-daemon", "%ps")
+
+code("terminate-all", "%terminate --all")
+
+code("join-ticker", "%join ticker 30")
+
+code("shutdown-again", "%pool shutdown --all")
+
 nb = new_notebook(cells=cells, metadata={
     "kernelspec": {"display_name": "Java (jpool)", "language": "java", "name": "jpool"},
     "language_info": {"codemirror_mode": "text/x-java", "file_extension": ".java", "mimetype": "text/x-java",

@@ -193,13 +193,23 @@ def check_magics_notebook(nb):
     assert re.fullmatch(r"terminated \[Pool-\d+\]", _result(nb, "shutdown")["text/plain"])
     assert _result(nb, "pool-empty")["text/plain"] == "no pools running"
 
+    # -n 1, --daemon, %terminate --all
+    board = _plain_displays(nb, "pool-n")[-1]
+    assert "3 items on Pool-" in board and "(1 worker)" in board and "3/3 done" in board, board
+    assert ">bb</td><td>2</td>" in _result(nb, "pool-n")["text/html"]
+    ps = _result(nb, "ps-daemon")["text/plain"]
+    assert re.search(r"^ticker\s+\d+ running daemon", ps, re.M), ps
+    assert re.fullmatch(r"sent SIGTERM to ticker", _result(nb, "terminate-all")["text/plain"])
+    assert "stopped exitcode=-15" in _result(nb, "join-ticker")["text/plain"]
+    assert re.fullmatch(r"terminated \[Pool-\d+\]", _result(nb, "shutdown-again")["text/plain"])
+
 
 def check_magics_html(page):
     """The HTML export keeps the final boards with their inline per-CPU SVG (nbconvert leaves text/html alone)."""
     boards = re.findall(r'<div class="jpool-board" data-state="(\w+)"', page)
-    assert boards == ["final"] * 7, boards  # 4 %%pool cells, 3 %%process cells
+    assert boards == ["final"] * 9, boards  # 5 %%pool cells, 4 %%process cells
     svgs = re.findall(r'<svg xmlns="http://www.w3.org/2000/svg" class="jpool-cpu".*?</svg>', page, re.S)
-    assert len(svgs) == 7 + 3, len(svgs)  # the boards and the three %cpu charts
+    assert len(svgs) == 9 + 3, len(svgs)  # the boards and the three %cpu charts
     for svg in svgs:
         assert _cpu_groups(svg) == list(range(CPUS)), svg[:300]
         assert svg.count('<polygon class="timeline"') == CPUS

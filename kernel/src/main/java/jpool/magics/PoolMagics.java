@@ -81,7 +81,8 @@ final class PoolMagics {
         AsyncResult<List<Outcome<Object>>> run = pool.mapResultsAsync(fn, elements, chunk);
         List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
         TaskBoard board = new TaskBoard(java.dispatcher().currentCell(),
-                "%%pool " + elements.size() + " items on " + pool.name() + " (" + n + " workers)",
+                "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
+                        + (n == 1 ? " worker)" : " workers)"),
                 () -> new TaskBoard.State(run.done(), run.failed(), run.total(), rows(pool), failed.get(0))).start();
         List<Outcome<Object>> shown;
         List<String> failures;
