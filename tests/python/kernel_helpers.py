@@ -105,6 +105,15 @@ class Exec:
                 parts.append(m["content"]["data"].get("text/plain", ""))
         return "\n".join(parts)
 
+    def own_text(self):
+        """Stream text plus the displays and value this cell created, without updates of other cells' displays
+        (late output of an earlier cell goes out under the running cell, for nbclient, but updates that cell's display)."""
+        parts = [self.stream()]
+        for m in self.msgs:
+            if m["msg_type"] in ("display_data", "execute_result"):
+                parts.append(m["content"]["data"].get("text/plain", ""))
+        return "\n".join(parts)
+
     def assert_ok(self):
         assert self.status == "ok", f"cell failed: {self.error_text()}\nstdout: {self.stdout}\nstderr: {self.stderr}"
         return self

@@ -186,6 +186,23 @@ def check02(nb):
     assert "[opens-its-own] my own socket, connected: false" in _lines(c)
     assert _result(c) == "0"
 
+    # the log of a process that outlives its cell is saved in that cell (stream while it ran, then its late display)
+    c = _cell(nb, "late-logs")
+    assert "the cell is done" in _result(c)
+    log = "".join(o.get("text", "") if o.output_type == "stream" else o.get("data", {}).get("text/plain", "")
+                  for o in c.outputs if o.output_type in ("stream", "display_data")).splitlines()
+    expected = []
+    for batch in (1, 2, 3):
+        expected += [f"[etl] reading batch {batch}", f"[etl] INFO etl.load: loaded batch {batch}"]
+    expected.append("[etl] WARNING etl.check: 3 batches, 0 rejected rows")
+    # lines printed while the cell still ran are a stream below the display the later ones update: compare as sets
+    assert sorted(ln for ln in log if ln.startswith("[etl] ")) == sorted(expected), "\n".join(log)
+
+    c = _cell(nb, "late-join")
+    assert _result(c) == "0"
+    assert "lines in etl.log: 7" in _lines(c), _lines(c)
+    assert not any(ln.startswith("[etl] ") for ln in _lines(c)), "the late lines belong to the cell that started etl"
+
 
 # ---- 03-pool ------------------------------------------------------------------------------------------------
 

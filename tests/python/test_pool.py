@@ -383,9 +383,9 @@ def test_task_output_after_its_cell_ended_goes_to_that_cell(kernel, cleanup, tmp
     assert display_id, r.msgs
     r2 = kernel.execute('java.nio.file.Files.createFile(java.nio.file.Path.of(poolTrigger)); later.get()').assert_ok()
     assert r2.result == "5"
-    assert "printed after the cell ended" not in r2.all_text()
+    assert "printed after the cell ended" not in r2.own_text()
     kernel.wait_for(lambda: any(re.search(r"\[PoolWorker-\d+\] printed after the cell ended", t)
-                                for t in r.display_updates(display_id)),
+                                for _, t in kernel.display_updates(display_id)),
                     timeout=30, what="the task's line in the submitting cell's late-output display")
 
 

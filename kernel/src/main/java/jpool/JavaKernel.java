@@ -93,6 +93,8 @@ public final class JavaKernel implements KernelBackend {
             // Frontends ignore stream output of a cell that already finished, but apply display updates to it: a cell
             // that leaves threads running reserves a display now, which their later output then updates.
             if (!silent && BackgroundThreads.startedSince(before)) LateOutput.reserve(cell);
+            // late output still waiting for the display timer goes out while this cell runs (nbclient reads it then)
+            if (!silent) LateOutput.flushAll();
         }
     }
 

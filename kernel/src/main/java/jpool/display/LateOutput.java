@@ -73,10 +73,18 @@ public final class LateOutput implements OutputTarget {
             sb.append(partial);
             text = sb.toString();
         }
-        cell.updateDisplay(Map.of("text/plain", text), Map.of(), displayId);
+        // Frontends (JupyterLab, Notebook) apply update_display_data by display id whatever its parent, but nbclient
+        // (nbconvert, papermill) reads only the messages of the cell executing now: once the cell that started the
+        // work finished, the update goes out under the running cell, as TaskBoard does, so the saved notebook keeps it.
+        Cell target = cell;
+        if (cell.finished()) {
+            Cell now = CellScope.latest();
+            if (now != null && !now.finished()) target = now;
+        }
+        target.updateDisplay(Map.of("text/plain", text), Map.of(), displayId);
     }
 
-    /** Sends pending text now (used before the kernel shuts down). */
+    /** Sends pending text now (at the end of every cell, so a join's last lines reach it, and before shutdown). */
     public static void flushAll() {
         LateOutput[] all;
         synchronized (LateOutput.class) {
