@@ -25,6 +25,7 @@ java_bin="${JPOOL_JAVA:-${JAVA_HOME:+$JAVA_HOME/bin/}java}"
 if ! command -v "$java_bin" >/dev/null 2>&1; then
   echo "install.sh: no 'java' found. Install a JDK 17 or newer (Debian: apt-get install openjdk-17-jdk)." >&2; exit 1
 fi
+java_bin="$(command -v "$java_bin")"   # absolute: the kernel runs this java, not whatever PATH has at kernel start
 java_major="$("$java_bin" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
 java_major="${java_major#1.}"
 if [[ -z "$java_major" || "$java_major" -lt 17 ]]; then
