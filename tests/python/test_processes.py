@@ -112,6 +112,8 @@ def test_terminate_then_join(kernel):
     ('System.exit(1);', 1),
     ('System.out.println("done");', 0),
     ('System.exit(42);', 42),
+    ('Runtime.getRuntime().exit(5);', 5),   # rewritten like System.exit: in a worker it exits
+    ('Runtime.getRuntime().halt(6);', 6),   # and a halt really halts the worker
 ])
 def test_exit_codes(kernel, body, expected):
     r = kernel.execute(f'''

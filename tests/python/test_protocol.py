@@ -190,6 +190,21 @@ def test_system_exit_is_blocked_and_the_kernel_survives(kernel):
     assert result_of(kernel.ok("40 + 2")) == "42"
 
 
+
+@pytest.mark.parametrize("call", ["halt", "exit"])
+def test_runtime_halt_and_exit_are_blocked_and_the_kernel_survives(kernel, call):
+    pid = kernel.pid()
+    reply, outputs = kernel.run(f"Runtime.getRuntime().{call}(1);")
+    assert reply["status"] == "error"
+    assert reply["ename"] == "java.lang.SecurityException"
+    assert f"Runtime.{call}(1) was blocked: it would end the kernel" in reply["evalue"]
+    assert "Restart kernel" in reply["evalue"]
+    # also through a variable and a bound method reference
+    reply, _ = kernel.run(f"Runtime rt = Runtime.getRuntime();\njava.util.function.IntConsumer f = rt::{call};\nf.accept(2);")
+    assert reply["status"] == "error" and f"Runtime.{call}(2) was blocked" in reply["evalue"]
+    assert kernel.km.is_alive() and pid_exists(pid)
+    assert result_of(kernel.ok("40 + 2")) == "42"
+
 # --- interrupt -----------------------------------------------------------------------------------------------------
 
 def interrupt_running(kernel, code, marker):

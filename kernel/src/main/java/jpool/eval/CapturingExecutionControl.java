@@ -36,8 +36,11 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         for (int i = 0; i < cbcs.length; i++) {
             byte[] b = cbcs[i].bytecodes();
             if (isUserType(cbcs[i].name())) b = new ClassFile(b).withInterface(Serializable.class.getName());
-            // System.exit in a cell would end the kernel; jpool.ExitGuard.exit refuses (and in a worker, exits)
+            // System.exit, Runtime.exit or Runtime.halt in a cell would end the kernel; jpool.ExitGuard refuses
+            // (and in a worker, exits or halts)
             b = new ClassFile(b).redirectStaticCall("java.lang.System", "exit", "(I)V", "jpool.ExitGuard");
+            b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "exit", "(I)V", "jpool.ExitGuard");
+            b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "halt", "(I)V", "jpool.ExitGuard");
             store.add(cbcs[i].name(), b);
             prepared[i] = new ClassBytecodes(cbcs[i].name(), b);
         }

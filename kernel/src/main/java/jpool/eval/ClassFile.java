@@ -216,6 +216,68 @@ public final class ClassFile {
         }
     }
 
+    /**
+     * Returns the class with every call of the instance method {@code owner.name descriptor} (an
+     * {@code invokevirtual}, or a method reference to it) turned into a call of the static method {@code name} in
+     * {@code newOwner} that takes the receiver as its first argument, or the same bytes when the class makes no such
+     * call. The Methodref is pointed at {@code newOwner.name(Lowner;...)}, each {@code invokevirtual} of it becomes
+     * {@code invokestatic} (same length, same operand stack) and each REF_invokeVirtual method handle of it becomes
+     * REF_invokeStatic (a bound method reference then captures the receiver as the first argument).
+     */
+    public byte[] redirectVirtualCall(String owner, String name, String descriptor, String newOwner) {
+        java.util.Set<Integer> refs = new java.util.LinkedHashSet<>();
+        int nameIndex = -1;
+        for (int i = 1; i < pool.length; i++) {
+            if (tags[i] != 10) continue;
+            int[] ref = (int[]) pool[i];
+            int[] nat = (int[]) pool[ref[1]];
+            if (className(ref[0]).equals(owner) && name.equals(pool[nat[0]]) && descriptor.equals(pool[nat[1]])) {
+                refs.add(i);
+                nameIndex = nat[0];
+            }
+        }
+        if (refs.isEmpty()) return bytes;
+        List<Integer> calls = new MethodScanner(bytes).instructionsAt(0xb6, refs); // invokevirtual
+        String staticDescriptor = "(L" + owner.replace('.', '/') + ";" + descriptor.substring(1);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 128);
+            DataOutputStream d = new DataOutputStream(out);
+            int count = pool.length;
+            d.write(bytes, 0, 8);
+            d.writeShort(count + 4);
+            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
+            for (int i : refs) {
+                int at = offsets[i] - 10 + 1; // skip the tag: class_index, then name_and_type_index
+                entries[at] = (byte) ((count + 1) >> 8);
+                entries[at + 1] = (byte) (count + 1);
+                entries[at + 2] = (byte) ((count + 3) >> 8);
+                entries[at + 3] = (byte) (count + 3);
+            }
+            for (int i = 1; i < pool.length; i++) {
+                if (tags[i] != 15) continue;
+                int at = offsets[i] - 10 + 1; // reference_kind, reference_index
+                if (entries[at] == 5 && refs.contains(u2(offsets[i] + 2))) entries[at] = 6; // REF_invokeVirtual -> REF_invokeStatic
+            }
+            d.write(entries);
+            d.writeByte(1);
+            d.writeUTF(newOwner.replace('.', '/'));   // count
+            d.writeByte(7);
+            d.writeShort(count);                      // count + 1
+            d.writeByte(1);
+            d.writeUTF(staticDescriptor);             // count + 2
+            d.writeByte(12);
+            d.writeShort(nameIndex);
+            d.writeShort(count + 2);                  // count + 3
+            int grown = out.size() - poolEnd;
+            d.write(bytes, poolEnd, bytes.length - poolEnd);
+            byte[] result = out.toByteArray();
+            for (int pc : calls) result[pc + grown] = (byte) 0xb8; // invokestatic
+            return result;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     // ---- accessors for MethodScanner -----------------------------------------------------------------------
 
     int poolEnd() {

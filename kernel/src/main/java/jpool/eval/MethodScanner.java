@@ -98,6 +98,23 @@ public final class MethodScanner {
         return new Refs(fields, calls, classes, lambdas);
     }
 
+    /**
+     * Offsets (in the class file's bytes) of every instruction, in any method, with opcode {@code op} whose 2-byte
+     * constant-pool operand is one of {@code poolIndexes}. Only for opcodes whose operand directly follows them.
+     */
+    List<Integer> instructionsAt(int op, java.util.Set<Integer> poolIndexes) {
+        List<Integer> out = new ArrayList<>();
+        for (int[] range : codeRanges.values()) {
+            int start = range[0], end = range[0] + range[1];
+            for (int pc = start; pc < end; ) {
+                int o = b[pc] & 0xff;
+                if (o == op && poolIndexes.contains(u2(pc + 1))) out.add(pc);
+                pc += length(o, pc, start);
+            }
+        }
+        return out;
+    }
+
     private MethodKey methodRefAt(int index) {
         String[] m = cf.memberRefAt(index);
         return m == null ? null : new MethodKey(m[0], m[1], m[2]);

@@ -12,4 +12,16 @@ public final class FakeGuard {
         last = status;
         throw new IllegalStateException("exit " + status);
     }
+
+    /** Called instead of Runtime.exit by the rewritten test class. */
+    public static void exit(Runtime runtime, int status) {
+        last = status;
+        throw new IllegalStateException("runtime exit " + status + (runtime == Runtime.getRuntime() ? "" : " (wrong receiver)"));
+    }
+
+    /** Called instead of Runtime.halt by the rewritten test class. */
+    public static void halt(Runtime runtime, int status) {
+        last = status;
+        throw new IllegalStateException("runtime halt " + status + (runtime == Runtime.getRuntime() ? "" : " (wrong receiver)"));
+    }
 }
