@@ -83,7 +83,7 @@ final class PoolMagics {
         TaskBoard board = new TaskBoard(java.dispatcher().currentCell(),
                 "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
                         + (n == 1 ? " worker)" : " workers)"),
-                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), rows(pool), failed.get(0))).start();
+                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), jpool.pool.PoolBoard.rows(pool), failed.get(0))).start();
         List<Outcome<Object>> shown;
         List<String> failures;
         try {
@@ -92,7 +92,6 @@ final class PoolMagics {
             failures = shown.stream().filter(o -> !o.ok())
                     .map(o -> "#" + o.index() + " " + o.input() + ": " + o.error().getMessage()).toList();
             failed.set(0, failures);
-            settle(pool);
         } finally {
             board.finish();
         }
@@ -118,16 +117,6 @@ final class PoolMagics {
         return table;
     }
 
-    /**
-     * Waits (at most a second) until the pool's workers are all idle before the board's final state is drawn. The
-     * Pool completes a task's result before it releases the worker's slot (Pool.finishedOn), so a board finished
-     * right after the last result showed a worker still "busy" and task counts one short of the total. The magic's
-     * pools run only this cell's tasks, so they all go idle at once.
-     */
-    private static void settle(Pool pool) throws InterruptedException {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < deadline && pool.workers().stream().anyMatch(Pool.WorkerState::busy)) Thread.sleep(5);
-    }
 
     /** "cannot find symbol (variable undefinedVar)": the compiler's message with its symbol line, on one line. */
     static String compileDetail(jpool.eval.CellError e) {
@@ -169,12 +158,6 @@ final class PoolMagics {
         return SPEC.containsKey(name) || name.matches("--?[A-Za-z][\\w-]*");
     }
 
-    static List<TaskBoard.Row> rows(Pool pool) {
-        List<TaskBoard.Row> rows = new ArrayList<>();
-        for (Pool.WorkerState w : pool.workers())
-            rows.add(new TaskBoard.Row(w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun() + " tasks", w.recentLines()));
-        return rows;
-    }
 
     private static synchronized Pool magicPool(int n) {
         Pool p = MAGIC_POOLS.get(n);

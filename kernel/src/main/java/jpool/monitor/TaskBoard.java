@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The live display of a {@code %%pool} or {@code %%process} cell: progress, each worker's state, CPU and memory and
+ * The live display of a {@code %%pool} or {@code %%process} cell, or of a long pool call made from code: progress, each worker's state, CPU and memory and
  * the tail of its log, failures, and a per-CPU utilisation panel with a timeline of the run. It is one display,
  * updated in place at most {@value Throttle#UPDATES_PER_SECOND} times a second; {@link #finish()} leaves a static final
  * summary (HTML with inline SVG and a plain-text fallback) that reads well in a saved notebook.
@@ -40,7 +40,7 @@ public final class TaskBoard {
     private final Supplier<State> source;
     private final String displayId = "jpool-board-" + UUID.randomUUID();
     private final CpuTimeline cpu = CpuSampler.available() ? new CpuTimeline() : null;
-    private final long start = System.nanoTime();
+    private final long start;
     private final Map<Long, double[]> lastCpu = new HashMap<>();
     private ScheduledFuture<?> ticking;
     private boolean finished;
@@ -48,9 +48,15 @@ public final class TaskBoard {
     private boolean finalDelivered;
 
     public TaskBoard(Cell cell, String title, Supplier<State> source) {
+        this(cell, title, source, System.nanoTime());
+    }
+
+    /** A board for work that began at {@code startNanos} ({@link System#nanoTime()}), before the board was shown. */
+    public TaskBoard(Cell cell, String title, Supplier<State> source, long startNanos) {
         this.cell = cell;
         this.title = title;
         this.source = source;
+        this.start = startNanos;
     }
 
     /** Shows the board and keeps it updated until {@link #finish()}. */
@@ -123,8 +129,11 @@ public final class TaskBoard {
         State s = source.get();
         double elapsed = (System.nanoTime() - start) / 1e9;
         double[] busy = cpu == null ? null : cpu.sample();
-        String head = String.format(Locale.ROOT, "%s: %d/%d done%s · %.1f s%s", title, s.done(), s.total(),
-                s.failed() > 0 ? " · " + s.failed() + " failed" : "", elapsed, last ? " · finished" : " · running");
+        // the remaining time, guessed from the rate so far (shown while running, once something finished)
+        String eta = last || s.done() == 0 || s.done() >= s.total() ? ""
+                : String.format(Locale.ROOT, " · ETA %.0f s", elapsed / s.done() * (s.total() - s.done()));
+        String head = String.format(Locale.ROOT, "%s: %d/%d done%s · %.1f s%s%s", title, s.done(), s.total(),
+                s.failed() > 0 ? " · " + s.failed() + " failed" : "", elapsed, eta, last ? " · finished" : " · running");
         StringBuilder text = new StringBuilder(head);
         StringBuilder html = new StringBuilder("<div class=\"jpool-board\" data-state=\"").append(last ? "final" : "running")
                 .append("\" style=\"font-family:monospace;font-size:12px\"><div><b>").append(Html.escape(head)).append("</b></div>");

@@ -1,5 +1,6 @@
 package jpool.pool;
 
+import jpool.monitor.TaskBoard;
 import jpool.protocol.Cell;
 
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ final class Batch {
     private CompletableFuture<Outcome<Object>>[] waiting;
     private int size, done, failed;
     private boolean sealed;
-    private Progress progress;
+    private TaskBoard board;
+    private final long createdNanos = System.nanoTime();
 
     Batch(Cell origin, String label) {
         this(origin, label, false);
@@ -74,26 +76,42 @@ final class Batch {
     }
 
     /**
-     * No more inputs; completes at once when all are done already. With {@code showProgress}, a call still running
-     * after {@value #PROGRESS_AFTER_MS} ms gets a progress display (quick calls stay uncluttered).
+     * No more inputs; completes at once when all are done already. With a {@code boardOf} pool, a call still running
+     * after {@value #PROGRESS_AFTER_MS} ms gets a live task board in its cell (progress, ETA, that pool's workers
+     * and their last output, failures, CPU); quick calls stay uncluttered.
      */
-    void seal(boolean showProgress) {
+    void seal(Pool boardOf) {
         synchronized (this) {
             sealed = true;
         }
-        if (showProgress && origin != null) {
+        if (boardOf != null && origin != null) {
             CompletableFuture.delayedExecutor(PROGRESS_AFTER_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-                    .execute(this::showProgress);
+                    .execute(() -> showBoard(boardOf));
         }
         maybeFinish();
     }
 
-    private void showProgress() {
+    private void showBoard(Pool pool) {
+        TaskBoard b;
         synchronized (this) {
-            if (all.isDone() || origin.finished() || progress != null) return;
-            progress = new Progress(origin, label, size);
-            progress.update(done, failed);
+            if (all.isDone() || origin.finished() || board != null) return;
+            String title = pool.name() + " " + label + " of " + size + (size == 1 ? " item" : " items");
+            b = board = new TaskBoard(origin, title, () -> new TaskBoard.State(doneCount(), failedCount(), size(),
+                    PoolBoard.rows(pool), failureLines()), createdNanos);
         }
+        b.start(); // outside this batch's lock: the board's ticks read the batch under the board's lock
+        if (all.isDone()) b.finish(); // the call ended while the board was being set up
+    }
+
+    /** One line per failed input so far ("#3 input: message"), for the board. */
+    private synchronized List<String> failureLines() {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < size && lines.size() < 20; i++) {
+            Outcome<Object> o = outcomes[i];
+            if (o != null && !o.ok()) lines.add("#" + i + ": " + o.error().getMessage());
+        }
+        if (failed > lines.size()) lines.add("… " + (failed - lines.size()) + " more");
+        return lines;
     }
 
     void complete(Outcome<Object> o) {
@@ -104,8 +122,6 @@ final class Batch {
     void completeAll(List<Outcome<Object>> results) {
         List<CompletableFuture<Outcome<Object>>> wake = new ArrayList<>();
         List<Outcome<Object>> woken = new ArrayList<>();
-        Progress p;
-        int d, fl;
         synchronized (this) {
             for (Outcome<Object> o : results) {
                 if (outcomes[o.index()] != null) continue;
@@ -118,27 +134,22 @@ final class Batch {
                 }
                 if (completed != null) completed.add(o);
             }
-            p = progress;
-            d = done;
-            fl = failed;
         }
         for (int i = 0; i < wake.size(); i++) wake.get(i).complete(woken.get(i));
-        if (p != null) p.update(d, fl);
         maybeFinish();
     }
 
     private void maybeFinish() {
         List<Outcome<Object>> list;
-        Progress p;
-        int d, fl;
+        TaskBoard b;
         synchronized (this) {
             if (!sealed || done < size || all.isDone()) return;
             list = new ArrayList<>(Arrays.asList(outcomes).subList(0, size));
-            p = progress;
-            d = done;
-            fl = failed;
+            b = board;
         }
-        if (p != null) p.finish(d, fl);
+        // the board settles first: the cell waiting for this call may end right after it, and the board's final
+        // state must go out while that cell still runs (nbconvert keeps only the running cell's messages)
+        if (b != null) b.finish();
         all.complete(list);
     }
 }

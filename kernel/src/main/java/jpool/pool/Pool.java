@@ -351,7 +351,10 @@ public final class Pool implements AutoCloseable, Rich {
         return "Pool-" + number;
     }
 
-    /** Whether long calls show their own progress display (on by default; task boards turn it off). */
+    /**
+     * Whether a map still running after a second shows a live task board in its cell: progress and ETA, the
+     * workers and their last output, failures, CPU (on by default; the {@code %%pool} magic draws its own).
+     */
     public Pool progressDisplays(boolean show) {
         progressDisplays = show;
         return this;
@@ -377,7 +380,7 @@ public final class Pool implements AutoCloseable, Rich {
         TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
-        b.seal(false);
+        b.seal(null);
         @SuppressWarnings("unchecked")
         CompletableFuture<R> value = b.item(index).thenApply(o -> {
             if (!o.ok()) throw o.error();
@@ -432,7 +435,7 @@ public final class Pool implements AutoCloseable, Rich {
             tasks.add(new TaskRecord(b, idx, part, s));
         }
         enqueue(tasks);
-        b.seal(progressDisplays);
+        b.seal(progressDisplays ? this : null);
         return b;
     }
 
@@ -704,11 +707,14 @@ public final class Pool implements AutoCloseable, Rich {
             }
             int n = r.starts().length;
             if (n > 0) ranMillis = Math.max(0, r.ends()[n - 1] - r.starts()[0]);
-            t.batch.completeAll(outcomes);
             synchronized (this) {
                 tasksDone += ok;
                 tasksFailed += bad;
             }
+            // the worker is free before the caller hears: whoever looks at the pool after a result sees it idle
+            finishedOn(s, t, ranMillis);
+            t.batch.completeAll(outcomes);
+            return;
         }
         finishedOn(s, t, ranMillis);
     }
@@ -736,8 +742,8 @@ public final class Pool implements AutoCloseable, Rich {
             }
             return;
         }
+        finishedOn(s, t, 0); // the worker is free before the caller hears, as for a result
         if (!t.cancelled) fail(t, s, null, error);
-        finishedOn(s, t, 0);
     }
 
     private void finishedOn(Slot s, TaskRecord t, long ranMillis) {
