@@ -447,3 +447,74 @@ def test_exit_keeps_shutdown_hook_output_and_status(kernel):
     ''').assert_ok()
     assert r.result == "7"
     assert tagged(r.stdout, "hooked") == ["exiting", "hook ran"], r.stdout
+
+
+FLOOD_NOTE = re.compile(r"… (\d+) lines not shown \(output rate limit\); the full log is (.+)")
+
+
+def test_output_flood_is_rate_limited_in_the_cell_and_complete_in_the_log_file(kernel):
+    lines = 200_000
+    r = kernel.execute(f'''
+        Proc flood = new Proc("flood", () -> {{ for (int i = 0; i < {lines}; i++) System.out.println("line " + i); }});
+        flood.start(); flood.join();
+        flood.exitCode() + "|" + flood.logFile()
+    ''', timeout=180).assert_ok()
+    code, log_file = r.result.strip('"').split("|", 1)
+    assert code == "0"
+
+    def seen():
+        """What the notebook shows of the flood: the cell's stream output, plus its late-output display (the last
+        note can come when the router closes, after the cell ended)."""
+        text = r.stdout
+        late = r.late_display_id()
+        updates = kernel.display_updates(late) if late else []
+        return text + ("\n" + updates[-1][1] if updates else "")
+
+    def accounted():
+        shown = tagged(seen(), "flood")
+        return len(shown) + sum(int(n) for n, _ in FLOOD_NOTE.findall(seen()))
+
+    kernel.wait_for(lambda: accounted() >= lines, timeout=60,
+                    what=f"shown lines plus 'lines not shown' notes to account for all {lines} lines")
+    shown = tagged(seen(), "flood")
+    notes = FLOOD_NOTE.findall(seen())
+    assert accounted() == lines, (len(shown), notes)
+    assert 0 < len(shown) <= lines // 4, f"{len(shown)} of {lines} lines were shown: not rate-limited"
+    assert shown[:3] == ["line 0", "line 1", "line 2"]  # the burst comes first, in order
+    assert notes and {path.strip() for _, path in notes} == {log_file}, notes
+    numbers = [int(s.split()[1]) for s in shown]
+    assert numbers == sorted(numbers)  # a rate-limited view of the output, not a reordering of it
+
+    def log_lines():
+        with open(log_file, encoding="utf-8") as f:
+            return f.read().splitlines()
+
+    wait_until(lambda: len(log_lines()) >= lines, timeout=60, what="the whole flood in the log file")
+    assert log_lines() == [f"[flood] line {i}" for i in range(lines)]
+
+
+def test_java_util_logging_and_system_logger_are_tagged_with_the_worker(kernel):
+    r = kernel.execute('''
+        Proc logs = new Proc("logger-worker", () -> {
+            java.util.logging.Logger.getLogger("jul.app").info("jul says hello");
+            java.util.logging.Logger.getLogger("jul.app").warning("jul warns");
+            System.getLogger("syslog.app").log(System.Logger.Level.INFO, "system logger says {0}", "hi");
+            System.getLogger("syslog.app").log(System.Logger.Level.ERROR, "system logger fails", new IllegalStateException("bad state"));
+        });
+        logs.start(); logs.join(); logs.exitCode() + "|" + logs.logFile()
+    ''').assert_ok()
+    code, log_file = r.result.strip('"').split("|", 1)
+    assert code == "0"
+    text = r.stdout + r.stderr
+    tagged_lines = tagged(text, "logger-worker")
+    assert tagged_lines == [
+        "INFO jul.app: jul says hello",
+        "WARNING jul.app: jul warns",
+        "INFO syslog.app: system logger says hi",
+        "SEVERE syslog.app: system logger fails java.lang.IllegalStateException: bad state",
+    ], text
+    untagged = [line for line in text.splitlines() if line.strip() and not line.startswith("[logger-worker] ")]
+    assert not untagged, f"log output without the worker's tag: {untagged}"
+    # the log file has them too
+    wait_until(lambda: "system logger fails" in open(log_file, encoding="utf-8").read(), timeout=30,
+               what="the log lines in the worker's log file")

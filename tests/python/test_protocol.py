@@ -545,3 +545,94 @@ def test_kernel_exits_when_the_client_that_started_it_dies():
     finally:
         if pid_exists(kernel_pid):
             os.kill(kernel_pid, signal.SIGKILL)  # do not leave the orphan behind when the test fails
+
+
+# --- bad input -----------------------------------------------------------------------------------------------------
+
+def test_malformed_and_wrongly_signed_shell_messages_are_ignored(fresh_kernel):
+    """Messages the kernel cannot trust or parse get no reply and do not run; the kernel goes on serving."""
+    import json
+
+    import zmq
+    from jupyter_client.session import Session
+
+    k = fresh_kernel
+    pid = k.pid()
+    count_before = k.run("1")[0]["execution_count"]
+    info = k.km.get_connection_info()
+    good = Session(key=info["key"], signature_scheme=info["signature_scheme"])
+    wrong = Session(key=b"not-the-connection-key", signature_scheme=info["signature_scheme"])
+    ctx = zmq.Context.instance()
+    sock = ctx.socket(zmq.DEALER)
+    sock.linger = 0
+    sock.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+    try:
+        def header(msg_type):
+            return json.dumps({"msg_id": f"bad-{msg_type}", "msg_type": msg_type, "session": "s", "username": "u",
+                               "date": "2026-01-01T00:00:00Z", "version": "5.3"}).encode()
+
+        def signed(frames):
+            sock.send_multipart([b"<IDS|MSG>", good.sign(frames)] + frames)
+
+        # wrongly signed: a valid message under another key, including code that would print if it ran
+        wrong.send(sock, "kernel_info_request", {})
+        wrong.send(sock, "execute_request", {"code": 'System.out.println("ran-unsigned-code")', "silent": False,
+                                             "store_history": True, "user_expressions": {}, "allow_stdin": False,
+                                             "stop_on_error": True})
+        # unsigned frames: no delimiter, too few parts, a garbage signature, bytes that are not UTF-8
+        sock.send_multipart([b"garbage"])
+        sock.send_multipart([b"<IDS|MSG>"])
+        sock.send_multipart([b"<IDS|MSG>", b"deadbeef", b"{not json", b"{}", b"{}", b"{}"])
+        sock.send_multipart([b"<IDS|MSG>", b"", b"\xff\xfe", b"", b"", b""])
+        sock.send_multipart([b"\x00" * 5000] * 7)
+        # correctly signed but malformed: JSON that does not parse, a header that is not an object, no msg_type,
+        # content that is not an object, an unknown message type
+        signed([b"{not json", b"{}", b"{}", b"{}"])
+        signed([b"[]", b"{}", b"{}", b"{}"])
+        signed([json.dumps({"msg_id": "no-type", "session": "s", "username": "u", "version": "5.3"}).encode(),
+                b"{}", b"{}", b"{}"])
+        signed([header("execute_request"), b"{}", b"{}", b"[1]"])
+        signed([header("no_such_request"), b"{}", b"{}", b"{}"])
+        # then a good request on the same socket: its reply is the first (and only) one the socket receives
+        request = good.send(sock, "kernel_info_request", {})
+        assert sock.poll(TIMEOUT * 1000), "no reply to a valid kernel_info_request after the bad messages"
+        _, frames = good.feed_identities(sock.recv_multipart())
+        reply = good.deserialize(frames)
+        assert reply["msg_type"] == "kernel_info_reply"
+        assert reply["parent_header"]["msg_id"] == request["header"]["msg_id"], reply
+        assert reply["content"]["status"] == "ok"
+        assert not sock.poll(0), "a bad message was answered"
+    finally:
+        sock.close()
+    assert k.km.is_alive() and pid_exists(pid)
+    # the regular client is served too, and the wrongly signed execute_request never ran
+    k.kc.kernel_info()
+    assert k.kc.get_shell_msg(timeout=TIMEOUT)["msg_type"] == "kernel_info_reply"
+    reply, outputs = k.run("20 + 22")
+    assert result_of(outputs) == "42"
+    assert reply["execution_count"] == count_before + 1  # nothing was executed in between
+
+
+def launch_argv(connection_file):
+    """The kernelspec's command line (install/launch.sh: java -jar jpool.jar CONNECTION_FILE) for a connection file."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    argv = KernelSpecManager().get_kernel_spec("jpool").argv
+    return [str(connection_file) if a == "{connection_file}" else a for a in argv]
+
+
+@pytest.mark.parametrize("content, reason", [
+    (None, "connection file not found"),
+    ("{not json", "is not a JSON object"),
+    ('{"transport": "tcp", "ip": "127.0.0.1", "key": "k"}', "missing or non-numeric 'shell_port'"),
+], ids=["missing", "invalid-json", "no-ports"])
+def test_bad_connection_file_exits_non_zero_with_the_reason(tmp_path, content, reason):
+    conn = tmp_path / "kernel-bad.json"
+    if content is not None:
+        conn.write_text(content)
+    done = subprocess.run(launch_argv(conn), capture_output=True, text=True, timeout=60,
+                          env={k: v for k, v in os.environ.items() if k != "JPY_PARENT_PID"})
+    assert done.returncode != 0
+    assert f"jpool: connection file {'not found: ' if content is None else ''}{conn}" in done.stderr, done.stderr
+    assert reason in done.stderr, done.stderr
+    assert "Exception in thread" not in done.stderr and "\tat " not in done.stderr, done.stderr  # a message, no trace
