@@ -172,10 +172,11 @@ def check02(nb):
     assert "after join:    []" in out, out
 
     c = _cell(nb, "not-serializable")
-    err = _stream(c, "stderr")
-    assert "peek will not see notebook variable 'socket' (java.net.Socket)" in err, err
-    assert "not Serializable" in err, err
-    assert "[peek] the worker sees: null" in _lines(c)
+    errors = [o for o in c.outputs if o.output_type == "error"]
+    assert errors and errors[0].ename.endswith("NotShippable"), c.outputs
+    assert "process peek reads notebook variable 'socket' (java.net.Socket)" in errors[0].evalue, errors[0].evalue
+    assert "not Serializable" in errors[0].evalue, errors[0].evalue
+    assert not any("the worker sees" in line for line in _lines(c)), "nothing was started"
 
     c = _cell(nb, "not-shippable")
     errors = [o for o in c.outputs if o.output_type == "error"]

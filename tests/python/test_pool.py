@@ -327,6 +327,12 @@ def test_non_serializable_argument_is_a_clear_error(kernel, cleanup):
     text = r.error_text()
     assert "ByteArrayOutputStream" in text and "not Serializable" in text, text
     assert kernel.execute('pn.apply(x -> x + 1, 1)').assert_ok().result == "2"
+    # a notebook variable the task reads is refused before anything runs, named with its type
+    kernel.execute('var poolBuffer = new java.io.ByteArrayOutputStream();').assert_ok()
+    r = kernel.execute('pn.map(x -> x + poolBuffer.size(), List.of(1, 2))')
+    assert r.status == "error", r.result
+    assert "reads notebook variable 'poolBuffer' (java.io.ByteArrayOutputStream)" in r.error_text(), r.error_text()
+    assert kernel.execute('pn.map(x -> x * 2, List.of(1, 2))').assert_ok().result == "[2, 4]"
 
 
 def test_variable_of_a_type_that_may_not_travel(kernel, cleanup):

@@ -253,14 +253,14 @@ def test_non_serializable_capture_is_a_clear_error(kernel):
 
 
 def test_non_serializable_variable_is_named(kernel):
-    r = kernel.execute('''
-        var notebookBuffer = new java.io.ByteArrayOutputStream();
-        Proc nb = new Proc(() -> System.out.println(notebookBuffer.size()));
-        nb.start(); nb.join(); nb.exitCode()
-    ''').assert_ok()
-    assert "variable 'notebookBuffer'" in r.stderr, r.stderr
-    assert "ByteArrayOutputStream" in r.stderr and "not Serializable" in r.stderr, r.stderr
-    assert r.result == "1"  # the variable is null in the worker, so the job fails there
+    kernel.execute('var notebookBuffer = new java.io.ByteArrayOutputStream();').assert_ok()
+    r = kernel.execute('Proc nb = new Proc("nb", () -> System.out.println(notebookBuffer.size())); nb.start();')
+    assert r.status == "error" and r.errors[0]["ename"].endswith("NotShippable"), r.errors
+    text = r.error_text()
+    assert "process nb reads notebook variable 'notebookBuffer' (java.io.ByteArrayOutputStream)" in text, text
+    assert "not Serializable" in text, text
+    assert "[nb]" not in r.stdout, "nothing was started"
+    assert kernel.execute('nb.isAlive()').assert_ok().result == "false"
 
 
 def test_bad_jvm_option_names_the_option(kernel):

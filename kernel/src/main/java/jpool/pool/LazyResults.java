@@ -43,7 +43,6 @@ final class LazyResults<A, R> implements Iterator<R> {
             Shipment s;
             if (first == null) {
                 s = first = StateCapture.prepare(task, "the task", shipped.written());
-                pool.noteSkipped(s, batch.origin, "the tasks");
             } else {
                 s = Pool.reuseState(first, task);
             }

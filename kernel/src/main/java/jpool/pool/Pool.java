@@ -102,7 +102,6 @@ public final class Pool implements AutoCloseable, Rich {
         this.processes = processes;
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
-        if (this.initializer != null) noteSkipped(this.initializer, CellScope.current(), "the pool initializer");
         List<CompletableFuture<Slot>> started = new ArrayList<>();
         for (int i = 0; i < processes; i++) started.add(CompletableFuture.supplyAsync(this::newSlot, STARTER));
         RuntimeException failure = null;
@@ -376,7 +375,6 @@ public final class Pool implements AutoCloseable, Rich {
         inputs.add(arg);
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
         Shipment s = StateCapture.prepare(new ChunkTask(f.form(), kind, inputs), "the task", f.written());
-        noteSkipped(s, b.origin, "the task");
         TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
@@ -428,7 +426,6 @@ public final class Pool implements AutoCloseable, Rich {
             Shipment s;
             if (first == null) {
                 s = first = StateCapture.prepare(task, "the task", f.written());
-                noteSkipped(s, b.origin, "the tasks");
             } else {
                 s = reuseState(first, task);
             }
@@ -438,18 +435,6 @@ public final class Pool implements AutoCloseable, Rich {
         b.seal(progressDisplays ? this : null);
         return b;
     }
-
-    /** Names the notebook variables the workers will not see (not Serializable), as {@code Proc.start()} does. */
-    void noteSkipped(Shipment s, Cell origin, String who) {
-        for (String skipped : s.state().skipped()) {
-            synchronized (this) {
-                if (!notedSkipped.add(origin + "\0" + skipped)) continue; // once per cell, not once per applyAsync
-            }
-            routerFor(origin).note(2, "note: " + who + " will not see notebook " + skipped + "; it is null/unset in the worker");
-        }
-    }
-
-    private final java.util.Set<String> notedSkipped = new java.util.HashSet<>();
 
     static Shipment reuseState(Shipment first, WorkerTask task) {
         try {

@@ -106,8 +106,6 @@ public class Proc implements Serializable {
             if (started != null) throw new IllegalStateException(name + " was already started; a Proc starts only once");
             Shipment shipment = StateCapture.prepare(new ProcTask(this), "process " + name);
             LogRouter router = new LogRouter(CellScope.current(), name);
-            for (String skipped : shipment.state().skipped())
-                router.note(2, "note: " + name + " will not see notebook " + skipped + "; it is null/unset in the worker");
             Started s = new Started(router, shipment.state());
             WorkerHandle handle;
             try {

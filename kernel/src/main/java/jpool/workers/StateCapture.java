@@ -59,9 +59,16 @@ public final class StateCapture {
             names.addAll(alsoRuns.classNames());
             List<String[]> lambdas = new ArrayList<>(written.lambdas());
             lambdas.addAll(alsoRuns.lambdas());
-            return new Shipment(written.bytes(), snapshot(new Serial.Written(written.bytes(), names, lambdas)));
+            written = new Serial.Written(written.bytes(), names, lambdas);
         }
-        return new Shipment(written.bytes(), snapshot(written));
+        StateSnapshot state = snapshot(written);
+        // a variable the task's code reads but that cannot travel would be null in the worker, and the task would
+        // fail there with a NullPointerException far from the cause: refuse now, naming it
+        if (!state.skipped().isEmpty())
+            throw new NotShippable(what + " reads notebook " + String.join("; ", state.skipped())
+                    + ". A task gets a copy of every notebook variable its code reads: make that type Serializable,"
+                    + " or create the value inside the task (in the worker).");
+        return new Shipment(written.bytes(), state);
     }
 
     /**
