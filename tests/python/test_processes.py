@@ -263,6 +263,13 @@ def test_non_serializable_variable_is_named(kernel):
     assert kernel.execute('nb.isAlive()').assert_ok().result == "false"
 
 
+def test_plain_runnable_is_explained(kernel):
+    r = kernel.execute('Runnable plain = () -> System.out.println("hi"); new Proc(plain::run).start();')
+    assert r.status == "error", r.result
+    assert "lambda or method reference of a type that is not Serializable" in r.error_text(), r.error_text()
+    assert "Job" in r.error_text(), r.error_text()
+
+
 def test_bad_jvm_option_names_the_option(kernel):
     r = kernel.execute('new Proc(() -> {}).jvmOptions("-XX:+NoSuchOption").start()')
     assert r.status == "error"

@@ -50,9 +50,13 @@ public final class StateCapture {
         try {
             written = Serial.write(task);
         } catch (IOException e) {
-            throw new NotShippable(what + " cannot be sent to a worker: " + Serial.explain(e)
-                    + ". Everything a task uses (captured variables, arguments, the object whose method it calls)"
-                    + " must be Serializable; classes defined in cells are made Serializable automatically.");
+            // a lambda's class name ("REPL.$JShell$12$$Lambda$384/0x...") means nothing to the user: say what it is
+            boolean lambda = e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).contains("$$Lambda");
+            throw new NotShippable(what + " cannot be sent to a worker: " + (lambda
+                    ? "it holds a lambda or method reference of a type that is not Serializable (e.g. a Runnable,"
+                    + " Supplier or Function kept in a variable); write it as a Job, Call or Fn lambda instead"
+                    : Serial.explain(e) + ". Everything a task uses (captured variables, arguments, the object whose"
+                    + " method it calls) must be Serializable; classes defined in cells are made Serializable automatically."));
         }
         if (alsoRuns != null) {
             java.util.Set<String> names = new java.util.LinkedHashSet<>(written.classNames());

@@ -184,7 +184,8 @@ public final class Workers {
     static void shutdownAll() {
         shuttingDown = true;
         for (Proc p : Proc.active()) {
-            if (!p.daemon()) KernelLog.info("kernel shutting down: stopping non-daemon process " + p);
+            // warn, not info: always on the kernel's stderr (the console's terminal, the notebook server's log)
+            if (!p.daemon()) KernelLog.warn("kernel shutting down: stopping non-daemon process " + p);
         }
         List<WorkerHandle> all = live();
         synchronized (Workers.class) {
