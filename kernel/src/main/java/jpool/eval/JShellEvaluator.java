@@ -271,8 +271,10 @@ public final class JShellEvaluator implements AutoCloseable {
             docs = analysis.documentation(call, call.length(), true);
         }
         if (docs.isEmpty()) return null;
-        return docs.stream().map(d -> d.signature() + (d.javadoc() == null ? "" : "\n\n" + d.javadoc().strip()))
-                .distinct().collect(Collectors.joining("\n\n"));
+        return docs.stream().map(d -> {
+                    String javadoc = d.javadoc() != null ? d.javadoc() : BundledJavadoc.forSignature(d.signature());
+                    return d.signature() + (javadoc == null ? "" : "\n\n" + javadoc.strip());
+                }).distinct().collect(Collectors.joining("\n\n"));
     }
 
     /**
