@@ -366,6 +366,17 @@ def test_cpu_for_a_span_updates_one_display_and_ends_with_the_average(k):
 
 # ------------------------------------------------------------------------------------------------ %%process and co.
 
+def test_process_join_with_seconds_says_when_the_process_is_still_running(k):
+    k.ok("MpEvent slowGo = new MpEvent();")
+    c = k.ok("%%process --name slowp --join 0.5\n"
+             "slowGo.waitFor();")
+    assert "slowp is still running after 0.5 s" in c.stderr, c.stderr
+    assert ps_rows(k)["slowp"][1] == "running", ps_rows(k)
+    k.ok("slowGo.set();")
+    k.ok("%join slowp 60")
+    assert ps_rows(k)["slowp"][1:] == ("stopped", "0"), ps_rows(k)
+
+
 def test_process_join_streams_tagged_output_and_ps_shows_exit_code_0(k):
     c = k.ok("%%process --name x --join\n"
              "System.out.println(\"hello from x\");\n"

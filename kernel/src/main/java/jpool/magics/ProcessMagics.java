@@ -50,6 +50,8 @@ final class ProcessMagics {
             if (joinSeconds == null) p.join();
             else p.join(joinSeconds);
             if (!p.isAlive()) board.finish();
+            else System.err.println(p.name() + " is still running after " + f.get("--join", "") + " s; it goes on in the"
+                    + " background (%join " + p.name() + " waits for it, %terminate " + p.name() + " stops it)");
         }
         return null;
     }

@@ -36,6 +36,7 @@ final class Broker implements KernelCallHandler {
             "queue", a -> new QueueCore(a.getInt(0), (Boolean) a.get(1)),
             "event", a -> new EventCore(),
             "semaphore", a -> new PermitCore(a.getInt(0), (Boolean) a.get(1)),
+            "lock", a -> new PermitCore(a.getInt(0), (Boolean) a.get(1)),
             "map", a -> new MapCore(),
             "list", a -> new ListCore());
     private final AtomicInteger ids = new AtomicInteger();

@@ -14,7 +14,7 @@ public class MpLock extends MpSemaphore {
 
     /** A new, unlocked lock. */
     public MpLock() {
-        super(1, true);
+        super("lock", 1, true);
     }
 
     /** Whether some process holds the lock now. */

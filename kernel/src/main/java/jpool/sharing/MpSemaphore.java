@@ -18,7 +18,12 @@ public class MpSemaphore extends SharedHandle {
     }
 
     MpSemaphore(int permits, boolean bounded) {
-        super("semaphore", permits, bounded);
+        this("semaphore", permits, bounded);
+    }
+
+    /** {@code kind} names the object in its id and displays ("lock-3" rather than "semaphore-3" for a lock). */
+    MpSemaphore(String kind, int permits, boolean bounded) {
+        super(kind, permits, bounded);
     }
 
     /** A semaphore whose release() fails when it would exceed {@code permits} (Python's BoundedSemaphore). */
