@@ -550,7 +550,12 @@ public final class Pool implements AutoCloseable, Rich {
             t = s.find(id);
             if (t == null) return;
             t.started = true;
-            t.reclaimed = false; // the worker began it before our request to skip it arrived: it stays there
+            t.reclaimed = false;
+            // a board shows each worker's last lines; those of an earlier call (an earlier cell) are not this one's
+            if (s.lastBatch != t.batch) {
+                s.lastBatch = t.batch;
+                s.tail.clear();
+            } // the worker began it before our request to skip it arrived: it stays there
             killNow = t.cancelled && terminateOnInterrupt; // the cancel arrived just after the worker began it
         }
         if (killNow) {
@@ -857,6 +862,8 @@ public final class Pool implements AutoCloseable, Rich {
         volatile boolean initializing;
         private LogRouter lastRouter;
         final jpool.workers.RecentLines tail = new jpool.workers.RecentLines();
+        /** The call whose task this worker began last. */
+        Batch lastBatch;
 
         Slot(String name) {
             this.name = name;

@@ -17,6 +17,11 @@ public final class RecentLines {
         }
     }
 
+    /** Forgets the kept lines (a new job begins: what the last one printed is not its output). */
+    public synchronized void clear() {
+        lines.clear();
+    }
+
     /** The kept lines, oldest first. */
     public synchronized List<String> get() {
         return List.copyOf(lines);
