@@ -181,6 +181,9 @@ def check_java_basics(nb):
     assert table.count("<tr>") == 1 + 6
     assert "<tr><td>Rome</td><td>2024-07-15</td><td>27.5</td></tr>" in table
 
+    squares = result(nb, "list-table")
+    assert "<th>n</th><th>n squared</th><th>n cubed</th>" in squares["text/html"], squares["text/html"]
+    assert "<tr><td>4</td><td>16</td><td>64</td></tr>" in squares["text/html"], squares["text/html"]
     summary = result(nb, "summary-table")
     assert "<tr><th>station</th><th>coldest</th><th>warmest</th></tr>" in summary["text/html"]
     assert "<tr><td>Oslo</td><td>-4.5</td><td>18.0</td></tr>" in summary["text/html"]

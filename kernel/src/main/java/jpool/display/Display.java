@@ -58,14 +58,32 @@ public final class Display {
         return new MimeBundle("[PNG image, " + png.length + " bytes]").with("image/png", Base64.getEncoder().encodeToString(png));
     }
 
-    /** A table of records or maps, as HTML with a plain-text fallback. */
+    /**
+     * A table of records, maps or lists (rows of a list table are numbered columns 0, 1, ...; name them with
+     * {@link #table(List, Collection)}), as HTML with a plain-text fallback.
+     */
     public static MimeBundle table(Collection<?> rows) {
         // not List.copyOf: it throws a bare NullPointerException on a null row instead of the message below
         List<?> list = new ArrayList<>(rows);
-        if (!Renderer.isTable(list))
-            throw new IllegalArgumentException("Display.table needs a non-empty collection of records or maps, got "
+        if (!Renderer.isTable(list) && !Renderer.isListTable(list))
+            throw new IllegalArgumentException("Display.table needs a non-empty collection of records, maps or lists, got "
                     + (list.isEmpty() ? "an empty collection" : list.get(0) == null ? "a null row" : list.get(0).getClass().getName()));
         return new MimeBundle(Tables.text(list)).with("text/html", Tables.html(list, 1000));
+    }
+
+    /** A table whose rows are lists of cells, under the given column names: {@code table(List.of("x", "x²"), rows)}. */
+    public static MimeBundle table(List<String> columns, Collection<? extends List<?>> rows) {
+        List<Map<String, Object>> named = new ArrayList<>();
+        for (List<?> row : rows) {
+            if (row == null) throw new IllegalArgumentException("Display.table: a row is null");
+            if (row.size() > columns.size())
+                throw new IllegalArgumentException("Display.table: a row has " + row.size() + " cells but there are only "
+                        + columns.size() + " column names: " + row);
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < columns.size(); i++) m.put(columns.get(i), i < row.size() ? row.get(i) : "");
+            named.add(m);
+        }
+        return table(named);
     }
 
     static Cell cell() {

@@ -82,9 +82,20 @@ public final class Renderer {
         return false;
     }
 
-    /** Column names and row cells of a table of records or maps. */
+    /** A non-empty collection whose rows are all lists (a table for {@link Display#table}, not rendered by itself). */
+    static boolean isListTable(Collection<?> rows) {
+        return !rows.isEmpty() && rows.stream().allMatch(r -> r instanceof List<?>);
+    }
+
+    /** Column names and row cells of a table of records, maps or lists (numbered columns). */
     static List<String> columns(List<?> rows) {
         Object first = rows.get(0);
+        if (first instanceof List<?>) {
+            int width = rows.stream().mapToInt(r -> ((List<?>) r).size()).max().orElse(0);
+            List<String> cols = new ArrayList<>();
+            for (int i = 0; i < width; i++) cols.add(String.valueOf(i));
+            return cols;
+        }
         if (first.getClass().isRecord())
             return Arrays.stream(first.getClass().getRecordComponents()).map(RecordComponent::getName).toList();
         LinkedHashSet<String> cols = new LinkedHashSet<>();
@@ -93,6 +104,10 @@ public final class Renderer {
     }
 
     static Object cell(Object row, String column) {
+        if (row instanceof List<?> list) {
+            int i = Integer.parseInt(column);
+            return i < list.size() ? list.get(i) : "";
+        }
         if (row.getClass().isRecord()) {
             for (RecordComponent c : row.getClass().getRecordComponents()) {
                 if (c.getName().equals(column)) {

@@ -154,6 +154,18 @@ class DisplayTest {
     }
 
     @Test
+    void tableOfListsHasNumberedOrNamedColumns() {
+        Map<String, Object> numbered = Display.table(List.of(List.of(1, 1), List.of(2, 4, 8))).mimeBundle();
+        assertEquals("0  1  2\n1  1\n2  4  8", numbered.get("text/plain"));
+        Map<String, Object> named = Display.table(List.of("x", "x²"), List.of(List.of(1, 1), List.of(3, 9))).mimeBundle();
+        assertEquals("x  x²\n1  1\n3  9", named.get("text/plain"));
+        assertTrue(((String) named.get("text/html")).contains("<th>x²</th>"));
+        IllegalArgumentException wide = assertThrows(IllegalArgumentException.class,
+                () -> Display.table(List.of("x"), List.of(List.of(1, 2))));
+        assertTrue(wide.getMessage().contains("2 cells but there are only 1 column names"), wide.getMessage());
+    }
+
+    @Test
     void tableRefusesWhatIsNotATableAndSaysWhy() {
         IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> Display.table(List.of()));
         assertTrue(empty.getMessage().endsWith("got an empty collection"), empty.getMessage());
