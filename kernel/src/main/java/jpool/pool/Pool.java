@@ -3,6 +3,7 @@ package jpool.pool;
 import jpool.KernelEvents;
 import jpool.display.CellScope;
 import jpool.display.Html;
+import jpool.display.Tables;
 import jpool.display.Rich;
 import jpool.ipc.RemoteError;
 import jpool.ipc.Serial;
@@ -24,7 +25,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -64,9 +64,9 @@ public final class Pool implements AutoCloseable, Rich {
     /** One thread, so callbacks run in completion order; it ends when idle, so finished pools leave no thread behind. */
     private final java.util.concurrent.ThreadPoolExecutor callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1,
             30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("jpool-pool-callbacks"));
-    private final List<Slot> slots = new ArrayList<>();
+    private final List<PoolWorker> slots = new ArrayList<>();
     private final ArrayDeque<TaskRecord> pending = new ArrayDeque<>();
-    private final Map<Cell, LogRouter> routers = new LinkedHashMap<>();
+    private final CellRouters routers;
     private final CompletableFuture<Void> allExited = new CompletableFuture<>();
     private final Runnable onInterrupt = this::cancelInterruptedCell;
     private volatile Duration timeout;
@@ -100,14 +100,15 @@ public final class Pool implements AutoCloseable, Rich {
         if (maxTasksPerChild < 0) throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or more, got " + maxTasksPerChild);
         if (jpool.workers.Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
         this.processes = processes;
+        this.routers = new CellRouters("pool-" + number);
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
-        List<CompletableFuture<Slot>> started = new ArrayList<>();
+        List<CompletableFuture<PoolWorker>> started = new ArrayList<>();
         for (int i = 0; i < processes; i++) started.add(CompletableFuture.supplyAsync(this::newSlot, STARTER));
         RuntimeException failure = null;
-        for (CompletableFuture<Slot> f : started) {
+        for (CompletableFuture<PoolWorker> f : started) {
             try {
-                Slot s = f.join();
+                PoolWorker s = f.join();
                 synchronized (this) {
                     slots.add(s);
                 }
@@ -283,13 +284,13 @@ public final class Pool implements AutoCloseable, Rich {
     /** Stops now: pending tasks are cancelled, running ones killed with their workers. */
     public void terminate() {
         List<TaskRecord> cancelled;
-        List<Slot> victims;
+        List<PoolWorker> victims;
         synchronized (this) {
             state = State.TERMINATE;
             cancelled = new ArrayList<>(pending);
             pending.clear();
             victims = new ArrayList<>(slots);
-            for (Slot s : victims) {
+            for (PoolWorker s : victims) {
                 for (TaskRecord t : s.inFlight) {
                     if (t.cancelled) continue;
                     t.cancelled = true;
@@ -300,7 +301,7 @@ public final class Pool implements AutoCloseable, Rich {
         }
         KernelEvents.removeInterrupt(onInterrupt);
         for (TaskRecord t : cancelled) fail(t, null, new CancellationException("the pool was terminated before this task finished"));
-        for (Slot s : victims) s.handle.kill();
+        for (PoolWorker s : victims) s.handle.kill();
         LIVE.remove(this);
     }
 
@@ -308,7 +309,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** One line: workers busy/idle, tasks done/pending/failed, state. */
     public synchronized String status() {
-        long busy = slots.stream().filter(Slot::busy).count();
+        long busy = slots.stream().filter(PoolWorker::busy).count();
         long queued = slots.stream().mapToLong(s -> s.inFlight.size()).sum();
         return "Pool-" + number + " [" + state.name().toLowerCase() + "]: " + slots.size() + " workers (" + busy + " busy), tasks "
                 + tasksDone + " done, " + (pending.size() + queued) + " pending, " + tasksFailed + " failed";
@@ -321,17 +322,21 @@ public final class Pool implements AutoCloseable, Rich {
 
     @Override
     public synchronized Map<String, Object> mimeBundle() {
-        StringBuilder html = new StringBuilder("<div><b>").append(Html.escape(status())).append("</b><table><tr><th>worker</th><th>pid</th><th>state</th><th>tasks run</th></tr>");
         StringBuilder text = new StringBuilder(status());
-        for (Slot s : slots) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (PoolWorker s : slots) {
             String st = s.busy() ? "busy" : s.initializing ? "initializing" : "idle";
-            html.append("<tr><td>").append(s.name).append("</td><td>").append(s.handle.pid()).append("</td><td>").append(st)
-                    .append("</td><td>").append(s.tasksRun).append("</td></tr>");
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("worker", s.name);
+            row.put("pid", s.handle.pid());
+            row.put("state", st);
+            row.put("tasks run", s.tasksRun);
+            rows.add(row);
             text.append("\n  ").append(s.name).append(" pid ").append(s.handle.pid()).append(' ').append(st)
                     .append(", ").append(s.tasksRun).append(" tasks run");
         }
-        html.append("</table></div>");
-        return Map.of("text/plain", text.toString(), "text/html", html.toString());
+        String html = "<div><b>" + Html.escape(status()) + "</b>" + (rows.isEmpty() ? "" : Tables.html(rows, 1000)) + "</div>";
+        return Map.of("text/plain", text.toString(), "text/html", html);
     }
 
     /** What one worker is doing, for status displays. */
@@ -341,7 +346,7 @@ public final class Pool implements AutoCloseable, Rich {
     /** The pool's workers now, with the last few lines each printed. */
     public synchronized List<WorkerState> workers() {
         List<WorkerState> out = new ArrayList<>();
-        for (Slot s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.busy(), s.tasksRun, s.tail.get()));
+        for (PoolWorker s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.busy(), s.tasksRun, s.tail.get()));
         return out;
     }
 
@@ -473,7 +478,7 @@ public final class Pool implements AutoCloseable, Rich {
     private void dispatch() {
         int depth = queueDepth();
         for (int level = 1; level <= depth && !pending.isEmpty(); level++) {
-            for (Slot s : slots) {
+            for (PoolWorker s : slots) {
                 if (pending.isEmpty()) break;
                 // not while the initializer runs: the worker would not read the task until it is done, so a large
                 // task blocked this send, under the pool's lock, while the worker's output waited for that lock
@@ -494,14 +499,14 @@ public final class Pool implements AutoCloseable, Rich {
      */
     private void rebalance() {
         int idle = 0, reclaiming = 0;
-        for (Slot s : slots) {
+        for (PoolWorker s : slots) {
             if (s.inFlight.isEmpty() && !s.retiring && !s.initializing) idle++;
             for (TaskRecord t : s.inFlight) if (t.reclaimed) reclaiming++;
         }
         while (reclaiming < idle) {
             TaskRecord victim = null;
-            Slot from = null;
-            for (Slot s : slots) {
+            PoolWorker from = null;
+            for (PoolWorker s : slots) {
                 TaskRecord last = s.inFlight.peekLast();
                 // never a worker's first task: it is running (or about to), so nothing would be gained
                 if (last == null || last == s.inFlight.peekFirst() || last.started || last.cancelled || last.reclaimed) continue;
@@ -531,7 +536,7 @@ public final class Pool implements AutoCloseable, Rich {
     /** Moving average of how long a task ran in its worker (ms); -1 until one finished. */
     private double meanTaskMillis = -1;
 
-    private void send(Slot s, TaskRecord t) {
+    private void send(PoolWorker s, TaskRecord t) {
         s.inFlight.add(t);
         t.attempts++;
         try {
@@ -542,7 +547,7 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     /** The worker began task {@code id}: its timeout counts from now. */
-    private void onStarted(Slot s, long id) {
+    void onStarted(PoolWorker s, long id) {
         Duration limit = timeout;
         TaskRecord t;
         boolean killNow;
@@ -575,7 +580,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     private void retireIdleIfClosed() {
         if (state != State.CLOSE || !pending.isEmpty()) return;
-        for (Slot s : slots) {
+        for (PoolWorker s : slots) {
             if (s.inFlight.isEmpty() && !s.retiring) {
                 s.retiring = true;
                 s.handle.quit();
@@ -588,9 +593,9 @@ public final class Pool implements AutoCloseable, Rich {
         if (state != State.RUN && slots.isEmpty() && starting == 0) allExited.complete(null);
     }
 
-    private Slot newSlot() {
+    private PoolWorker newSlot() {
         String name = "PoolWorker-" + WORKER_NUMBERS.incrementAndGet();
-        Slot s = new Slot(name);
+        PoolWorker s = new PoolWorker(this, name);
         s.handle = Workers.start(List.of(), s);
         if (initializer != null) {
             s.initializing = true;
@@ -638,14 +643,14 @@ public final class Pool implements AutoCloseable, Rich {
         Cell cell = CellScope.latest();
         if (cell == null || cell.finished()) return;
         List<TaskRecord> cancelled = new ArrayList<>();
-        List<Slot> kill = new ArrayList<>();
+        List<PoolWorker> kill = new ArrayList<>();
         synchronized (this) {
             pending.removeIf(t -> {
                 if (t.batch.origin != cell) return false;
                 cancelled.add(t);
                 return true;
             });
-            for (Slot s : slots) {
+            for (PoolWorker s : slots) {
                 for (TaskRecord t : s.inFlight) {
                     if (t.batch.origin != cell || t.cancelled) continue;
                     t.cancelled = true;
@@ -656,12 +661,12 @@ public final class Pool implements AutoCloseable, Rich {
             }
         }
         for (TaskRecord t : cancelled) fail(t, null, new CancellationException("cancelled: the kernel was interrupted"));
-        for (Slot s : kill) s.handle.kill();
+        for (PoolWorker s : kill) s.handle.kill();
     }
 
     // ---- worker reports ------------------------------------------------------------------------------------
 
-    private void onResult(Slot s, long id, byte[] bytes) {
+    void onResult(PoolWorker s, long id, byte[] bytes) {
         TaskRecord t;
         synchronized (this) {
             if (id < 0) { // the initializer is done: the worker takes tasks now
@@ -709,7 +714,7 @@ public final class Pool implements AutoCloseable, Rich {
         finishedOn(s, t, ranMillis);
     }
 
-    private void onFailed(Slot s, long id, RemoteError error) {
+    void onFailed(PoolWorker s, long id, RemoteError error) {
         TaskRecord t;
         synchronized (this) {
             if (id < 0) {
@@ -736,7 +741,7 @@ public final class Pool implements AutoCloseable, Rich {
         if (!t.cancelled) fail(t, s, null, error);
     }
 
-    private void finishedOn(Slot s, TaskRecord t, long ranMillis) {
+    private void finishedOn(PoolWorker s, TaskRecord t, long ranMillis) {
         boolean retire;
         synchronized (this) {
             s.inFlight.remove(t);
@@ -758,7 +763,7 @@ public final class Pool implements AutoCloseable, Rich {
      * A worker ended. The task it was running fails with {@link WorkerDied} (or runs again, with retries); the
      * tasks queued behind it never started, so they go back to the front of the queue, in order, for other workers.
      */
-    private void onExit(Slot s, int code) {
+    void onExit(PoolWorker s, int code) {
         TaskRecord died = null;
         boolean wasRetiring;
         synchronized (this) {
@@ -793,11 +798,11 @@ public final class Pool implements AutoCloseable, Rich {
         }
     }
 
-    private void fail(TaskRecord t, Slot s, RuntimeException error) {
+    private void fail(TaskRecord t, PoolWorker s, RuntimeException error) {
         fail(t, s, error, null);
     }
 
-    private void fail(TaskRecord t, Slot s, RuntimeException error, RemoteError remote) {
+    private void fail(TaskRecord t, PoolWorker s, RuntimeException error, RemoteError remote) {
         List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
         for (int i = 0; i < t.indices.length; i++) {
             RuntimeException e = error != null ? error : t.taskFailed(i, remote);
@@ -810,36 +815,21 @@ public final class Pool implements AutoCloseable, Rich {
         }
     }
 
-    private synchronized LogRouter routerFor(Cell cell) {
-        LogRouter r = routers.get(cell);
-        if (r == null) {
-            releaseIdleRouters();
-            r = new LogRouter(cell, "pool-" + number + (cell == null ? "" : "-cell-" + cell.executionCount()));
-            routers.put(cell, r);
-        }
-        return r;
+    synchronized LogRouter routerFor(Cell cell) {
+        return routers.forCell(cell, this::busyCells);
     }
 
-    /** The pool is done: release its log files (output that still arrives reopens them). */
-    private synchronized void closeRouters() {
-        routers.values().forEach(LogRouter::close);
-    }
-
-    /**
-     * Closes and forgets the log routers of finished cells that have no task pending or running. Without this a
-     * pool kept an open log file (and the cell) for every cell that ever used it, until the kernel ran out of
-     * file descriptors. A late line for such a cell simply gets a fresh router.
-     */
-    private void releaseIdleRouters() {
+    /** Cells with tasks pending or running (their log routers stay open). */
+    private java.util.Set<Cell> busyCells() {
         java.util.Set<Cell> busy = new java.util.HashSet<>();
         for (TaskRecord t : pending) busy.add(t.batch.origin);
-        for (Slot s : slots) for (TaskRecord t : s.inFlight) busy.add(t.batch.origin);
-        routers.entrySet().removeIf(e -> {
-            Cell c = e.getKey();
-            if (c == null || !c.finished() || busy.contains(c)) return false;
-            e.getValue().close();
-            return true;
-        });
+        for (PoolWorker s : slots) for (TaskRecord t : s.inFlight) busy.add(t.batch.origin);
+        return busy;
+    }
+
+    /** The pool is done: release its log files. */
+    private synchronized void closeRouters() {
+        routers.closeAll();
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {
@@ -848,73 +838,6 @@ public final class Pool implements AutoCloseable, Rich {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** One worker of the pool and what it is doing. */
-    private final class Slot implements jpool.workers.WorkerListener {
-        final String name;
-        volatile WorkerHandle handle;
-        /** Tasks sent to this worker and not answered yet, in the order it runs them. */
-        final ArrayDeque<TaskRecord> inFlight = new ArrayDeque<>();
-        int tasksRun;
-        boolean retiring;
-        /** Its initializer has not finished yet; no task is sent to it meanwhile. */
-        volatile boolean initializing;
-        private LogRouter lastRouter;
-        final jpool.workers.RecentLines tail = new jpool.workers.RecentLines();
-        /** The call whose task this worker began last. */
-        Batch lastBatch;
-
-        Slot(String name) {
-            this.name = name;
-        }
-
-        @Override
-        public void log(int stream, String text) {
-            LogRouter r;
-            synchronized (Pool.this) {
-                TaskRecord running = current();
-                if (running != null) lastRouter = routerFor(running.batch.origin);
-                r = lastRouter != null ? lastRouter : routerFor(CellScope.latest());
-            }
-            tail.add(text);
-            r.output(name, stream, text);
-        }
-
-        /** The task the worker is running now (its first unanswered one, once it began). */
-        TaskRecord current() {
-            TaskRecord t = inFlight.peekFirst();
-            return t != null && t.started ? t : null;
-        }
-
-        boolean busy() {
-            return !inFlight.isEmpty();
-        }
-
-        TaskRecord find(long id) {
-            for (TaskRecord t : inFlight) if (t.id == id) return t;
-            return null;
-        }
-
-        @Override
-        public void started(long taskId, long epochMillis) {
-            onStarted(this, taskId);
-        }
-
-        @Override
-        public void result(long taskId, byte[] value) {
-            onResult(this, taskId, value);
-        }
-
-        @Override
-        public void failed(long taskId, RemoteError error) {
-            onFailed(this, taskId, error);
-        }
-
-        @Override
-        public void exited(int exitCode) {
-            onExit(this, exitCode);
-        }
     }
 
     /** Runs the pool's initializer in a new worker. */

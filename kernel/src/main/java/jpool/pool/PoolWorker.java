@@ -1,0 +1,83 @@
+package jpool.pool;
+
+import jpool.display.CellScope;
+import jpool.ipc.RemoteError;
+import jpool.workers.LogRouter;
+import jpool.workers.RecentLines;
+import jpool.workers.WorkerHandle;
+import jpool.workers.WorkerListener;
+
+import java.util.ArrayDeque;
+
+/**
+ * One worker of a {@link Pool} and what it is doing: the tasks sent to it in the order it runs them, how many it
+ * ran, whether it is initializing or retiring. Its fields are guarded by the pool's lock; it hands what its
+ * worker reports to the pool.
+ */
+final class PoolWorker implements WorkerListener {
+    private final Pool pool;
+    final String name;
+    volatile WorkerHandle handle;
+    /** Tasks sent to this worker and not answered yet, in the order it runs them. */
+    final ArrayDeque<TaskRecord> inFlight = new ArrayDeque<>();
+    int tasksRun;
+    boolean retiring;
+    /** Its initializer has not finished yet; no task is sent to it meanwhile. */
+    volatile boolean initializing;
+    private LogRouter lastRouter;
+    final RecentLines tail = new RecentLines();
+    /** The call whose task this worker began last. */
+    Batch lastBatch;
+
+    PoolWorker(Pool pool, String name) {
+        this.pool = pool;
+        this.name = name;
+    }
+
+    @Override
+    public void log(int stream, String text) {
+        LogRouter r;
+        synchronized (pool) {
+            TaskRecord running = current();
+            if (running != null) lastRouter = pool.routerFor(running.batch.origin);
+            r = lastRouter != null ? lastRouter : pool.routerFor(CellScope.latest());
+        }
+        tail.add(text);
+        r.output(name, stream, text);
+    }
+
+    /** The task the worker is running now (its first unanswered one, once it began). */
+    TaskRecord current() {
+        TaskRecord t = inFlight.peekFirst();
+        return t != null && t.started ? t : null;
+    }
+
+    boolean busy() {
+        return !inFlight.isEmpty();
+    }
+
+    TaskRecord find(long id) {
+        for (TaskRecord t : inFlight) if (t.id == id) return t;
+        return null;
+    }
+
+    @Override
+    public void started(long taskId, long epochMillis) {
+        pool.onStarted(this, taskId);
+    }
+
+    @Override
+    public void result(long taskId, byte[] value) {
+        pool.onResult(this, taskId, value);
+    }
+
+    @Override
+    public void failed(long taskId, RemoteError error) {
+        pool.onFailed(this, taskId, error);
+    }
+
+    @Override
+    public void exited(int exitCode) {
+        pool.onExit(this, exitCode);
+    }
+}
