@@ -555,12 +555,12 @@ public final class Pool implements AutoCloseable, Rich {
             t = s.find(id);
             if (t == null) return;
             t.started = true;
-            t.reclaimed = false;
+            t.reclaimed = false; // the worker began it before our request to skip it arrived: it stays there
             // a board shows each worker's last lines; those of an earlier call (an earlier cell) are not this one's
             if (s.lastBatch != t.batch) {
                 s.lastBatch = t.batch;
                 s.tail.clear();
-            } // the worker began it before our request to skip it arrived: it stays there
+            }
             killNow = t.cancelled && terminateOnInterrupt; // the cancel arrived just after the worker began it
         }
         if (killNow) {
