@@ -332,6 +332,11 @@ def check03(nb):
     # noise grows with the topic index, so does the best achievable error
     rmse = [float(r["cvRmse"]) for r in parallel]
     assert rmse == sorted(rmse), rmse
+    # the map ran for seconds: its live task board was saved in its final state
+    boards = [o for o in c.outputs if o.output_type == "display_data" and 'class="jpool-board"' in o.data.get("text/html", "")]
+    assert len(boards) == 1, [o.output_type for o in c.outputs]
+    assert 'data-state="final"' in boards[0].data["text/html"], boards[0].data["text/html"][:300]
+    assert re.search(r"map of 8 items: 8/8 done", boards[0].data["text/plain"]), boards[0].data["text/plain"]
 
     c = _cell(nb, "serial")
     out = _lines(c)
