@@ -206,8 +206,11 @@ public final class JavaKernel implements KernelBackend {
 
     @Override
     public void interrupt() {
+        // the cell running now, before anything else: the listeners below (a pool cancelling the cell's tasks) can
+        // end it at once, and the next cell may start before stop() runs; that one must not be interrupted
+        long cell = evaluator.cellGeneration();
         KernelEvents.fireInterrupt();
-        evaluator.stop();
+        evaluator.stop(cell);
     }
 
     @Override

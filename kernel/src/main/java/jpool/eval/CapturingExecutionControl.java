@@ -102,7 +102,17 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
     @Override
     @SuppressWarnings("removal")
     public void stop() {
+        stop(generation);
+    }
+
+    /**
+     * Stops the cell of {@code cellGeneration} ({@link #generation()}) if it is still the current one: an interrupt
+     * that another part of the kernel has already served (the cell ended before this call) must not mark the next
+     * cell interrupted.
+     */
+    public void stop(long cellGeneration) {
         synchronized (runLock) {
+            if (cellGeneration != generation) return;
             stopRequested = true; // sticky until the next cell: later snippets of this cell must not start
             Thread t = running;
             if (t != null)
@@ -132,8 +142,20 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
 
     /** A new cell starts: an interrupt of an earlier cell (or of an idle kernel) does not apply to it. */
     public void clearStop() {
-        stopRequested = false;
+        synchronized (runLock) {
+            stopRequested = false;
+            generation++;
+        }
     }
+
+    /** Which cell is current (a new number with every {@link #clearStop()}). */
+    public long generation() {
+        synchronized (runLock) {
+            return generation;
+        }
+    }
+
+    private long generation;
 
     /** The value the last snippet produced (null for statements and declarations without value). */
     public Object lastValue() {

@@ -181,6 +181,16 @@ public final class JShellEvaluator implements AutoCloseable {
         control.stop(); // also marks the cell stopped, so its later snippets do not run
     }
 
+    /** Stops the cell that was current at {@code cellGeneration} ({@link #cellGeneration()}), if it still is. */
+    public void stop(long cellGeneration) {
+        control.stop(cellGeneration);
+    }
+
+    /** A number that changes with every cell; see {@link #stop(long)}. */
+    public long cellGeneration() {
+        return control.generation();
+    }
+
     /** Completion candidates at {@code cursor}: the replacement start and the sorted, de-duplicated matches. */
     public Completion complete(String code, int cursor) {
         cursor = Math.max(0, Math.min(cursor, code.length()));

@@ -65,20 +65,20 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             }
             ends[i] = System.currentTimeMillis();
         }
+        ChunkResult result = new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
+        try {
+            // the common case: serialized once, checked against the kernel's allow-list, sent as it is
+            Serial.Written w = Serial.write(result);
+            if (admitted(w.classNames())) return w;
+        } catch (IOException whole) {
+            // some value cannot be serialized: find which below
+        }
         unshippable(values, errors);
-        return new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
+        return result;
     }
 
-    /**
-     * A result that cannot be serialized fails only its own input: the whole array is tried first (the common,
-     * cheap case), and only when that fails is each value tried on its own.
-     */
+    /** A result that cannot be serialized or may not travel fails only its own input: each value is tried alone. */
     private static void unshippable(Object[] values, String[][] errors) {
-        try {
-            if (admitted(Serial.classNames(values))) return; // only the classes: big arrays are not even copied
-        } catch (java.io.IOException whole) {
-            // find the culprits below
-        }
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) continue;
             String why;

@@ -338,7 +338,8 @@ public final class WorkerMain {
         System.err.flush();
         byte[] bytes;
         try {
-            bytes = Serial.write(value).bytes();
+            // a task may hand back its value already serialized (a pool chunk checks its results that way)
+            bytes = value instanceof Serial.Written w ? w.bytes() : Serial.write(value).bytes();
         } catch (NotSerializableException e) {
             channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
                     + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
