@@ -221,6 +221,24 @@ def test_logs_after_cell_ended_update_reserved_display(kernel, tmp_path):
     assert updates[-1][1].rstrip("\n").endswith("[latecomer] after the cell ended"), updates[-1]
 
 
+def test_reserved_display_comes_after_what_the_cell_printed(kernel):
+    """The late-output display is shown when the cell's code ends, so a saved notebook reads in order: the lines
+    printed while the cell ran, then the display that later lines update."""
+    r = kernel.execute('''
+        MpEvent orderGo = new MpEvent();
+        Proc order = new Proc("order", () -> { System.out.println("while the cell runs"); orderGo.waitFor(); System.out.println("later"); });
+        order.start();
+        long orderDeadline = System.currentTimeMillis() + 60_000;
+        while (order.recentOutput().stream().noneMatch(l -> l.contains("while the cell runs")) && System.currentTimeMillis() < orderDeadline)
+            Thread.sleep(10);
+        System.out.println("cell done");
+    ''').assert_ok()
+    kinds = [m["msg_type"] for m in r.msgs if m["msg_type"] in ("stream", "display_data")]
+    assert "display_data" in kinds and "stream" in kinds, r.msgs
+    assert kinds.index("display_data") > max(i for i, k in enumerate(kinds) if k == "stream"), kinds
+    kernel.execute('orderGo.set(); order.join(); order.exitCode()').assert_ok()
+
+
 def test_state_is_shipped(kernel):
     kernel.execute('int k = 7;').assert_ok()
     r = kernel.execute('''

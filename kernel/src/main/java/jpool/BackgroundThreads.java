@@ -11,7 +11,6 @@ import java.util.concurrent.ForkJoinWorkerThread;
  * the cell finished. The kernel's own helper threads and the shared fork-join pool do not count.
  */
 final class BackgroundThreads {
-    private static final Set<String> KERNEL_THREADS = Set.of("jpool-stream-flusher", "jpool-display-timer");
 
     private BackgroundThreads() {
     }
@@ -38,8 +37,12 @@ final class BackgroundThreads {
         return false;
     }
 
+    /**
+     * jpool's own helper threads (a pool's starters and callback runner, worker channel readers, display timers),
+     * all named "jpool-...": their output, if any, is accounted for by whoever started the work (a Proc, a Pool).
+     */
     private static boolean isKernelThread(Thread t) {
-        if (KERNEL_THREADS.contains(t.getName()) || t.getName().startsWith("jpool-cell-")) return true;
+        if (t.getName().startsWith("jpool-")) return true;
         return t instanceof ForkJoinWorkerThread w && w.getPool() == ForkJoinPool.commonPool();
     }
 }

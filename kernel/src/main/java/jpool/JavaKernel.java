@@ -92,7 +92,8 @@ public final class JavaKernel implements KernelBackend {
         } finally {
             // Frontends ignore stream output of a cell that already finished, but apply display updates to it: a cell
             // that leaves threads running reserves a display now, which their later output then updates.
-            if (!silent && BackgroundThreads.startedSince(before)) LateOutput.reserve(cell);
+            if (!silent && BackgroundThreads.startedSince(before)) LateOutput.reserve(cell, () -> true);
+            LateOutput.cellEnded(cell); // the reserved display goes below what the cell printed
             // late output still waiting for the display timer goes out while this cell runs (nbclient reads it then)
             if (!silent) LateOutput.flushAll();
         }

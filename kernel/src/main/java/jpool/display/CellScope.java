@@ -54,7 +54,7 @@ public final class CellScope {
         if (own == null) return null;
         if (!own.finished()) return OutputTarget.of(own);
         LateOutput late = LateOutput.of(own);
-        if (late != null) return late;
+        if (late != null && late.shown()) return late;
         Cell now = latest;
         return OutputTarget.of(now != null && !now.finished() ? now : own);
     }

@@ -9,7 +9,9 @@ import java.util.WeakHashMap;
 /**
  * Output that arrives after its cell finished (worker logs, async callbacks). Frontends drop stream messages for a
  * finished cell, but they do apply update_display_data to any display by id. So a cell that starts background work
- * reserves an (empty) display while it runs; later text updates that display, at most
+ * reserves a display: when the cell's code ends with that work still going (a process alive, pool tasks of the
+ * cell pending), an empty display goes out below what the cell printed (so the saved output reads in order), and
+ * later text updates it; work that ended with its cell leaves no empty output behind. Later text updates it at most
  * {@value Throttle#UPDATES_PER_SECOND} times a second, keeping the last {@value #MAX_LINES} lines so the saved notebook keeps them.
  */
 public final class LateOutput implements OutputTarget {
@@ -21,7 +23,11 @@ public final class LateOutput implements OutputTarget {
     private final ArrayDeque<String> lines = new ArrayDeque<>();
     private final StringBuilder partial = new StringBuilder();
     private long dropped;
-    private boolean dirty;
+    private boolean dirty, shown;
+    /** Whether the work that reserved this display may still print: asked when the cell's code ends. */
+    private final java.util.List<java.util.function.BooleanSupplier> expecting = new java.util.ArrayList<>();
+    /** The cell whose code has ended (its reserved display is out); one reserving now shows its display at once. */
+    private static Cell ended;
     private final Throttle throttle = new Throttle(this::publish);
 
     private LateOutput(Cell cell) {
@@ -29,16 +35,59 @@ public final class LateOutput implements OutputTarget {
         this.displayId = "jpool-late-" + cell.requestId();
     }
 
-    /** Reserves the late-output display in a running cell (idempotent); call before starting background work. */
-    public static synchronized LateOutput reserve(Cell cell) {
+    /**
+     * Reserves the late-output display of a running cell for work that may print after the cell ended, for as
+     * long as {@code stillRunning} says so (asked when the cell's code ends). Call before starting the work.
+     */
+    public static synchronized LateOutput reserve(Cell cell, java.util.function.BooleanSupplier stillRunning) {
         if (cell == null) return null;
         LateOutput late = RESERVED.get(cell);
         if (late == null && !cell.finished()) {
             late = new LateOutput(cell);
             RESERVED.put(cell, late);
-            cell.display(Map.of("text/plain", ""), Map.of(), late.displayId);
+        }
+        if (late != null) {
+            synchronized (late) {
+                late.expecting.add(stillRunning);
+            }
+            if (cell == ended) late.show();
         }
         return late;
+    }
+
+    /**
+     * The code of {@code cell} has ended and its reply is about to go out: its reserved display (if any) is shown
+     * now, below the output the cell printed while it ran.
+     */
+    public static void cellEnded(Cell cell) {
+        LateOutput late;
+        synchronized (LateOutput.class) {
+            ended = cell;
+            late = RESERVED.get(cell);
+        }
+        if (late != null && late.expectsMore()) late.show();
+    }
+
+    private boolean expectsMore() {
+        java.util.List<java.util.function.BooleanSupplier> all;
+        synchronized (this) {
+            all = java.util.List.copyOf(expecting);
+        }
+        for (var e : all) if (e.getAsBoolean()) return true;
+        return false;
+    }
+
+    /** Whether the display went out (late text can update it); else late text goes where other output goes. */
+    public synchronized boolean shown() {
+        return shown;
+    }
+
+    private void show() {
+        synchronized (this) {
+            if (shown) return;
+            shown = true;
+        }
+        cell.display(Map.of("text/plain", ""), Map.of(), displayId);
     }
 
     /** The reserved display of a cell, or null when it has none. */

@@ -16,11 +16,16 @@ import java.util.function.Supplier;
  */
 final class CellRouters {
     private final String prefix;
+    private final java.util.function.Predicate<Cell> stillRunning;
     private final Map<Cell, LogRouter> routers = new LinkedHashMap<>();
 
-    /** @param prefix names the routers' log files ("pool-3" gives pool-3-cell-12) */
-    CellRouters(String prefix) {
+    /**
+     * @param prefix       names the routers' log files ("pool-3" gives pool-3-cell-12)
+     * @param stillRunning whether a cell's work may still print when its code ends (it then keeps a late display)
+     */
+    CellRouters(String prefix, java.util.function.Predicate<Cell> stillRunning) {
         this.prefix = prefix;
+        this.stillRunning = stillRunning;
     }
 
     /** The router of {@code cell}; {@code busyCells} are the cells with tasks pending or running. */
@@ -34,7 +39,7 @@ final class CellRouters {
                 e.getValue().close();
                 return true;
             });
-            r = new LogRouter(cell, prefix + (cell == null ? "" : "-cell-" + cell.executionCount()));
+            r = new LogRouter(cell, prefix + (cell == null ? "" : "-cell-" + cell.executionCount()), () -> stillRunning.test(cell));
             routers.put(cell, r);
         }
         return r;

@@ -70,6 +70,8 @@ public final class Pool implements AutoCloseable, Rich {
     private final CompletableFuture<Void> allExited = new CompletableFuture<>();
     private final Runnable onInterrupt = this::cancelInterruptedCell;
     private volatile Duration timeout;
+    /** Callbacks of applyAsync calls that have not run yet. */
+    private final AtomicInteger callbacksDue = new AtomicInteger();
     private volatile int retries;
     private volatile boolean terminateOnInterrupt = true;
     private volatile boolean progressDisplays = true;
@@ -100,7 +102,7 @@ public final class Pool implements AutoCloseable, Rich {
         if (maxTasksPerChild < 0) throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or more, got " + maxTasksPerChild);
         if (jpool.workers.Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
         this.processes = processes;
-        this.routers = new CellRouters("pool-" + number);
+        this.routers = new CellRouters("pool-" + number, this::mayStillPrintFor);
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
         List<CompletableFuture<PoolWorker>> started = new ArrayList<>();
@@ -390,14 +392,21 @@ public final class Pool implements AutoCloseable, Rich {
             return (R) o.value();
         });
         if (onResult != null || onError != null) {
-            value.whenCompleteAsync((v, e) -> runCallback(b.origin, () -> {
-                if (e == null) {
-                    if (onResult != null) onResult.accept(v);
-                } else if (onError != null) {
-                    Throwable c = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
-                    onError.accept(c instanceof RuntimeException r ? r : new RuntimeException(c));
+            callbacksDue.incrementAndGet(); // its output may come after the cell ended: the cell keeps a display
+            value.whenCompleteAsync((v, e) -> {
+                try {
+                    runCallback(b.origin, () -> {
+                        if (e == null) {
+                            if (onResult != null) onResult.accept(v);
+                        } else if (onError != null) {
+                            Throwable c = e instanceof java.util.concurrent.CompletionException ce && ce.getCause() != null ? ce.getCause() : e;
+                            onError.accept(c instanceof RuntimeException r ? r : new RuntimeException(c));
+                        }
+                    });
+                } finally {
+                    callbacksDue.decrementAndGet();
                 }
-            }), callbacks);
+            }, callbacks);
         }
         return new AsyncResult<>(value);
     }
@@ -817,6 +826,12 @@ public final class Pool implements AutoCloseable, Rich {
 
     synchronized LogRouter routerFor(Cell cell) {
         return routers.forCell(cell, this::busyCells);
+    }
+
+    /** Whether tasks of {@code cell} are pending or running, or a worker is still starting (its output may come). */
+    private synchronized boolean mayStillPrintFor(Cell cell) {
+        if (starting > 0 || callbacksDue.get() > 0 || slots.stream().anyMatch(s -> s.initializing)) return true;
+        return busyCells().contains(cell);
     }
 
     /** Cells with tasks pending or running (their log routers stay open). */

@@ -33,10 +33,14 @@ public final class LogRouter implements AutoCloseable {
     private long lastRefill = System.nanoTime();
     private long suppressed;
 
-    /** @param fileStem name of the log file (without extension), e.g. the process name */
-    public LogRouter(Cell origin, String fileStem) {
+    /**
+     * @param fileStem name of the log file (without extension), e.g. the process name
+     * @param stillRunning whether the work may still print when the cell's code ends (then the cell keeps a
+     *                     display for output arriving later)
+     */
+    public LogRouter(Cell origin, String fileStem, java.util.function.BooleanSupplier stillRunning) {
         this.origin = origin;
-        LateOutput.reserve(origin);
+        LateOutput.reserve(origin, stillRunning);
         Path f = null;
         try {
             f = createUnique(Workers.logDirectory(), fileStem.replaceAll("[^A-Za-z0-9_.-]", "_"));

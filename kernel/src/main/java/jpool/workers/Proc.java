@@ -105,7 +105,7 @@ public class Proc implements Serializable {
         synchronized (this) {
             if (started != null) throw new IllegalStateException(name + " was already started; a Proc starts only once");
             Shipment shipment = StateCapture.prepare(new ProcTask(this), "process " + name);
-            LogRouter router = new LogRouter(CellScope.current(), name);
+            LogRouter router = new LogRouter(CellScope.current(), name, this::isAlive);
             Started s = new Started(router, shipment.state());
             WorkerHandle handle;
             try {

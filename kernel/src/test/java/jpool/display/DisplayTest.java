@@ -110,7 +110,10 @@ class DisplayTest {
 
     @Test
     void textAfterTheCellFinishedUpdatesItsReservedDisplay() throws Exception {
-        inCell(() -> LateOutput.reserve(probe.cell()));
+        inCell(() -> {
+            LateOutput.reserve(probe.cell(), () -> true);
+            LateOutput.cellEnded(probe.cell()); // the display goes out when the cell's code ends, work still running
+        });
         WireMessage reserved = probe.next();
         assertEquals("display_data", reserved.type());
         assertEquals("", data(reserved).get("text/plain").getAsString());
@@ -123,6 +126,17 @@ class DisplayTest {
         assertEquals("update_display_data", late.type());
         assertEquals(displayId(reserved), displayId(late));
         assertEquals("worker 1 done\nworker 2 ", data(late).get("text/plain").getAsString());
+    }
+
+    @Test
+    void workThatEndedWithItsCellLeavesNoEmptyDisplay() throws Exception {
+        inCell(() -> {
+            LateOutput.reserve(probe.cell(), () -> false);
+            LateOutput.cellEnded(probe.cell());
+            System.out.print("");
+        });
+        probe.finish();
+        assertFalse(LateOutput.of(probe.cell()).shown(), "no empty display was sent");
     }
 
     @Test
