@@ -10,50 +10,19 @@
 //   0 `int x = 6 * 7; x`   1 `"abc".len`   2 `"abc".c`   3 `Math.max(`   4 the %%pool cell
 //   5 `Thread.sleep(60000)`   6 `x + 1`
 // Prints one JSON line with what it saw; exits 1 (with the reason on stderr) when a check fails.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
 import path from 'node:path';
+import { check, launchChromium, newPage, options, reportFailure } from './common.mjs';
 
-function args() {
-  const out = { timeout: '300' };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
-  for (const need of ['url', 'token', 'notebook', 'cpus', 'expect', 'screenshots']) {
-    if (!(need in out)) throw new Error(`missing --${need}`);
-  }
-  return out;
-}
-
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const opts = args();
-const timeoutMs = Number(opts.timeout) * 1000;
-const expected = JSON.parse(opts.expect).map(String);
-const cpus = Number(opts.cpus);
-fs.mkdirSync(opts.screenshots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { opts, timeoutMs, expected, cpus } = options();
+const browser = await launchChromium();
 const seen = { consoleErrors: [], pageErrors: [], timesMs: {} };
 let page;
 const t0 = Date.now();
 const lap = (name) => { seen.timesMs[name] = Date.now() - t0; };
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(timeoutMs);
+  page = await newPage(browser, timeoutMs);
   page.on('console', (m) => { if (m.type() === 'error') seen.consoleErrors.push(m.text().slice(0, 300)); });
   page.on('pageerror', (e) => seen.pageErrors.push(e.message.slice(0, 300)));
-  page.on('dialog', (d) => d.dismiss());
 
   const cell = (i) => page.locator('.jp-NotebookPanel .jp-Notebook .jp-Cell').nth(i);
   const prompt = async (i) => (await cell(i).locator('.jp-InputPrompt').innerText()).replace(/\s+/g, '').trim();
@@ -186,12 +155,7 @@ try {
   check(seen.pageErrors.length === 0, `page errors: ${seen.pageErrors}`);
   console.log(JSON.stringify(seen));
 } catch (e) {
-  if (page) {
-    await page.screenshot({ path: path.join(opts.screenshots, 'lab-failure.png'), fullPage: true }).catch(() => {});
-  }
-  console.log(JSON.stringify(seen));
-  console.error(`browser check failed: ${e.message}`);
-  process.exitCode = 1;
+  await reportFailure(page, seen, e, path.join(opts.screenshots, 'lab-failure.png'));
 } finally {
   await browser.close();
 }

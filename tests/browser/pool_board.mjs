@@ -6,47 +6,16 @@
 //                       --expect '[0,1,4,...]' --screenshots DIR [--timeout SECONDS]
 //
 // Prints one JSON line with what it saw; exits 1 (with the reason on stderr) when a check fails.
-import { chromium } from 'playwright-core';
-import fs from 'node:fs';
 import path from 'node:path';
+import { check, launchChromium, newPage, options, reportFailure } from './common.mjs';
 
-function args() {
-  const out = { timeout: '300' };
-  const argv = process.argv.slice(2);
-  for (let i = 0; i < argv.length; i += 2) {
-    if (!argv[i].startsWith('--') || i + 1 >= argv.length) throw new Error(`bad argument ${argv[i]}`);
-    out[argv[i].slice(2)] = argv[i + 1];
-  }
-  for (const need of ['url', 'token', 'notebook', 'cpus', 'expect', 'screenshots']) {
-    if (!(need in out)) throw new Error(`missing --${need}`);
-  }
-  return out;
-}
-
-function check(cond, message) {
-  if (!cond) throw new Error(message);
-}
-
-const opts = args();
-const timeoutMs = Number(opts.timeout) * 1000;
-const expected = JSON.parse(opts.expect).map(String);
-const cpus = Number(opts.cpus);
-fs.mkdirSync(opts.screenshots, { recursive: true });
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  headless: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const { opts, timeoutMs, expected, cpus } = options();
+const browser = await launchChromium();
 const seen = { states: [], consoleErrors: [] };
 let page;
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(timeoutMs);
+  page = await newPage(browser, timeoutMs);
   page.on('console', (m) => { if (m.type() === 'error') seen.consoleErrors.push(m.text()); });
-  page.on('dialog', (d) => d.dismiss());
 
   await page.goto(`${opts.url}/notebooks/${encodeURIComponent(opts.notebook)}?token=${opts.token}`);
   // the notebook app is up and its kernel (jpool, named in the notebook's metadata) is connected and idle
@@ -104,13 +73,7 @@ try {
   check(seen.promptNumber === 'In [1]:', `prompt after the run: ${seen.promptNumber}`);
   console.log(JSON.stringify(seen));
 } catch (e) {
-  if (page) {
-    await page.screenshot({ path: path.join(opts.screenshots, 'pool-board-failure.png'), fullPage: true })
-        .catch(() => {});
-  }
-  console.log(JSON.stringify(seen));
-  console.error(`browser check failed: ${e.message}`);
-  process.exitCode = 1;
+  await reportFailure(page, seen, e, path.join(opts.screenshots, 'pool-board-failure.png'));
 } finally {
   await browser.close();
 }

@@ -1,4 +1,4 @@
-"""A small jupyter_client driver for the magics tests (tests/python/test_magics.py, test_browser.py).
+"""A small jupyter_client driver for the magics tests (tests/python/test_magics.py, browser_env.py).
 
 `MagicsKernel.execute(code)` sends one cell and returns a `Cell` with the execute_reply and every iopub message
 whose parent is that request, up to its idle status. Replies are matched by parent_header.msg_id: start-up may
