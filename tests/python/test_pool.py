@@ -430,6 +430,8 @@ def test_chatty_initializer_and_large_task_do_not_deadlock(kernel, cleanup):
     ''', timeout=90).assert_ok()
     assert java_list(r.result) == [2_000_000]
     assert "[PoolWorker-" in r.stdout and "init line 0" in r.stdout
+    # the count of lines the rate limit held back is told in this cell, by its end, not in a later cell
+    assert "lines not shown (output rate limit)" in r.stdout, r.stdout[-500:]
 
 
 def test_big_arrays_travel_both_ways(kernel, cleanup):

@@ -24,7 +24,10 @@ public final class LateOutput implements OutputTarget {
     private final StringBuilder partial = new StringBuilder();
     private long dropped;
     private boolean dirty, shown;
-    /** Whether the work that reserved this display may still print: asked when the cell's code ends. */
+    /**
+     * Whether the work that reserved this display may still print: asked when the cell's code ends (and each may
+     * first send what it held back, while the cell still runs).
+     */
     private final java.util.List<java.util.function.BooleanSupplier> expecting = new java.util.ArrayList<>();
     /** The cell whose code has ended (its reserved display is out); one reserving now shows its display at once. */
     private static Cell ended;
@@ -73,8 +76,9 @@ public final class LateOutput implements OutputTarget {
         synchronized (this) {
             all = java.util.List.copyOf(expecting);
         }
-        for (var e : all) if (e.getAsBoolean()) return true;
-        return false;
+        boolean more = false;
+        for (var e : all) more |= e.getAsBoolean(); // every one is asked: each may send what it held back
+        return more;
     }
 
     /** Whether the display went out (late text can update it); else late text goes where other output goes. */

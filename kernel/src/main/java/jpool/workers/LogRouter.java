@@ -32,6 +32,7 @@ public final class LogRouter implements AutoCloseable {
     private double tokens = BURST_LINES;
     private long lastRefill = System.nanoTime();
     private long suppressed;
+    private final java.util.function.BooleanSupplier stillRunning;
 
     /**
      * @param fileStem name of the log file (without extension), e.g. the process name
@@ -40,7 +41,8 @@ public final class LogRouter implements AutoCloseable {
      */
     public LogRouter(Cell origin, String fileStem, java.util.function.BooleanSupplier stillRunning) {
         this.origin = origin;
-        LateOutput.reserve(origin, stillRunning);
+        this.stillRunning = stillRunning;
+        LateOutput.reserve(origin, this::cellEnding);
         Path f = null;
         try {
             f = createUnique(Workers.logDirectory(), fileStem.replaceAll("[^A-Za-z0-9_.-]", "_"));
@@ -86,6 +88,17 @@ public final class LogRouter implements AutoCloseable {
                 suppressed++;
             }
         }
+    }
+
+    /**
+     * The cell's code is ending: the count of lines the rate limit held back goes into the cell now, while it still
+     * runs (it would otherwise wait for the next shown line, perhaps in another cell). True if more may come.
+     */
+    private boolean cellEnding() {
+        synchronized (this) {
+            if (suppressed > 0) announceSuppressed("stdout");
+        }
+        return stillRunning.getAsBoolean();
     }
 
     /** A message from jpool itself about the work (a failure, an exit); never rate-limited. */
