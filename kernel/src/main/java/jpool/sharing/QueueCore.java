@@ -52,16 +52,26 @@ final class QueueCore implements Core {
 
     /** Items in one batch at most, and bytes (a batch of big items stays small). */
     static final int MAX_BATCH = 64;
+    /** Fewer waiting items than this are handed out one per get. */
+    static final int MIN_BACKLOG_TO_BATCH = 256;
     static final int MAX_BATCH_BYTES = 256 * 1024;
     /** How long an operation that does not wait (poll, size) waits for recalled items at most. */
     private static final long RECALL_PATIENCE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /** @param capacity at most this many items (0 = unbounded); @param joinable counts tasks for taskDone/join */
     QueueCore(int capacity, boolean joinable) {
+        this(capacity, joinable, MIN_BACKLOG_TO_BATCH);
+    }
+
+    /** @param minBacklogToBatch fewer waiting items than this go one per get (tests use small queues) */
+    QueueCore(int capacity, boolean joinable, int minBacklogToBatch) {
         if (capacity < 0) throw new IllegalArgumentException("capacity must be >= 0 (0 = unbounded), not " + capacity);
         this.capacity = capacity;
         this.joinable = joinable;
+        this.minBacklogToBatch = minBacklogToBatch;
     }
+
+    private final int minBacklogToBatch;
 
     void recaller(Predicate<String> r) {
         recaller = r;
@@ -155,6 +165,9 @@ final class QueueCore implements Core {
             }
             int n = Math.max(1, Math.min(Math.min(max, MAX_BATCH), items.size() / (takersWaiting + 1)));
             if (capacity > 0) n = 1; // a bounded queue's items stay within its capacity
+            // only a real backlog is worth taking ahead: a few items (a handful of tasks and their poison pills) go
+            // one at a time, so no worker holds items another could take and no recall is ever needed for them
+            if (items.size() < minBacklogToBatch) n = 1;
             List<byte[]> taken = new ArrayList<>(n);
             int bytes = 0;
             while (taken.size() < n && !items.isEmpty() && (taken.isEmpty() || bytes + items.peekFirst().length <= MAX_BATCH_BYTES)) {

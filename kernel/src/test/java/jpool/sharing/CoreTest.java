@@ -31,7 +31,7 @@ class CoreTest {
 
     @Test
     void prefetchedItemsAreRecalledBeforeAnotherCallerFindsTheQueueEmpty() throws Exception {
-        QueueCore q = new QueueCore(0, false);
+        QueueCore q = new QueueCore(0, false, 1);
         List<String> recalled = new ArrayList<>();
         q.recaller(caller -> {
             recalled.add(caller);
@@ -65,7 +65,7 @@ class CoreTest {
 
     @Test
     void itemsPrefetchedByACallerThatDiedAreGoneAndNobodyWaitsForThem() throws Exception {
-        QueueCore q = new QueueCore(0, false);
+        QueueCore q = new QueueCore(0, false, 1);
         q.recaller(caller -> true);
         for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
         q.apply("getMany", args(-1L, 64), "pid 1", false);
@@ -73,6 +73,16 @@ class CoreTest {
         assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) jpool.ipc.Serial.read(
                 q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> java.io.ObjectInputFilter.Status.ALLOWED));
         assertArrayEquals(Outcome.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
+    }
+
+    @Test
+    void aSmallBacklogIsHandedOutOneItemPerGet() throws Exception {
+        QueueCore q = new QueueCore(0, true);
+        for (byte b = 1; b <= 14; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        batch.getLong();
+        assertEquals(1, batch.getInt(), "no worker holds items another could take");
+        assertEquals("13 items", q.describe().replaceAll(",.*", ""));
     }
 
     @Test
