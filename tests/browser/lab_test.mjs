@@ -71,7 +71,11 @@ try {
   lap('firstCell');
 
   // 2. Tab completes a member: one match is put in place, several open the completer's list
+  // Tab completes only once the completer has taken this editor (it marks it jp-mod-completer-enabled when the
+  // cursor follows text); pressed before that, Tab indents, as it did once on a loaded machine
+  const completerReady = (i) => cell(i).locator('.jp-mod-completer-enabled').waitFor({ state: 'attached' });
   await editAtEnd(1);
+  await completerReady(1);
   await page.keyboard.press('Tab');
   await page.waitForFunction(([sel]) => {
     const c = document.querySelectorAll(sel)[1];
@@ -80,6 +84,7 @@ try {
   seen.completedSource = await editorText(1);
   check(seen.completedSource === '"abc".length()', `completion of "abc".len gave ${seen.completedSource}`);
   await editAtEnd(2);
+  await completerReady(2);
   await page.keyboard.press('Tab');
   const completer = page.locator('.jp-Completer');
   await completer.locator('.jp-Completer-item').first().waitFor({ state: 'visible' });
