@@ -10,9 +10,10 @@ import java.util.WeakHashMap;
  * Output that arrives after its cell finished (worker logs, async callbacks). Frontends drop stream messages for a
  * finished cell, but they do apply update_display_data to any display by id. So a cell that starts background work
  * reserves a display: when the cell's code ends with that work still going (a process alive, pool tasks of the
- * cell pending), an empty display goes out below what the cell printed (so the saved output reads in order), and
- * later text updates it; work that ended with its cell leaves no empty output behind. Later text updates it at most
- * {@value Throttle#UPDATES_PER_SECOND} times a second, keeping the last {@value #MAX_LINES} lines so the saved notebook keeps them.
+ * cell pending), an empty display goes out below what the cell printed (so the saved output reads in order); work
+ * that ended with its cell leaves no empty output behind. Later text updates that display at most
+ * {@value Throttle#UPDATES_PER_SECOND} times a second, keeping the last {@value #MAX_LINES} lines so the saved
+ * notebook keeps them.
  */
 public final class LateOutput implements OutputTarget {
     static final int MAX_LINES = 500;
