@@ -19,21 +19,22 @@ public final class ExitGuard {
 
     /** The replacement of {@code System.exit(status)} in notebook code. */
     public static void exit(int status) {
-        if (Mp.inWorker()) {
-            WorkerMain.announceExit(status);
-            System.exit(status);
-        }
-        throw blocked("System.exit", status);
+        exitAs("System.exit", status);
     }
 
     /** The replacement of {@code runtime.exit(status)} in notebook code: the same as {@code System.exit}. */
     public static void exit(Runtime runtime, int status) {
         Objects.requireNonNull(runtime);
+        exitAs("Runtime.exit", status);
+    }
+
+    /** In a worker: tell the kernel the status, then exit; in the kernel: refuse, naming {@code call}. */
+    private static void exitAs(String call, int status) {
         if (Mp.inWorker()) {
             WorkerMain.announceExit(status);
-            runtime.exit(status);
+            System.exit(status);
         }
-        throw blocked("Runtime.exit", status);
+        throw blocked(call, status);
     }
 
     /**

@@ -184,13 +184,7 @@ public final class ClassFile {
      * makes no such call. Only the Methodref's class changes, so the bytecode itself is untouched.
      */
     public byte[] redirectStaticCall(String owner, String name, String descriptor, String newOwner) {
-        List<Integer> refs = new ArrayList<>();
-        for (int i = 1; i < pool.length; i++) {
-            if (tags[i] != 10) continue;
-            int[] ref = (int[]) pool[i];
-            int[] nat = (int[]) pool[ref[1]];
-            if (className(ref[0]).equals(owner) && name.equals(pool[nat[0]]) && descriptor.equals(pool[nat[1]])) refs.add(i);
-        }
+        java.util.Set<Integer> refs = methodRefs(owner, name, descriptor);
         if (refs.isEmpty()) return bytes;
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
@@ -216,6 +210,18 @@ public final class ClassFile {
         }
     }
 
+    /** Constant-pool indexes of the Methodrefs to {@code owner.name descriptor}, in pool order. */
+    private java.util.Set<Integer> methodRefs(String owner, String name, String descriptor) {
+        java.util.Set<Integer> refs = new java.util.LinkedHashSet<>();
+        for (int i = 1; i < pool.length; i++) {
+            if (tags[i] != 10) continue;
+            int[] ref = (int[]) pool[i];
+            int[] nat = (int[]) pool[ref[1]];
+            if (className(ref[0]).equals(owner) && name.equals(pool[nat[0]]) && descriptor.equals(pool[nat[1]])) refs.add(i);
+        }
+        return refs;
+    }
+
     /**
      * Returns the class with every call of the instance method {@code owner.name descriptor} (an
      * {@code invokevirtual}, or a method reference to it) turned into a call of the static method {@code name} in
@@ -225,18 +231,9 @@ public final class ClassFile {
      * REF_invokeStatic (a bound method reference then captures the receiver as the first argument).
      */
     public byte[] redirectVirtualCall(String owner, String name, String descriptor, String newOwner) {
-        java.util.Set<Integer> refs = new java.util.LinkedHashSet<>();
-        int nameIndex = -1;
-        for (int i = 1; i < pool.length; i++) {
-            if (tags[i] != 10) continue;
-            int[] ref = (int[]) pool[i];
-            int[] nat = (int[]) pool[ref[1]];
-            if (className(ref[0]).equals(owner) && name.equals(pool[nat[0]]) && descriptor.equals(pool[nat[1]])) {
-                refs.add(i);
-                nameIndex = nat[0];
-            }
-        }
+        java.util.Set<Integer> refs = methodRefs(owner, name, descriptor);
         if (refs.isEmpty()) return bytes;
+        int nameIndex = ((int[]) pool[((int[]) pool[refs.iterator().next()])[1]])[0]; // the method's name, reused
         List<Integer> calls = new MethodScanner(bytes).instructionsAt(0xb6, refs); // invokevirtual
         String staticDescriptor = "(L" + owner.replace('.', '/') + ";" + descriptor.substring(1);
         try {

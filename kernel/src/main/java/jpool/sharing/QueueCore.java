@@ -126,24 +126,37 @@ final class QueueCore implements Core {
     private Outcome take(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
         lock.lock();
         try {
-            if (!haveItemsOrRecalled(caller, mayWait, timeoutNanos)) return null;
-            long left = timeoutNanos;
-            while (items.isEmpty()) {
-                if (closed) throw new IllegalStateException("queue is closed and empty");
-                if (left == 0) {
-                    if (!orThrow) return Outcome.NONE;
-                    throw new NoSuchElementException("queue empty" + (timeoutNanos == 0 ? ""
-                            : " after waiting " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s"));
-                }
-                if (!mayWait) return null;
-                left = awaitItems(caller, left);
-            }
+            Boolean ready = untilItems(caller, timeoutNanos, mayWait, orThrow);
+            if (ready == null) return null;
+            if (!ready) return Outcome.NONE;
             byte[] item = items.removeFirst();
             notFull.signal();
             return Outcome.raw(item, () -> putBack(List.of(item)));
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Under the lock, waits until an item is here (true), recalling prefetched ones first. Null when it would have to
+     * wait and may not (the broker retries on a thread that may); false when the timeout passed and
+     * {@code orThrow} is false (a poll); else the timeout is NoSuchElementException, a closed empty queue
+     * IllegalStateException.
+     */
+    private Boolean untilItems(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
+        if (!haveItemsOrRecalled(caller, mayWait, timeoutNanos)) return null;
+        long left = timeoutNanos;
+        while (items.isEmpty()) {
+            if (closed) throw new IllegalStateException("queue is closed and empty");
+            if (left == 0) {
+                if (!orThrow) return false;
+                throw new NoSuchElementException("queue empty" + (timeoutNanos == 0 ? ""
+                        : " after waiting " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s"));
+            }
+            if (!mayWait) return null;
+            left = awaitItems(caller, left);
+        }
+        return true;
     }
 
     /**
@@ -154,15 +167,7 @@ final class QueueCore implements Core {
     private Outcome takeMany(String caller, long timeoutNanos, int max, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
-            if (!haveItemsOrRecalled(caller, mayWait, timeoutNanos)) return null;
-            long left = timeoutNanos;
-            while (items.isEmpty()) {
-                if (closed) throw new IllegalStateException("queue is closed and empty");
-                if (left == 0) throw new NoSuchElementException("queue empty" + (timeoutNanos == 0 ? ""
-                        : " after waiting " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) / 1000.0 + " s"));
-                if (!mayWait) return null;
-                left = awaitItems(caller, left);
-            }
+            if (untilItems(caller, timeoutNanos, mayWait, true) == null) return null;
             int n = Math.max(1, Math.min(Math.min(max, MAX_BATCH), items.size() / (takersWaiting + 1)));
             if (capacity > 0) n = 1; // a bounded queue's items stay within its capacity
             // only a real backlog is worth taking ahead: a few items (a handful of tasks and their poison pills) go
