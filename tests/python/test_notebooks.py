@@ -210,7 +210,7 @@ def check_java_basics(nb):
 
     # errors: only in the tagged cells, pointing at cell, line and column
     raising = [c["id"] for c in code_cells(nb) if "raises-exception" in tags(c)]
-    assert raising == ["compile-error", "runtime-error"]
+    assert raising == ["compile-error", "runtime-error", "exit-blocked"]
 
     n = cell(nb, "compile-error")["execution_count"]
     err, tb = error(nb, "compile-error")
@@ -225,6 +225,12 @@ def check_java_basics(nb):
     assert tb == ["java.lang.ArithmeticException: / by zero",
                   f"    at average (cell [{n}], line 4)",
                   f"    at <cell> (cell [{n}], line 7)"]
+
+    # ending the kernel from a cell is refused, and the notebook goes on
+    err, tb = error(nb, "exit-blocked")
+    assert err["ename"].endswith("SecurityException"), err
+    assert "Runtime.halt(1) was blocked: it would end the kernel" in err["evalue"], err
+    assert result(nb, "after-error") is not None
 
 
 def test_java_basics_exports_to_html_with_its_rich_output(executed, tmp_path):
