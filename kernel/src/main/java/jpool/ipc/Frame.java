@@ -27,7 +27,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts) {
     public static final byte REPLY = 5;
     /**
      * Take back a task that was sent but has not started: long id. If it still waits in the worker, the worker
-     * drops it and answers {@link #FAILED} at once; one already begun runs as usual (its {@link #STARTED} says so).
+     * drops it and answers {@link #FAILED} at once; one already begun runs as usual.
      * The kernel keeps several tasks queued in a worker; an interrupt cancels them, a free worker takes them over.
      */
     public static final byte CANCEL = 6;
@@ -48,8 +48,6 @@ public record Frame(byte type, byte[] payload, byte[][] parts) {
     public static final byte FAILED = 13;
     /** The worker is exiting by System.exit: int status. */
     public static final byte EXITING = 14;
-    /** A task started running: long id, long start time (epoch ms). */
-    public static final byte STARTED = 15;
     /**
      * A request to a shared object that lives in the kernel (queues, events, locks, managed collections): long
      * request id (0 = no reply wanted), UTF object id, UTF operation, int argument count, then each argument

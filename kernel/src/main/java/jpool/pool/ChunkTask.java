@@ -65,6 +65,9 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             }
             ends[i] = System.currentTimeMillis();
         }
+        // numbers, strings, small arrays: a compact encoding (JDK value types need no allow-list check)
+        byte[] compact = ChunkCodec.encodeResult(values, errors, starts, ends);
+        if (compact != null) return new Serial.Written(compact, java.util.Set.of(), java.util.List.of());
         ChunkResult result = new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
         try {
             // the common case: serialized once, checked against the kernel's allow-list, sent as it is

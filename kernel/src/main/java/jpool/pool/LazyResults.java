@@ -40,12 +40,8 @@ final class LazyResults<A, R> implements Iterator<R> {
             one.add(source.next());
             int idx = batch.add();
             ChunkTask task = new ChunkTask(shipped.form(), ChunkTask.Kind.FN, one);
-            Shipment s;
-            if (first == null) {
-                s = first = StateCapture.prepare(task, "the task", shipped.written());
-            } else {
-                s = Pool.reuseState(first, task);
-            }
+            Shipment s = Pool.ship(task, shipped, first);
+            if (first == null) first = s;
             pool.enqueue(List.of(new TaskRecord(batch, new int[]{idx}, one, s)));
         }
     }

@@ -16,6 +16,7 @@ import jpool.workers.NotShippable;
 import jpool.workers.Shipment;
 import jpool.workers.StateCapture;
 import jpool.workers.WorkerHandle;
+import jpool.workers.WorkerMain;
 import jpool.workers.WorkerStartFailed;
 import jpool.workers.WorkerTask;
 import jpool.workers.Workers;
@@ -381,7 +382,7 @@ public final class Pool implements AutoCloseable, Rich {
         ArrayList<Object> inputs = new ArrayList<>();
         inputs.add(arg);
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
-        Shipment s = StateCapture.prepare(new ChunkTask(f.form(), kind, inputs), "the task", f.written());
+        Shipment s = ship(new ChunkTask(f.form(), kind, inputs), f, null);
         TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
@@ -437,12 +438,8 @@ public final class Pool implements AutoCloseable, Rich {
             int[] idx = new int[part.size()];
             for (int i = 0; i < idx.length; i++) idx[i] = b.add();
             ChunkTask task = new ChunkTask(f.form(), kind, part);
-            Shipment s;
-            if (first == null) {
-                s = first = StateCapture.prepare(task, "the task", f.written());
-            } else {
-                s = reuseState(first, task);
-            }
+            Shipment s = ship(task, f, first);
+            if (first == null) first = s;
             tasks.add(new TaskRecord(b, idx, part, s));
         }
         enqueue(tasks);
@@ -450,9 +447,20 @@ public final class Pool implements AutoCloseable, Rich {
         return b;
     }
 
-    static Shipment reuseState(Shipment first, WorkerTask task) {
+    /**
+     * A chunk ready to send, with the notebook state its function reads: {@code sameStateAs}'s (the chunks of one
+     * call share a snapshot) or a fresh one. Compact form when the function was serialized once and the inputs are
+     * plain values (no notebook classes in them, so the function alone decides which state is needed).
+     */
+    static Shipment ship(ChunkTask task, ShippedFn.Prepared f, Shipment sameStateAs) {
+        byte[] compact = f.written() != null ? ChunkCodec.encodeTask(task) : null;
+        if (compact != null) {
+            return sameStateAs != null ? new Shipment(compact, sameStateAs.state())
+                    : StateCapture.prepare(compact, f.written(), "the task");
+        }
+        if (sameStateAs == null) return StateCapture.prepare(task, "the task", f.written());
         try {
-            return new Shipment(Serial.write(task).bytes(), first.state());
+            return new Shipment(Serial.write(task).bytes(), sameStateAs.state());
         } catch (IOException e) {
             throw new NotShippable("an input cannot be sent to a worker: " + Serial.explain(e));
         }
@@ -553,29 +561,34 @@ public final class Pool implements AutoCloseable, Rich {
         } catch (IOException e) {
             // the worker is going away; its exit puts the task back
         }
+        if (s.inFlight.size() == 1) began(s);
     }
 
-    /** The worker began task {@code id}: its timeout counts from now. */
-    void onStarted(PoolWorker s, long id) {
-        Duration limit = timeout;
-        TaskRecord t;
-        boolean killNow;
-        synchronized (this) {
-            t = s.find(id);
-            if (t == null) return;
-            t.started = true;
-            t.reclaimed = false; // the worker began it before our request to skip it arrived: it stays there
-            // a board shows each worker's last lines; those of an earlier call (an earlier cell) are not this one's
-            if (s.lastBatch != t.batch) {
-                s.lastBatch = t.batch;
-                s.tail.clear();
-            }
-            killNow = t.cancelled && terminateOnInterrupt; // the cancel arrived just after the worker began it
+    /**
+     * The worker's first unanswered task is running now (or as soon as it arrives): a worker runs its tasks in the
+     * order sent, so no message per task is needed to know it. Its timeout counts from here.
+     */
+    private void began(PoolWorker s) {
+        TaskRecord t = s.inFlight.peekFirst();
+        if (t == null || t.started) return;
+        t.started = true;
+        // a board shows each worker's last lines; those of an earlier call (an earlier cell) are not this one's
+        if (s.lastBatch != t.batch) {
+            s.lastBatch = t.batch;
+            s.tail.clear();
         }
-        if (killNow) {
-            s.handle.kill();
+        if (t.cancelled) {
+            // interrupted before it began: the worker skips it when our cancel arrives first; if no answer comes
+            // soon, it began after all and runs on, and the interrupt stops it as it stops the running tasks
+            if (terminateOnInterrupt) WATCHDOG.schedule(() -> {
+                synchronized (this) {
+                    if (!s.inFlight.contains(t)) return;
+                }
+                s.handle.kill();
+            }, 200, TimeUnit.MILLISECONDS);
             return;
         }
+        Duration limit = timeout;
         if (limit == null) return;
         int attempt = t.attempts;
         WATCHDOG.schedule(() -> {
@@ -691,9 +704,9 @@ public final class Pool implements AutoCloseable, Rich {
             return;
         }
         ChunkTask.ChunkResult r;
-        ClassLoader loader = KernelClasses.loader();
         try {
-            r = (ChunkTask.ChunkResult) Serial.read(bytes, loader, KernelClasses.FILTER);
+            r = ChunkCodec.isResult(bytes) ? ChunkCodec.decodeResult(bytes, s.name, s.handle.pid())
+                    : (ChunkTask.ChunkResult) Serial.read(bytes, KernelClasses.loader(), KernelClasses.FILTER);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
@@ -735,9 +748,11 @@ public final class Pool implements AutoCloseable, Rich {
             t = s.find(id);
             if (t == null) return;
         }
-        if (t.reclaimed && !t.started && !t.cancelled) {
+        if (t.reclaimed && !t.cancelled && WorkerMain.CANCELLED.equals(error.className())) {
             synchronized (this) { // the worker skipped it as asked: another worker runs it
                 s.inFlight.remove(t);
+                t.started = false;
+                began(s);
                 t.reclaimed = false;
                 t.attempts--;
                 if (state == State.TERMINATE) return;
@@ -754,6 +769,7 @@ public final class Pool implements AutoCloseable, Rich {
         boolean retire;
         synchronized (this) {
             s.inFlight.remove(t);
+            began(s);
             if (t.started) {
                 s.tasksRun++;
                 meanTaskMillis = meanTaskMillis < 0 ? ranMillis : 0.8 * meanTaskMillis + 0.2 * ranMillis;
@@ -785,6 +801,7 @@ public final class Pool implements AutoCloseable, Rich {
                     t.reclaimed = false;
                     requeue.add(t);
                 } else if (t.timedOut == null && t.attempts <= retries && state != State.TERMINATE) {
+                    t.started = false;
                     requeue.add(t); // run it again on another worker
                 } else {
                     died = t;

@@ -46,7 +46,7 @@ final class PoolWorker implements WorkerListener {
         r.output(name, stream, text);
     }
 
-    /** The task the worker is running now (its first unanswered one, once it began). */
+    /** The task the worker is running now (its first unanswered one). */
     TaskRecord current() {
         TaskRecord t = inFlight.peekFirst();
         return t != null && t.started ? t : null;
@@ -59,11 +59,6 @@ final class PoolWorker implements WorkerListener {
     TaskRecord find(long id) {
         for (TaskRecord t : inFlight) if (t.id == id) return t;
         return null;
-    }
-
-    @Override
-    public void started(long taskId, long epochMillis) {
-        pool.onStarted(this, taskId);
     }
 
     @Override

@@ -19,7 +19,10 @@ private static final AtomicLong IDS = new AtomicLong();
     final List<Object> inputs;
     final Shipment shipment;
     int attempts;
-    /** The worker reported it began (a task may wait in its worker behind others). */
+    /**
+     * It is (or is about to be) running: first of its worker's unanswered tasks. A worker runs its tasks in the
+     * order they were sent, so the pool knows this without a message per task.
+     */
     volatile boolean started;
     volatile boolean cancelled;
     /** Asked back from its worker (not started there) to run on a free one; see {@code Pool.rebalance}. */

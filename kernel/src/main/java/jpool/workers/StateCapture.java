@@ -65,14 +65,22 @@ public final class StateCapture {
             lambdas.addAll(alsoRuns.lambdas());
             written = new Serial.Written(written.bytes(), names, lambdas);
         }
-        StateSnapshot state = snapshot(written);
+        return prepare(written.bytes(), written, what);
+    }
+
+    /**
+     * A task already encoded ({@code taskBytes}, e.g. in a compact form) whose code and classes are those of
+     * {@code code}: captures the state that code reads.
+     */
+    public static Shipment prepare(byte[] taskBytes, Serial.Written code, String what) {
+        StateSnapshot state = snapshot(code);
         // a variable the task's code reads but that cannot travel would be null in the worker, and the task would
         // fail there with a NullPointerException far from the cause: refuse now, naming it
         if (!state.skipped().isEmpty())
             throw new NotShippable(what + " reads notebook " + String.join("; ", state.skipped())
                     + ". A task gets a copy of every notebook variable its code reads: make that type Serializable,"
                     + " or create the value inside the task (in the worker).");
-        return new Shipment(written.bytes(), state);
+        return new Shipment(taskBytes, state);
     }
 
     /**

@@ -223,7 +223,6 @@ public final class WorkerHandle {
                         int stream = r.getByte();
                         l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
                     }
-                    case Frame.STARTED -> l.started(r.getLong(), r.getLong());
                     case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes());
                     case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();

@@ -4,10 +4,6 @@ import jpool.ipc.RemoteError;
 
 /** Receives what one worker JVM reports. Called on that worker's reader thread, in the order the worker sent it. */
 public interface WorkerListener {
-    /** A task began running in the worker. */
-    default void started(long taskId, long epochMillis) {
-    }
-
     /** Output text from the worker (stream 1 = stdout, 2 = stderr), whole lines except at a flush. */
     void log(int stream, String text);
 

@@ -312,7 +312,6 @@ public final class WorkerMain {
             byte[] kept = withdrawnState.remove(snapshotId);
             if (kept != null) state = kept;
         }
-        channel.send(Frame.STARTED, new Payload().putLong(id).putLong(System.currentTimeMillis()).toBytes());
         Object value;
         try {
             if (snapshotId != appliedSnapshot) {
@@ -321,7 +320,9 @@ public final class WorkerMain {
                 appliedSnapshot = snapshotId;
                 applyState(state);
             }
-            WorkerTask t = (WorkerTask) Serial.read(task, loader, filter);
+            // a pool chunk of plain values comes in compact form; anything else is Java-serialized
+            WorkerTask t = jpool.pool.ChunkCodec.isTask(task) ? jpool.pool.ChunkCodec.decodeTask(task)
+                    : (WorkerTask) Serial.read(task, loader, filter);
             value = t.execute();
         } catch (Throwable e) {
             Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;

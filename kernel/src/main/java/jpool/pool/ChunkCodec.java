@@ -1,0 +1,95 @@
+package jpool.pool;
+
+import jpool.ipc.Compact;
+
+import java.io.StreamCorruptedException;
+import java.util.ArrayList;
+
+/**
+ * The compact wire form of a {@link ChunkTask} and of its {@link ChunkTask.ChunkResult}, used when every input (or
+ * every value) is a {@link Compact} value and the function is a {@link ShippedFn}: the common case of a pool over
+ * numbers, strings and small arrays. Anything else travels in Java serialization as before; the first byte tells
+ * the forms apart (Java serialization starts with 0xAC).
+ */
+public final class ChunkCodec {
+    private static final byte TASK = 'C', RESULT = 'R';
+
+    private ChunkCodec() {
+    }
+
+    /** The task's compact bytes, or null when its function or an input needs Java serialization. */
+    static byte[] encodeTask(ChunkTask task) {
+        if (!(task.fn() instanceof ShippedFn fn)) return null;
+        Compact.Out out = new Compact.Out(fn.bytes().length + 16 + 8 * task.inputs().size());
+        out.putByte(TASK).putByte(task.kind().ordinal()).putBytes(fn.bytes()).putInt(task.inputs().size());
+        for (Object in : task.inputs()) if (!out.value(in)) return null;
+        return out.toBytes();
+    }
+
+    /** Whether task bytes are in the compact form (else they are a Java-serialized WorkerTask). */
+    public static boolean isTask(byte[] bytes) {
+        return bytes.length > 0 && bytes[0] == TASK;
+    }
+
+    /** Worker side: the task the compact bytes stand for. */
+    public static jpool.workers.WorkerTask decodeTask(byte[] bytes) throws StreamCorruptedException {
+        Compact.In in = new Compact.In(bytes, 1);
+        int kind = in.getByte();
+        if (kind < 0 || kind >= ChunkTask.Kind.values().length) throw new StreamCorruptedException("bad task kind " + kind);
+        byte[] fn = in.getBytes();
+        int n = in.getInt();
+        if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad input count " + n);
+        ArrayList<Object> inputs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) inputs.add(in.value());
+        return new ChunkTask(new ShippedFn(fn), ChunkTask.Kind.values()[kind], inputs);
+    }
+
+    /** A chunk's results in compact form, or null when a value needs Java serialization. */
+    static byte[] encodeResult(Object[] values, String[][] errors, long[] starts, long[] ends) {
+        int n = values.length;
+        Compact.Out out = new Compact.Out(32 + 24 * n);
+        out.putByte(RESULT).putInt(n);
+        for (Object v : values) if (!out.value(v)) return null;
+        int failed = 0;
+        for (String[] e : errors) if (e != null) failed++;
+        out.putInt(failed);
+        for (int i = 0; i < n; i++) {
+            String[] e = errors[i];
+            if (e == null) continue;
+            out.putInt(i);
+            for (String s : e) out.value(s); // strings or null
+        }
+        for (long t : starts) out.putLong(t);
+        for (long t : ends) out.putLong(t);
+        return out.toBytes();
+    }
+
+    static boolean isResult(byte[] bytes) {
+        return bytes.length > 0 && bytes[0] == RESULT;
+    }
+
+    /** Kernel side: the results of a chunk that ran in {@code worker} (pid {@code pid}). */
+    static ChunkTask.ChunkResult decodeResult(byte[] bytes, String worker, long pid) throws StreamCorruptedException {
+        Compact.In in = new Compact.In(bytes, 1);
+        int n = in.getInt();
+        if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad result count " + n);
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) values[i] = in.value();
+        String[][] errors = new String[n][];
+        int failed = in.getInt();
+        for (int k = 0; k < failed; k++) {
+            int i = in.getInt();
+            if (i < 0 || i >= n) throw new StreamCorruptedException("bad failed index " + i);
+            errors[i] = new String[]{string(in.value()), string(in.value()), string(in.value())};
+        }
+        long[] starts = new long[n], ends = new long[n];
+        for (int i = 0; i < n; i++) starts[i] = in.getLong();
+        for (int i = 0; i < n; i++) ends[i] = in.getLong();
+        return new ChunkTask.ChunkResult(worker, pid, values, errors, starts, ends);
+    }
+
+    private static String string(Object v) throws StreamCorruptedException {
+        if (v == null || v instanceof String) return (String) v;
+        throw new StreamCorruptedException("expected a string, found " + v.getClass().getName());
+    }
+}

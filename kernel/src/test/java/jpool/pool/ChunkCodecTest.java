@@ -1,0 +1,54 @@
+package jpool.pool;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ChunkCodecTest {
+    @Test
+    void aChunkOfPlainInputsTravelsCompactAndRunsTheSameFunction() throws Exception {
+        Fn<Integer, Integer> twice = x -> 2 * x;
+        ShippedFn.Prepared f = ShippedFn.prepare(twice);
+        assertNotNull(f.written(), "a capture-free lambda is serialized once");
+        ChunkTask task = new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(1, 2, 3)));
+        byte[] bytes = ChunkCodec.encodeTask(task);
+        assertNotNull(bytes);
+        assertTrue(ChunkCodec.isTask(bytes));
+        ChunkTask back = (ChunkTask) ChunkCodec.decodeTask(bytes);
+        assertEquals(task.inputs(), back.inputs());
+        assertEquals(ChunkTask.Kind.FN, back.kind());
+        var written = (jpool.ipc.Serial.Written) back.execute();
+        assertTrue(ChunkCodec.isResult(written.bytes()));
+        ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
+        assertArrayEquals(new Object[]{2, 4, 6}, r.values());
+        assertArrayEquals(new String[3][], r.errors());
+    }
+
+    @Test
+    void failedInputsKeepTheirErrorsAndTheOthersTheirValues() throws Exception {
+        Fn<Integer, Integer> inverse = x -> 10 / x;
+        ShippedFn.Prepared f = ShippedFn.prepare(inverse);
+        ChunkTask task = new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(5, 0, 2)));
+        var written = (jpool.ipc.Serial.Written) ((ChunkTask) ChunkCodec.decodeTask(ChunkCodec.encodeTask(task))).execute();
+        ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
+        assertEquals(2, r.values()[0]);
+        assertNull(r.values()[1]);
+        assertEquals(5, r.values()[2]);
+        assertEquals("java.lang.ArithmeticException", r.errors()[1][0]);
+        assertEquals("/ by zero", r.errors()[1][1]);
+        assertNull(r.errors()[0]);
+    }
+
+    @Test
+    void otherInputsOrFunctionsKeepJavaSerialization() {
+        ShippedFn.Prepared f = ShippedFn.prepare((Fn<Object, Object>) x -> x);
+        assertNull(ChunkCodec.encodeTask(new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(List.of(1))))));
+        int captured = 3;
+        Fn<Integer, Integer> capturing = x -> x + captured;
+        assertNull(ChunkCodec.encodeTask(new ChunkTask(ShippedFn.prepare(capturing).form(), ChunkTask.Kind.FN,
+                new ArrayList<>(List.of(1)))), "a capturing lambda is serialized with each task");
+    }
+}
