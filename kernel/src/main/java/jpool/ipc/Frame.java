@@ -4,11 +4,12 @@ package jpool.ipc;
  * One message between the kernel and a worker: a type byte and an opaque payload. On the wire a frame is
  * {@code [int length][byte type][payload]}, length counting the type byte. A frame may also carry big byte arrays
  * as separate {@code parts} (see {@link FrameChannel#send(byte, byte[], byte[]...)}), each of which the receiver
- * reads into an array of its own; {@code parts} is null for a plain frame.
+ * reads into an array of its own; {@code parts} is null for a plain frame. {@code arrays} are big primitive arrays
+ * of a value serialized with {@link Serial#writeDetached} (null when there are none).
  */
-public record Frame(byte type, byte[] payload, byte[][] parts) {
+public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) {
     public Frame(byte type, byte[] payload) {
-        this(type, payload, null);
+        this(type, payload, null, null);
     }
 
     // kernel -> worker
@@ -57,6 +58,8 @@ public record Frame(byte type, byte[] payload, byte[][] parts) {
 
     /** Set in the type byte on the wire when the frame has parts. */
     static final int PARTS_FLAG = 0x80;
+    /** Set (with {@link #PARTS_FLAG}) when the frame also carries primitive arrays ({@link #arrays()}). */
+    static final int ARRAYS_FLAG = 0x40;
 
     /** Larger frames are refused: a corrupt or hostile length must not make the reader allocate gigabytes. */
     public static final int MAX_LENGTH = 1 << 30;

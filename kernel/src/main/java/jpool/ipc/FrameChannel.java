@@ -29,9 +29,19 @@ public final class FrameChannel implements Closeable {
     /** Why the flusher could not write, reported by the next send (guarded by sendLock). */
     private IOException flushFailure;
     private Thread flusher;
+    /** Shared-memory path for big arrays, each way; made on first use (null where /dev/shm is missing). */
+    private final BulkLane.Out laneOut = BulkLane.available() ? new BulkLane.Out() : null;
+    private final BulkLane.In laneIn = new BulkLane.In();
+    private volatile java.util.function.BooleanSupplier peerAlive;
 
     public FrameChannel(SocketChannel socket) {
         this.socket = socket;
+        this.peerAlive = socket::isOpen;
+    }
+
+    /** How to tell the peer died (a wait for its shared-memory data then ends); default: the socket is open. */
+    public void peerAlive(java.util.function.BooleanSupplier alive) {
+        this.peerAlive = () -> socket.isOpen() && alive.getAsBoolean();
     }
 
     /** Sends one frame and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
@@ -51,15 +61,44 @@ public final class FrameChannel implements Closeable {
     public void sendSoon(byte type, byte[] payload) throws IOException {
         synchronized (sendLock) {
             put(type, payload);
-            if (!unflushed) {
-                unflushed = true;
-                if (flusher == null) {
-                    flusher = new Thread(this::flushLoop, "jpool-channel-flusher");
-                    flusher.setDaemon(true);
-                    flusher.start();
-                }
-                sendLock.notify();
+            wakeFlusher();
+        }
+    }
+
+    /**
+     * {@link #sendSoon(byte, byte[])} for a frame with parts. For frames sent to a peer that is busy anyway (a task
+     * queued behind others, the result of a task with more waiting): many go out in one write instead of a system
+     * call each. A frame too large to sit in the send buffer is written out at once.
+     */
+    public void sendSoon(byte type, byte[] head, byte[]... parts) throws IOException {
+        sendSoon(type, head, parts, null);
+    }
+
+    /** {@link #sendSoon(byte, byte[], byte[]...)} with primitive arrays (a frame with big ones is sent at once). */
+    public void sendSoon(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
+        long length = 13L + head.length;
+        for (byte[] p : parts) length += 4 + p.length;
+        if (arrays != null) for (Object a : arrays) length += 5 + (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
+        if (length > CHUNK / 4) {
+            send(type, head, parts, arrays);
+            return;
+        }
+        synchronized (sendLock) {
+            putFrame(type, head, parts, arrays);
+            wakeFlusher();
+        }
+    }
+
+    /** Guarded by sendLock: the buffer holds frames to write; the flusher writes them out when it runs. */
+    private void wakeFlusher() {
+        if (!unflushed) {
+            unflushed = true;
+            if (flusher == null) {
+                flusher = new Thread(this::flushLoop, "jpool-channel-flusher");
+                flusher.setDaemon(true);
+                flusher.start();
             }
+            sendLock.notify();
         }
     }
 
@@ -103,20 +142,82 @@ public final class FrameChannel implements Closeable {
      * [int part length]... [head][parts...]}.
      */
     public void send(byte type, byte[] head, byte[]... parts) throws IOException {
+        send(type, head, parts, null);
+    }
+
+    /**
+     * Sends a frame with parts and primitive {@code arrays} (those of {@link Serial#writeDetached}; null for none),
+     * which the receiver gets as arrays of the same types in {@link Frame#arrays()}. Arrays of a megabyte or more
+     * in all go through shared memory ({@link BulkLane}), the rest in the frame; either way each is copied once
+     * on each side, straight from and into the arrays.
+     * Wire form after the part lengths: {@code [int array count][byte kind, int length]... [byte 1 = lane,
+     * 0 = inline]}, for a lane {@code [long seq][int path length][path]}; then head, parts, inline arrays.
+     */
+    public void send(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
+        synchronized (sendLock) {
+            boolean lane = putFrame(type, head, parts, arrays);
+            writeOut();
+            if (lane) laneOut.write(arrays);
+        }
+    }
+
+    /** Puts a frame into the send buffer; true when its arrays are to follow through the lane. */
+    private boolean putFrame(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
+        if (flushFailure != null) throw flushFailure;
         long length = 1 + 4 + 4 + 4L * parts.length + head.length;
         for (byte[] p : parts) length += p.length;
-        if (length > Frame.MAX_LENGTH) throw new IOException("frame too large to send: " + length + " bytes");
-        synchronized (sendLock) {
-            if (flushFailure != null) throw flushFailure;
-            room(13);
-            out.putInt((int) length).put((byte) (type | Frame.PARTS_FLAG)).putInt(head.length).putInt(parts.length);
-            for (byte[] p : parts) {
-                room(4);
-                out.putInt(p.length);
+        long arrayBytes = 0;
+        if (arrays != null) for (Object a : arrays) arrayBytes += (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
+        boolean lane = arrays != null && laneOut != null && arrayBytes >= BulkLane.MIN_BYTES;
+        byte[] path = null;
+        if (lane) {
+            try {
+                path = laneOut.prepare(arrayBytes, peerAlive).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                if (!socket.isOpen()) throw e;
+                lane = false; // no shared memory to be had (full /dev/shm): inline
             }
-            put(head);
-            for (byte[] p : parts) put(p);
-            writeOut();
+        }
+        if (arrays != null) length += 4 + 5L * arrays.length + 1 + (lane ? 12 + path.length : arrayBytes);
+        if (length > Frame.MAX_LENGTH) throw new IOException("frame too large to send: " + length + " bytes");
+        room(13);
+        int flags = Frame.PARTS_FLAG | (arrays != null ? Frame.ARRAYS_FLAG : 0);
+        out.putInt((int) length).put((byte) (type | flags)).putInt(head.length).putInt(parts.length);
+        for (byte[] p : parts) {
+            room(4);
+            out.putInt(p.length);
+        }
+        if (arrays != null) {
+            room(4);
+            out.putInt(arrays.length);
+            for (Object a : arrays) {
+                room(5);
+                out.put((byte) PrimitiveArrays.kind(a)).putInt(java.lang.reflect.Array.getLength(a));
+            }
+            room(1);
+            out.put((byte) (lane ? 1 : 0));
+            if (lane) {
+                room(12);
+                out.putLong(laneOut.seq()).putInt(path.length);
+                put(path);
+            }
+        }
+        put(head);
+        for (byte[] p : parts) put(p);
+        if (arrays != null && !lane) for (Object a : arrays) putArray(a);
+        return lane;
+    }
+
+    /** An array's elements into the send buffer (little-endian), writing out whenever it fills. */
+    private void putArray(Object a) throws IOException {
+        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = java.lang.reflect.Array.getLength(a);
+        for (int from = 0; from < n; ) {
+            if (out.remaining() < size) writeOut();
+            int count = Math.min(n - from, out.remaining() / size);
+            out.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            PrimitiveArrays.put(out, a, from, count);
+            out.order(java.nio.ByteOrder.BIG_ENDIAN);
+            from += count;
         }
     }
 
@@ -167,12 +268,69 @@ public final class FrameChannel implements Closeable {
             rest -= sizes[i];
             if (sizes[i] < 0) throw new StreamCorruptedException("bad part length " + sizes[i]);
         }
+        int[] kinds = null, lengths = null;
+        boolean lane = false;
+        long seq = 0;
+        String path = null;
+        if ((type & Frame.ARRAYS_FLAG) != 0) {
+            int n = readInt();
+            rest -= 4;
+            if (n < 0 || 5L * n > rest) throw new StreamCorruptedException("bad array count " + n);
+            kinds = new int[n];
+            lengths = new int[n];
+            for (int i = 0; i < n; i++) {
+                kinds[i] = readByte();
+                lengths[i] = readInt();
+                if (kinds[i] < 0 || kinds[i] >= PrimitiveArrays.SIZES.length || lengths[i] < 0)
+                    throw new StreamCorruptedException("bad array " + i);
+            }
+            rest -= 5L * n + 1;
+            lane = readByte() == 1;
+            if (lane) {
+                seq = readLong();
+                int pathLength = readInt();
+                if (pathLength < 0 || pathLength > 4096) throw new StreamCorruptedException("bad lane path");
+                byte[] p = new byte[pathLength];
+                readFully(p);
+                path = new String(p, java.nio.charset.StandardCharsets.UTF_8);
+                rest -= 12 + pathLength;
+            } else {
+                for (int i = 0; i < n; i++) rest -= (long) lengths[i] * PrimitiveArrays.SIZES[kinds[i]];
+            }
+        }
         if (headLength < 0 || rest != headLength) throw new StreamCorruptedException("bad frame layout");
         byte[] head = new byte[headLength];
         readFully(head);
         byte[][] parts = new byte[count][];
         for (int i = 0; i < count; i++) readFully(parts[i] = new byte[sizes[i]]);
-        return new Frame((byte) (type & ~Frame.PARTS_FLAG), head, parts);
+        Object[] arrays = null;
+        if (kinds != null) {
+            if (lane) {
+                arrays = laneIn.read(seq, path, kinds, lengths, peerAlive);
+            } else {
+                arrays = new Object[kinds.length];
+                for (int i = 0; i < kinds.length; i++) readArray(arrays[i] = PrimitiveArrays.allocate(kinds[i], lengths[i]));
+            }
+        }
+        return new Frame((byte) (type & ~(Frame.PARTS_FLAG | Frame.ARRAYS_FLAG)), head, parts, arrays);
+    }
+
+    /** Reads an array's elements (little-endian) straight from the input buffer. */
+    private void readArray(Object a) throws IOException {
+        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = java.lang.reflect.Array.getLength(a);
+        for (int from = 0; from < n; ) {
+            need(size);
+            int count = Math.min(n - from, in.remaining() / size);
+            in.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            PrimitiveArrays.get(in, a, from, count);
+            in.order(java.nio.ByteOrder.BIG_ENDIAN);
+            from += count;
+        }
+    }
+
+    private long readLong() throws IOException {
+        need(8);
+        return in.getLong();
     }
 
     /** Reads more from the socket into the (empty) input buffer; false at end of stream. */
@@ -216,9 +374,12 @@ public final class FrameChannel implements Closeable {
     @Override
     public void close() {
         try {
-            socket.close();
+            socket.close(); // first: a sender blocked in a write (holding the send lock) fails and lets go
         } catch (IOException ignored) {
             // closing a broken socket has nothing left to report
+        }
+        synchronized (sendLock) {
+            if (laneOut != null) laneOut.close();
         }
     }
 }

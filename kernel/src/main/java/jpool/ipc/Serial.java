@@ -32,7 +32,10 @@ public final class Serial {
      * Bytes of an object graph plus every class named in it and the lambdas in it, each as
      * {@code {implementation class (binary name), method name, descriptor}}.
      */
-    public record Written(byte[] bytes, Set<String> classNames, List<String[]> lambdas) {
+    public record Written(byte[] bytes, Set<String> classNames, List<String[]> lambdas, Object[] arrays) {
+        public Written(byte[] bytes, Set<String> classNames, List<String[]> lambdas) {
+            this(bytes, classNames, lambdas, null);
+        }
     }
 
     /**
@@ -47,6 +50,11 @@ public final class Serial {
      * then each array's elements, little-endian.
      */
     private static final int BULK_MAGIC = 0x4A504231; // "JPB1"
+    /**
+     * First bytes of a value written by {@link #writeDetached}: the same layout up to the stream, whose big arrays
+     * are not in the bytes but travel beside them ({@link Written#arrays()}).
+     */
+    private static final int DETACHED_MAGIC = 0x4A504232; // "JPB2"
     private static final String KINDS = "BCSIJFDZ";
     private static final Class<?>[] KIND_CLASSES = {byte[].class, char[].class, short[].class, int[].class,
             long[].class, float[].class, double[].class, boolean[].class};
@@ -62,6 +70,24 @@ public final class Serial {
         List<Object> bulk = new ArrayList<>();
         Written w = write(value, bytes, bulk);
         return new Written(bulk.isEmpty() ? bytes.exact() : withBulk(bytes, bulk), w.classNames(), w.lambdas());
+    }
+
+    /**
+     * Like {@link #write}, but big primitive arrays are not copied into the bytes: they are returned as they are in
+     * {@link Written#arrays()} (null when there are none), for a sender that can pass arrays on without a copy
+     * ({@link FrameChannel#send(byte, byte[], byte[][], Object[])}). {@link #read(byte[], Object[], ClassLoader,
+     * ObjectInputFilter)} takes them back.
+     */
+    public static Written writeDetached(Object value) throws IOException {
+        Bytes bytes = new Bytes();
+        List<Object> bulk = new ArrayList<>();
+        Written w = write(value, bytes, bulk);
+        if (bulk.isEmpty()) return new Written(bytes.exact(), w.classNames(), w.lambdas());
+        ByteBuffer b = ByteBuffer.allocate(12 + 5 * bulk.size() + bytes.size()).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(DETACHED_MAGIC).putInt(bytes.size()).putInt(bulk.size());
+        for (Object a : bulk) b.put((byte) KINDS.charAt(bulkKind(a))).putInt(java.lang.reflect.Array.getLength(a));
+        b.put(bytes.buffer(), 0, bytes.size());
+        return new Written(b.array(), w.classNames(), w.lambdas(), bulk.toArray());
     }
 
     /**
@@ -139,11 +165,14 @@ public final class Serial {
         return out;
     }
 
-    /** Reads the arrays of a bulk value and returns the offset of its serialization stream. */
-    private static Object[] readBulk(byte[] bytes, ObjectInputFilter filter, int[] streamRange) throws IOException {
+    /**
+     * Reads the arrays of a bulk value (from its bytes, or for a detached one checks the {@code given} arrays
+     * against its header) and sets {@code streamRange} to where its serialization stream is.
+     */
+    private static Object[] readBulk(byte[] bytes, Object[] given, ObjectInputFilter filter, int[] streamRange) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         try {
-            b.getInt();
+            boolean detached = b.getInt() == DETACHED_MAGIC;
             int streamLength = b.getInt(), count = b.getInt();
             if (streamLength < 0 || count < 0 || count > bytes.length / 5) throw new StreamCorruptedException("bad bulk header");
             int[] kinds = new int[count], lengths = new int[count];
@@ -155,9 +184,21 @@ public final class Serial {
                 data += (long) lengths[i] * KIND_SIZES[kinds[i]];
             }
             int streamStart = b.position();
-            if ((long) streamStart + streamLength + data != bytes.length) throw new StreamCorruptedException("bad bulk lengths");
+            if ((long) streamStart + streamLength + (detached ? 0 : data) != bytes.length)
+                throw new StreamCorruptedException("bad bulk lengths");
             streamRange[0] = streamStart;
             streamRange[1] = streamLength;
+            if (detached) {
+                if (given == null || given.length != count) throw new StreamCorruptedException("detached arrays missing");
+                for (int i = 0; i < count; i++) {
+                    if (given[i] == null || given[i].getClass() != KIND_CLASSES[kinds[i]]
+                            || java.lang.reflect.Array.getLength(given[i]) != lengths[i])
+                        throw new StreamCorruptedException("detached array " + i + " does not match");
+                    if (filter.checkInput(new BulkInfo(KIND_CLASSES[kinds[i]], lengths[i], bytes.length)) == ObjectInputFilter.Status.REJECTED)
+                        throw new InvalidClassException(KIND_CLASSES[kinds[i]].getName(), "this array may not be sent between the kernel and a worker");
+                }
+                return given;
+            }
             b.position(streamStart + streamLength);
             Object[] arrays = new Object[count];
             for (int i = 0; i < count; i++) {
@@ -197,7 +238,9 @@ public final class Serial {
     }
 
     static boolean isBulk(byte[] bytes) {
-        return bytes.length >= 12 && ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0) == BULK_MAGIC;
+        if (bytes.length < 12) return false;
+        int magic = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        return magic == BULK_MAGIC || magic == DETACHED_MAGIC;
     }
 
     /** A ByteArrayOutputStream whose buffer can be used without another copy. */
@@ -220,6 +263,11 @@ public final class Serial {
      * gives an InvalidClassException that names it (the JDK's own says only "filter status: REJECTED").
      */
     public static Object read(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return read(bytes, null, loader, filter);
+    }
+
+    /** Reads what {@link #writeDetached} wrote, with the big arrays that travelled beside the bytes (or null). */
+    public static Object read(byte[] bytes, Object[] arrays, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         ObjectInputFilter.FilterInfo[] refused = new ObjectInputFilter.FilterInfo[1];
         ObjectInputFilter recording = info -> {
             ObjectInputFilter.Status status = filter.checkInput(info);
@@ -227,7 +275,7 @@ public final class Serial {
             return status;
         };
         try {
-            return readFiltered(bytes, loader, recording);
+            return readFiltered(bytes, arrays, loader, recording);
         } catch (InvalidClassException e) {
             ObjectInputFilter.FilterInfo info = refused[0];
             if (info == null) throw e;
@@ -242,9 +290,9 @@ public final class Serial {
         }
     }
 
-    private static Object readFiltered(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    private static Object readFiltered(byte[] bytes, Object[] arrays, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         int[] range = {0, bytes.length};
-        Object[] bulk = isBulk(bytes) ? readBulk(bytes, filter, range) : new Object[0];
+        Object[] bulk = isBulk(bytes) ? readBulk(bytes, arrays, filter, range) : new Object[0];
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, range[0], range[1])) {
             {
                 enableResolveObject(true); // also so that a stray BulkRef in a plain stream is refused

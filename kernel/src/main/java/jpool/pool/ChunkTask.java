@@ -71,7 +71,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         ChunkResult result = new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
         try {
             // the common case: serialized once, checked against the kernel's allow-list, sent as it is
-            Serial.Written w = Serial.write(result);
+            Serial.Written w = Serial.writeDetached(result); // big arrays travel beside it, uncopied
             if (admitted(w.classNames())) return w;
         } catch (IOException whole) {
             // some value cannot be serialized: find which below

@@ -460,7 +460,8 @@ public final class Pool implements AutoCloseable, Rich {
         }
         if (sameStateAs == null) return StateCapture.prepare(task, "the task", f.written());
         try {
-            return new Shipment(Serial.write(task).bytes(), sameStateAs.state());
+            Serial.Written w = Serial.writeDetached(task);
+            return new Shipment(w.bytes(), sameStateAs.state(), w.arrays());
         } catch (IOException e) {
             throw new NotShippable("an input cannot be sent to a worker: " + Serial.explain(e));
         }
@@ -557,7 +558,7 @@ public final class Pool implements AutoCloseable, Rich {
         s.inFlight.add(t);
         t.attempts++;
         try {
-            s.handle.run(t.id, s.name, false, t.shipment);
+            s.handle.run(t.id, s.name, false, t.shipment, s.inFlight.size() > 1);
         } catch (IOException e) {
             // the worker is going away; its exit puts the task back
         }
@@ -688,7 +689,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     // ---- worker reports ------------------------------------------------------------------------------------
 
-    void onResult(PoolWorker s, long id, byte[] bytes) {
+    void onResult(PoolWorker s, long id, byte[] bytes, Object[] arrays) {
         TaskRecord t;
         synchronized (this) {
             if (id < 0) { // the initializer is done: the worker takes tasks now
@@ -706,7 +707,7 @@ public final class Pool implements AutoCloseable, Rich {
         ChunkTask.ChunkResult r;
         try {
             r = ChunkCodec.isResult(bytes) ? ChunkCodec.decodeResult(bytes, s.name, s.handle.pid())
-                    : (ChunkTask.ChunkResult) Serial.read(bytes, KernelClasses.loader(), KernelClasses.FILTER);
+                    : (ChunkTask.ChunkResult) Serial.read(bytes, arrays, KernelClasses.loader(), KernelClasses.FILTER);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
             fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));

@@ -62,8 +62,8 @@ final class PoolWorker implements WorkerListener {
     }
 
     @Override
-    public void result(long taskId, byte[] value) {
-        pool.onResult(this, taskId, value);
+    public void result(long taskId, byte[] value, Object[] arrays) {
+        pool.onResult(this, taskId, value, arrays);
     }
 
     @Override

@@ -296,7 +296,7 @@ public class Proc implements Serializable {
         }
 
         @Override
-        public void result(long taskId, byte[] value) {
+        public void result(long taskId, byte[] value, Object[] arrays) {
         }
 
         @Override

@@ -48,7 +48,7 @@ public final class StateCapture {
     public static Shipment prepare(WorkerTask task, String what, Serial.Written alsoRuns) {
         Serial.Written written;
         try {
-            written = Serial.write(task);
+            written = Serial.writeDetached(task);
         } catch (IOException e) {
             // a lambda's class name ("REPL.$JShell$12$$Lambda$384/0x...") means nothing to the user: say what it is
             boolean lambda = e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).contains("$$Lambda");
@@ -63,9 +63,10 @@ public final class StateCapture {
             names.addAll(alsoRuns.classNames());
             List<String[]> lambdas = new ArrayList<>(written.lambdas());
             lambdas.addAll(alsoRuns.lambdas());
-            written = new Serial.Written(written.bytes(), names, lambdas);
+            written = new Serial.Written(written.bytes(), names, lambdas, written.arrays());
         }
-        return prepare(written.bytes(), written, what);
+        Shipment s = prepare(written.bytes(), written, what);
+        return new Shipment(s.task(), s.state(), written.arrays());
     }
 
     /**

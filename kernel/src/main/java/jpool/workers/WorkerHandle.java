@@ -1,6 +1,7 @@
 package jpool.workers;
 
 import jpool.KernelServices;
+import jpool.ipc.BulkLane;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
@@ -32,12 +33,14 @@ public final class WorkerHandle {
     private int classpathSent;
     private long snapshotSent = -1;
     private byte[] stateSent;
+    private static final byte[] NOTHING = new byte[0];
 
     WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
         this.id = id;
         this.process = process;
         this.channel = channel;
         this.listener = initial;
+        channel.peerAlive(process::isAlive); // a wait for its shared-memory data ends if it dies
         Thread reader = new Thread(this::readLoop, "jpool-worker-" + process.pid());
         reader.setDaemon(true);
         reader.start();
@@ -133,6 +136,14 @@ public final class WorkerHandle {
      * @param exitAfter the worker exits after this task (a {@link Proc}) instead of waiting for more (a pool worker)
      */
     public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s) throws IOException {
+        run(taskId, name, exitAfter, s, false);
+    }
+
+    /**
+     * Like {@link #run(long, String, boolean, Shipment)}; {@code queued}: the worker is busy with earlier tasks, so
+     * this one may wait in the send buffer to go out with others (one write for many small tasks).
+     */
+    public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s, boolean queued) throws IOException {
         syncClasses();
         var evaluator = KernelServices.evaluator();
         if (evaluator != null) {
@@ -152,8 +163,10 @@ public final class WorkerHandle {
             stateSent = s.state().encoded();
         }
         // state and task as parts: written straight from their arrays and read into arrays of their own
-        channel.send(Frame.RUN, new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0)
-                .putLong(snapshotSent).toBytes(), fresh ? stateSent : new byte[0], s.task());
+        byte[] head = new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0).putLong(snapshotSent).toBytes();
+        byte[][] parts = {fresh ? stateSent : NOTHING, s.task()};
+        if (queued) channel.sendSoon(Frame.RUN, head, parts, s.arrays());
+        else channel.send(Frame.RUN, head, parts, s.arrays());
     }
 
     /** Takes task {@code taskId} back if the worker has not begun it (it then answers FAILED at once). */
@@ -206,6 +219,7 @@ public final class WorkerHandle {
         }
         hungUp = true;
         channel.close();
+        BulkLane.deleteFilesOf(process.pid()); // a lane file it made and we never mapped (it died in between)
         process.onExit().thenAccept(p -> {
             int code = exitCode(p.exitValue(), announcedExit, signalSent);
             KernelLog.info("worker " + p.pid() + " exited: status " + p.exitValue() + ", announced " + announcedExit + " -> " + code);
@@ -223,7 +237,7 @@ public final class WorkerHandle {
                         int stream = r.getByte();
                         l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
                     }
-                    case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes());
+                    case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
                     case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();
                     case Frame.CALL -> call(r);

@@ -7,8 +7,11 @@ public interface WorkerListener {
     /** Output text from the worker (stream 1 = stdout, 2 = stderr), whole lines except at a flush. */
     void log(int stream, String text);
 
-    /** A task finished; {@code value} is its serialized result. */
-    void result(long taskId, byte[] value);
+    /**
+     * A task finished; {@code value} is its serialized result, {@code arrays} the big arrays that travelled beside
+     * it (see {@link jpool.ipc.Serial#writeDetached}; null for none).
+     */
+    void result(long taskId, byte[] value, Object[] arrays);
 
     /** A task threw. */
     void failed(long taskId, RemoteError error);

@@ -208,7 +208,7 @@ public final class WorkerMain {
         while (true) {
             Frame f = inbox.take();
             switch (f.type()) {
-                case Frame.RUN -> run(f);
+                case Frame.RUN -> run(f, !inbox.isEmpty());
                 case Frame.QUIT -> exit(0);
                 default -> throw new IOException("unexpected frame type " + f.type());
             }
@@ -298,7 +298,8 @@ public final class WorkerMain {
         }
     }
 
-    private static void run(Frame f) throws IOException {
+    /** @param more other tasks wait: the result may go out with theirs (see {@link FrameChannel#sendSoon}) */
+    private static void run(Frame f, boolean more) throws IOException {
         Payload.Reader r = new Payload.Reader(f.payload());
         long id = r.getLong();
         String name = r.getString();
@@ -322,7 +323,7 @@ public final class WorkerMain {
             }
             // a pool chunk of plain values comes in compact form; anything else is Java-serialized
             WorkerTask t = jpool.pool.ChunkCodec.isTask(task) ? jpool.pool.ChunkCodec.decodeTask(task)
-                    : (WorkerTask) Serial.read(task, loader, filter);
+                    : (WorkerTask) Serial.read(task, f.arrays(), loader, filter);
             value = t.execute();
         } catch (Throwable e) {
             Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
@@ -337,17 +338,20 @@ public final class WorkerMain {
         KernelLink.giveBackHeld();
         System.out.flush();
         System.err.flush();
-        byte[] bytes;
+        Serial.Written written;
         try {
             // a task may hand back its value already serialized (a pool chunk checks its results that way)
-            bytes = value instanceof Serial.Written w ? w.bytes() : Serial.write(value).bytes();
+            written = value instanceof Serial.Written w ? w : Serial.writeDetached(value);
         } catch (NotSerializableException e) {
             channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
                     + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
             if (exitAfter) exit(1);
             return;
         }
-        channel.send(Frame.RESULT, new Payload().putLong(id).toBytes(), bytes); // the value as a part: no copy
+        byte[] head = new Payload().putLong(id).toBytes();
+        byte[][] parts = {written.bytes()}; // the value as a part, its big arrays beside it: no copies
+        if (more && !exitAfter) channel.sendSoon(Frame.RESULT, head, parts, written.arrays());
+        else channel.send(Frame.RESULT, head, parts, written.arrays());
         if (exitAfter) exit(0);
     }
 

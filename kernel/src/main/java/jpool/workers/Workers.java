@@ -297,7 +297,7 @@ public final class Workers {
         }
 
         @Override
-        public void result(long taskId, byte[] value) {
+        public void result(long taskId, byte[] value, Object[] arrays) {
         }
 
         @Override

@@ -209,4 +209,74 @@ class BulkTransferTest {
             Files.deleteIfExists(dir);
         }
     }
+
+    @Test
+    void detachedArraysCrossInlineAndThroughSharedMemoryBothWaysWithNoFilesLeft() throws Exception {
+        Path dir = Files.createTempDirectory("jpool-frames");
+        Path sock = dir.resolve("s");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
+            client.connect(UnixDomainSocketAddress.of(sock));
+            FrameChannel a = new FrameChannel(client), b = new FrameChannel(server.accept());
+            Random r = new Random(5);
+            double[] small = r.doubles(1000).toArray();                        // 8 KB: inline in the frame
+            byte[] big = randomBytes(30 << 20);                                // through the lane
+            Holder holder = new Holder("h", r.doubles(3 << 20).toArray(), List.of(r.longs(200_000).toArray()));
+            // a value serialized detached, its arrays beside it, read back on the other side
+            for (Object value : new Object[]{small, big, holder, randomBytes(40 << 20) /* lane grows */, big}) {
+                Serial.Written w = Serial.writeDetached(value);
+                CompletableFuture<Frame> got = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return b.receive();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                a.send(Frame.RESULT, new byte[]{7}, new byte[][]{w.bytes()}, w.arrays());
+                Frame f = got.get();
+                Object back = Serial.read(f.parts()[0], f.arrays(), getClass().getClassLoader(), FILTER);
+                if (value instanceof Holder h) {
+                    Holder hb = (Holder) back;
+                    assertArrayEquals(h.values(), hb.values());
+                    assertArrayEquals(h.more().get(0), hb.more().get(0));
+                } else if (value instanceof byte[] x) {
+                    assertArrayEquals(x, (byte[]) back);
+                } else {
+                    assertArrayEquals((double[]) value, (double[]) back);
+                }
+            }
+            // the other way too, and plain frames in between keep their order
+            Serial.Written w = Serial.writeDetached(big);
+            CompletableFuture<List<Frame>> got = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return List.of(a.receive(), a.receive());
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            b.send(Frame.RUN, new byte[0], new byte[][]{w.bytes()}, w.arrays());
+            b.send(Frame.LOG, new byte[]{1, 'x'});
+            List<Frame> frames = got.get();
+            assertArrayEquals(big, (byte[]) frames.get(0).arrays()[0]);
+            assertEquals(Frame.LOG, frames.get(1).type());
+            try (var left = Files.newDirectoryStream(Path.of("/dev/shm"), "jpool-lane-" + ProcessHandle.current().pid() + "-*")) {
+                assertFalse(left.iterator().hasNext(), "each lane file is unlinked once both sides mapped it");
+            }
+            a.close();
+            b.close();
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    @Test
+    void detachedValueWithoutItsArraysIsRefused() throws Exception {
+        Serial.Written w = Serial.writeDetached(randomBytes(1 << 20));
+        assertEquals(1, w.arrays().length);
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(w.bytes(), null, getClass().getClassLoader(), FILTER));
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(w.bytes(), new Object[]{new byte[5]}, getClass().getClassLoader(), FILTER));
+        assertThrows(StreamCorruptedException.class, () -> Serial.read(w.bytes(), new Object[]{new int[1 << 18]}, getClass().getClassLoader(), FILTER));
+    }
 }
