@@ -72,6 +72,9 @@ public final class BulkLane {
             if (map == null || map.capacity() < need) {
                 long size = Math.max(need, map == null ? 16L << 20 : Math.min(Integer.MAX_VALUE, 2L * map.capacity()));
                 if (size > Integer.MAX_VALUE) throw new IOException("too large for a shared-memory transfer: " + bytes + " bytes");
+                // tmpfs hands out pages on first write: a file larger than what is free would fail with SIGBUS in
+                // the middle of the copy (a small Docker /dev/shm is 64 MB); the frame then carries the arrays
+                if (Files.getFileStore(DIR).getUsableSpace() < 2 * size) throw new IOException("not enough room in " + DIR);
                 close();
                 path = DIR.resolve(PREFIX + ProcessHandle.current().pid() + "-" + NUMBERS.incrementAndGet());
                 try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {

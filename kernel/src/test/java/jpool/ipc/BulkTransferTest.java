@@ -279,4 +279,17 @@ class BulkTransferTest {
         assertThrows(StreamCorruptedException.class, () -> Serial.read(w.bytes(), new Object[]{new byte[5]}, getClass().getClassLoader(), FILTER));
         assertThrows(StreamCorruptedException.class, () -> Serial.read(w.bytes(), new Object[]{new int[1 << 18]}, getClass().getClassLoader(), FILTER));
     }
+
+    @Test
+    void aReceiverWaitingForSharedMemoryDataStopsWhenThePeerIsGone() throws Exception {
+        BulkLane.Out out = new BulkLane.Out();
+        String path = out.prepare(8 << 20, () -> true); // announced, never written: the sender died
+        BulkLane.In in = new BulkLane.In();
+        long start = System.nanoTime();
+        IOException e = assertThrows(IOException.class, () -> in.read(out.seq(), path, new int[]{0}, new int[]{8 << 20}, () -> false));
+        assertTrue(e.getMessage().contains("connection closed"), e.getMessage());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "gave up at once, not after the 30 s stall limit");
+        assertFalse(Files.exists(Path.of(path)), "the receiver unlinked the file once mapped");
+        out.close();
+    }
 }
