@@ -84,12 +84,19 @@ def python_side(method):
     if wanted("async_tput"):
         [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
         out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
+    if wanted("async_tput_steady"):
+        # Python has no JIT: the same measure after as many tasks as the jpool side gets, for symmetry
+        [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(STEADY)]]
+        out["async_tput_steady"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
     if wanted("map_tput"):
         pool.map(noop, range(MAP_ITEMS))
         out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
     if wanted("map1_tput"):
         pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1)
         out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
+    if wanted("map1_tput_steady"):
+        pool.map(noop, range(STEADY), chunksize=1)
+        out["map1_tput_steady"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
     if wanted("payload"):
         blob = os.urandom(PAYLOAD_MB << 20)
         pool.apply(size_of, (blob,))
@@ -136,6 +143,12 @@ for (int i = 0; i < %(steady)d; i++) pool.apply(noop, i);
 { long s = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
   out.put("async_tput", %(async)d / ((System.nanoTime() - s) / 1e9)); }
 """),
+    ("async_tput_steady", r"""
+// the same after %(steady)d more tasks: both sides JIT-compiled
+{ var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(steady)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get(); }
+{ long s = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
+  out.put("async_tput_steady", %(async)d / ((System.nanoTime() - s) / 1e9)); }
+"""),
     ("map_tput", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
 pool.map(noop, items);
@@ -145,6 +158,11 @@ pool.map(noop, items);
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
 pool.map(noop, items1, 1);
 { long s = System.nanoTime(); pool.map(noop, items1, 1); out.put("map1_tput", %(map1)d / ((System.nanoTime() - s) / 1e9)); }
+"""),
+    ("map1_tput_steady", r"""
+pool.map(noop, IntStream.range(0, %(steady)d).boxed().toList(), 1);
+var items1s = IntStream.range(0, %(map1)d).boxed().toList();
+{ long s = System.nanoTime(); pool.map(noop, items1s, 1); out.put("map1_tput_steady", %(map1)d / ((System.nanoTime() - s) / 1e9)); }
 """),
     ("payload", r"""
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
@@ -216,8 +234,10 @@ def main():
         (f"warm apply round trip, after {ROUNDS} calls (s)", "apply_rt", False),
         (f"apply round trip after {STEADY:,} calls (JIT-compiled) (s)", "apply_rt_steady", False),
         ("applyAsync no-op throughput (tasks/s)", "async_tput", True),
+        (f"applyAsync no-op throughput after {STEADY:,} more tasks (JIT-compiled) (tasks/s)", "async_tput_steady", True),
         ("map no-op throughput, default chunks (items/s)", "map_tput", True),
         ("map no-op throughput, chunk size 1 (items/s)", "map1_tput", True),
+        (f"map chunk size 1 after {STEADY:,} more items (JIT-compiled) (items/s)", "map1_tput_steady", True),
         (f"{PAYLOAD_MB} MB argument transfer (s)", "payload", False),
         (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')) (s)", "result", False),
     ]

@@ -37,16 +37,15 @@ record ShippedFn(byte[] bytes) implements Serializable {
      */
     static Prepared prepare(Serializable fn) {
         Class<?> c = fn.getClass();
+        Serial.Written w = WRITTEN.get(c); // first: getDeclaredFields copies an array on every call
+        if (w != null) return new Prepared(new ShippedFn(w.bytes()), w);
         if (!c.isHidden() || c.getDeclaredFields().length != 0) return new Prepared(fn, null);
-        Serial.Written w = WRITTEN.get(c);
-        if (w == null) {
-            try {
-                w = Serial.write(fn);
-            } catch (IOException e) {
-                return new Prepared(fn, null); // the task's own serialization reports it, with the usual message
-            }
-            WRITTEN.put(c, w);
+        try {
+            w = Serial.write(fn);
+        } catch (IOException e) {
+            return new Prepared(fn, null); // the task's own serialization reports it, with the usual message
         }
+        WRITTEN.put(c, w);
         return new Prepared(new ShippedFn(w.bytes()), w);
     }
 
