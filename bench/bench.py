@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """jpool vs Python multiprocessing, side by side in one run.
 
-Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.py [--quick]
+Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.py [--quick] [--repeat=N]
 The jpool kernelspec must be installed (install/install.sh). Prints a table of timings and ratios
 (ratio = Python time / jpool time, so > 1 means jpool is faster). Not a test: numbers depend on the machine.
 """
@@ -9,12 +9,15 @@ import array
 import json
 import multiprocessing as mp
 import os
+import statistics
 import sys
 import time
 
 import jupyter_client
 
 QUICK = "--quick" in sys.argv
+# --repeat N: run everything N times (jpool, fork, spawn in turn) and report medians
+REPEAT = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--repeat=")), "1"))
 # --only payload,apply_rt: measure just those (pool start is always measured; it is needed anyway)
 ONLY = next((a.split("=", 1)[1] if "=" in a else sys.argv[sys.argv.index(a) + 1] for a in sys.argv[1:]
              if a.startswith("--only")), None)
@@ -222,12 +225,19 @@ def python_cpu_speedup():
     return serial / par
 
 
+def median_of(results):
+    """Per measure, the median over repeated runs (one run on a shared machine can be off by 2x either way)."""
+    return {k: statistics.median(r[k] for r in results) for k in results[0]}
+
+
 def main():
-    print(f"workers: {N}, cpus: {os.cpu_count()}, quick: {QUICK}", flush=True)
-    j = jpool_side()
-    fork = python_side("fork")
-    spawn = python_side("spawn")
-    py_speed = python_cpu_speedup() if wanted("cpu_speedup") else None
+    print(f"workers: {N}, cpus: {os.cpu_count()}, quick: {QUICK}, repeat: {REPEAT}", flush=True)
+    runs = []
+    for _ in range(REPEAT):  # the sides alternate, so load that comes and goes hits both alike
+        runs.append((jpool_side(), python_side("fork"), python_side("spawn"),
+                     python_cpu_speedup() if wanted("cpu_speedup") else None))
+    j, fork, spawn = (median_of([r[i] for r in runs]) for i in range(3))
+    py_speed = statistics.median(r[3] for r in runs) if wanted("cpu_speedup") else None
     rows = [
         ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
