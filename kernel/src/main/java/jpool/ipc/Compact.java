@@ -18,7 +18,7 @@ import java.util.Arrays;
 public final class Compact {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    /** Bigger arrays take Serial's bulk path (written once, straight from the array, as a frame part). */
+    /** Arrays this large or larger take Serial's bulk path (written once, straight from the array, as a frame part). */
     static final int MAX_ARRAY_BYTES = 64 << 10;
     /** Deeper nesting is refused (it also stops a list that contains itself). */
     private static final int MAX_DEPTH = 16;
@@ -29,10 +29,30 @@ public final class Compact {
     private Compact() {
     }
 
+    /** First byte of a value {@link Serial} wrote in this form (Java serialization starts with 0xAC). */
+    static final byte MAGIC = 'Q';
+
+    /** {@code v} in compact form after {@link #MAGIC}, or null when it is not a compact value. */
+    static byte[] encode(Object v) {
+        Out out = new Out(32);
+        out.putByte(MAGIC);
+        return out.value(v) ? out.toBytes() : null;
+    }
+
+    /** Reads what {@link #encode} wrote. */
+    static Object decode(byte[] bytes) throws StreamCorruptedException {
+        In in = new In(bytes, 1);
+        Object v = in.value();
+        if (in.at != bytes.length) throw new StreamCorruptedException("trailing bytes after a compact value");
+        return v;
+    }
+
     /** Writes into a growing array. */
     public static final class Out {
         private byte[] buf;
         private int size;
+        /** Lists met inside other lists: one met twice is refused (Java serialization keeps the sharing). */
+        private java.util.IdentityHashMap<Object, Boolean> nested;
 
         public Out(int capacity) {
             buf = new byte[Math.max(16, capacity)];
@@ -93,22 +113,26 @@ public final class Compact {
             else if (c == Character.class) putByte(CHAR).putInt((Character) v);
             else if (c == byte[].class) {
                 byte[] a = (byte[]) v;
-                if (a.length > MAX_ARRAY_BYTES) return false;
+                if (a.length >= MAX_ARRAY_BYTES) return false;
                 putByte(BYTES).putBytes(a);
             } else if (c == int[].class) {
                 int[] a = (int[]) v;
-                if (a.length * 4L > MAX_ARRAY_BYTES) return false;
+                if (a.length * 4L >= MAX_ARRAY_BYTES) return false;
                 putByte(INTS).putInt(a.length);
                 for (int x : a) putInt(x);
             } else if (c == long[].class || c == double[].class) {
                 boolean longs = c == long[].class;
                 int n = longs ? ((long[]) v).length : ((double[]) v).length;
-                if (n * 8L > MAX_ARRAY_BYTES) return false;
+                if (n * 8L >= MAX_ARRAY_BYTES) return false;
                 putByte(longs ? LONGS : DOUBLES).putInt(n);
                 if (longs) for (long x : (long[]) v) putLong(x);
                 else for (double x : (double[]) v) putLong(Double.doubleToRawLongBits(x));
             } else if (c == ArrayList.class) {
                 if (depth >= MAX_DEPTH) return false;
+                if (depth > 0) {
+                    if (nested == null) nested = new java.util.IdentityHashMap<>();
+                    if (nested.put(v, Boolean.TRUE) != null) return false;
+                }
                 ArrayList<?> list = (ArrayList<?>) v;
                 int n = list.size();
                 putByte(LIST).putInt(n);

@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Java serialization as jpool uses it: writing records which classes the stream names (so the kernel knows which
+ * Values as jpool sends them: plain values (numbers, strings, small primitive arrays, ArrayLists of these) in the
+ * {@link Compact} form, anything else in Java serialization. Writing records which classes the stream names (so the kernel knows which
  * notebook classes and variables a task needs), and reading resolves classes through a given loader and admits
  * only classes the {@link ShipFilter} allows.
  */
@@ -66,6 +67,8 @@ public final class Serial {
 
     /** Serializes {@code value}; NotSerializableException names the first class that is not serializable. */
     public static Written write(Object value) throws IOException {
+        byte[] compact = Compact.encode(value);
+        if (compact != null) return new Written(compact, Set.of(), List.of());
         Bytes bytes = new Bytes();
         List<Object> bulk = new ArrayList<>();
         Written w = write(value, bytes, bulk);
@@ -79,6 +82,8 @@ public final class Serial {
      * ObjectInputFilter)} takes them back.
      */
     public static Written writeDetached(Object value) throws IOException {
+        byte[] compact = Compact.encode(value);
+        if (compact != null) return new Written(compact, Set.of(), List.of());
         Bytes bytes = new Bytes();
         List<Object> bulk = new ArrayList<>();
         Written w = write(value, bytes, bulk);
@@ -95,6 +100,7 @@ public final class Serial {
      * to send: big arrays are not even copied).
      */
     public static Set<String> classNames(Object value) throws IOException {
+        if (Compact.encode(value) != null) return Set.of(); // JDK value types only
         return write(value, java.io.OutputStream.nullOutputStream(), new ArrayList<>()).classNames();
     }
 
@@ -268,6 +274,7 @@ public final class Serial {
 
     /** Reads what {@link #writeDetached} wrote, with the big arrays that travelled beside the bytes (or null). */
     public static Object read(byte[] bytes, Object[] arrays, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (bytes.length > 0 && bytes[0] == Compact.MAGIC) return Compact.decode(bytes);
         ObjectInputFilter.FilterInfo[] refused = new ObjectInputFilter.FilterInfo[1];
         ObjectInputFilter recording = info -> {
             ObjectInputFilter.Status status = filter.checkInput(info);

@@ -110,10 +110,28 @@ class BulkTransferTest {
 
     @Test
     void smallValuesKeepThePlainFormat() throws Exception {
+        // small and plain: the compact form; small inside a record: Java serialization; big: bulk
         byte[] wire = Serial.write(new ArrayList<>(List.of(new byte[Serial.BULK_MIN_BYTES - 1]))).bytes();
         assertFalse(Serial.isBulk(wire));
-        assertEquals((byte) 0xAC, wire[0]);
+        assertEquals(Compact.MAGIC, wire[0]);
+        byte[] record = Serial.write(new Holder("h", new double[10], List.of())).bytes();
+        assertFalse(Serial.isBulk(record));
+        assertEquals((byte) 0xAC, record[0]);
         assertTrue(Serial.isBulk(Serial.write(new byte[Serial.BULK_MIN_BYTES]).bytes()));
+    }
+
+    @Test
+    void compactValuesReadBackThroughSerialAndKeepSharedListsShared() throws Exception {
+        ArrayList<Object> inner = new ArrayList<>(List.of(1, "a"));
+        ArrayList<Object> outer = new ArrayList<>(List.of(inner, 2.5, new int[]{1, 2}));
+        Object back = roundTrip(outer);
+        assertEquals(List.of(inner, 2.5), ((List<?>) back).subList(0, 2));
+        assertEquals(Serial.write(outer).classNames(), java.util.Set.of(), "JDK value types name no class to ship");
+        // a list that appears twice is one object after the trip (Java serialization keeps that; compact could not)
+        ArrayList<Object> twice = new ArrayList<>(List.of(inner, inner));
+        assertEquals((byte) 0xAC, Serial.write(twice).bytes()[0]);
+        List<?> b = (List<?>) roundTrip(twice);
+        assertSame(b.get(0), b.get(1));
     }
 
     @Test
