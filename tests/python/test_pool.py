@@ -307,6 +307,15 @@ def test_state_shipped_to_pool_tasks(kernel, cleanup):
     kernel.execute('factor = 8;').assert_ok()
     assert kernel.execute('ps.apply(times, 5)').assert_ok().result == "40"
     assert java_list(kernel.execute('ps.map(times, List.of(1, 2, 3), 1)').assert_ok().result) == [8, 16, 24]
+    # the pool remembers which variables a function's code reads: redeclaring a variable or redefining a method
+    # it calls must still give in the workers what the same function gives in the kernel
+    kernel.execute('int offset() { return 1; }\nFn<Integer, Integer> shifted = x -> x * factor + offset();').assert_ok()
+    assert kernel.execute('ps.apply(shifted, 5)').assert_ok().result == "41"
+    kernel.execute('long factor = 100;').assert_ok()
+    kernel.execute('int offset() { return 2; }').assert_ok()
+    both = kernel.execute('shifted.apply(5) + " " + ps.apply(shifted, 5)').assert_ok().result.strip('"')
+    local, remote = both.split()
+    assert local == remote, both
 
 
 def test_record_defined_after_workers_started(kernel, cleanup):

@@ -456,7 +456,7 @@ public final class Pool implements AutoCloseable, Rich {
         byte[] compact = f.written() != null ? ChunkCodec.encodeTask(task) : null;
         if (compact != null) {
             return sameStateAs != null ? new Shipment(compact, sameStateAs.state())
-                    : StateCapture.prepare(compact, f.written(), "the task");
+                    : StateCapture.prepare(compact, f.written(), true, "the task"); // kept: ShippedFn's cache
         }
         if (sameStateAs == null) return StateCapture.prepare(task, "the task", f.written());
         try {

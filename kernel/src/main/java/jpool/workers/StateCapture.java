@@ -74,7 +74,15 @@ public final class StateCapture {
      * {@code code}: captures the state that code reads.
      */
     public static Shipment prepare(byte[] taskBytes, Serial.Written code, String what) {
-        StateSnapshot state = snapshot(code);
+        return prepare(taskBytes, code, false, what);
+    }
+
+    /**
+     * Like {@link #prepare(byte[], Serial.Written, String)}; {@code kept}: {@code code} is a form kept for good,
+     * so the walk through it is remembered (see {@link #snapshot(Serial.Written, boolean)}).
+     */
+    public static Shipment prepare(byte[] taskBytes, Serial.Written code, boolean kept, String what) {
+        StateSnapshot state = snapshot(code, kept);
         // a variable the task's code reads but that cannot travel would be null in the worker, and the task would
         // fail there with a NullPointerException far from the cause: refuse now, naming it
         if (!state.skipped().isEmpty())
@@ -91,58 +99,69 @@ public final class StateCapture {
      * followed, so a variable that merely appears elsewhere in the same cell is not shipped.
      */
     public static StateSnapshot snapshot(Serial.Written written) {
+        return snapshot(written, false);
+    }
+
+    /**
+     * Which variables a function's code reads, by its serialized form: only for forms kept for good (one per lambda
+     * class, {@code jpool.pool.ShippedFn}), so the map holds one entry per such lambda. Code never changes under a
+     * class name (JShell compiles a changed snippet into a new class), so the walk through it is done once; the
+     * variables' values, and what code they bring along, are read at every snapshot.
+     */
+    private static final Map<Serial.Written, List<ClassFile.FieldRef>> CODE_READS =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+
+    /**
+     * @param kept {@code written} is a form kept for good (see {@link #CODE_READS}): the walk through its code is
+     *             remembered
+     */
+    public static StateSnapshot snapshot(Serial.Written written, boolean kept) {
         var evaluator = KernelServices.evaluator();
         if (evaluator == null) return StateSnapshot.EMPTY;
         ClassStore store = evaluator.classes();
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
-        Consumer<Serial.Written> enqueue = w -> {
-            for (String[] l : w.lambdas()) todo.add(new MethodScanner.MethodKey(l[0], l[1], l[2]));
-            for (String c : w.classNames()) addWholeClass(c, store, todo);
-        };
-        enqueue.accept(written);
-        while (!todo.isEmpty()) {
-            MethodScanner.MethodKey m = todo.pop();
-            if (!seen.add(m.owner() + "." + m.name() + m.descriptor())) continue;
-            MethodScanner scanner = scanner(m.owner(), store);
-            if (scanner == null) continue; // not a notebook class
-            MethodScanner.Refs refs = scanner.refs(m.name(), m.descriptor());
-            for (MethodScanner.MethodKey call : refs.calls()) {
-                if (store.bytes(call.owner()) == null) continue;
-                if (isWrapper(call.owner())) todo.add(call); // a top-level method: just that method
-                else addWholeClass(call.owner(), store, todo);
+        Walk[] walk = new Walk[1];
+        walk[0] = new Walk(store, f -> {
+            String key = f.owner() + "#" + f.name();
+            if (values.containsKey(key)) return;
+            Object value;
+            try {
+                Field field = evaluator.control().classForName(f.owner()).getDeclaredField(f.name());
+                if (!Modifier.isStatic(field.getModifiers())) return;
+                field.setAccessible(true);
+                value = field.get(null);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return; // a field JShell has since replaced; nothing to ship
             }
-            todo.addAll(refs.lambdas());
-            for (String c : refs.classes()) addWholeClass(c, store, todo);
-            for (ClassFile.FieldRef f : refs.staticFields()) {
-                String key = f.owner() + "#" + f.name();
-                if (!isWrapper(f.owner()) || store.bytes(f.owner()) == null || values.containsKey(key)) continue;
-                Object value;
-                try {
-                    Field field = evaluator.control().classForName(f.owner()).getDeclaredField(f.name());
-                    if (!Modifier.isStatic(field.getModifiers())) continue;
-                    field.setAccessible(true);
-                    value = field.get(null);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    continue; // a field JShell has since replaced; nothing to ship
-                }
-                values.put(key, value);
-                try {
-                    Serial.Written w = Serial.write(value);
-                    encoded.put(key, w.bytes());
-                    enqueue.accept(w); // a value's own classes and lambdas may read further variables
-                } catch (IOException e) {
-                    // kernel-side handles (a Pool, a Proc) are never meant to travel; the rest is worth a note
-                    if (value != null && value.getClass().getName().startsWith("jpool.")) continue;
-                    // ... nor are collections of them (a List of AsyncResults built in the submitting cell)
-                    if (e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).startsWith("jpool.")) continue;
-                    skipped.add("variable '" + f.name() + "' (" + typeName(value) + "): " + Serial.explain(e));
-                }
+            values.put(key, value);
+            try {
+                Serial.Written w = Serial.write(value);
+                encoded.put(key, w.bytes());
+                walk[0].seed(w); // a value's own classes and lambdas may read further variables
+            } catch (IOException e) {
+                // kernel-side handles (a Pool, a Proc) are never meant to travel; the rest is worth a note
+                if (value != null && value.getClass().getName().startsWith("jpool.")) return;
+                // ... nor are collections of them (a List of AsyncResults built in the submitting cell)
+                if (e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).startsWith("jpool.")) return;
+                skipped.add("variable '" + f.name() + "' (" + typeName(value) + "): " + Serial.explain(e));
             }
+        });
+        if (kept) {
+            List<ClassFile.FieldRef> reads = CODE_READS.get(written);
+            if (reads == null) {
+                List<ClassFile.FieldRef> found = new ArrayList<>();
+                Walk code = new Walk(store, found::add);
+                code.seed(written);
+                code.run();
+                CODE_READS.put(written, reads = List.copyOf(found));
+            }
+            for (ClassFile.FieldRef f : reads) walk[0].onField.accept(f);
+        } else {
+            walk[0].seed(written);
         }
+        walk[0].run();
         Payload p = new Payload().putInt(values.size());
         for (String key : values.keySet()) {
             byte[] b = encoded.get(key);
@@ -151,6 +170,44 @@ public final class StateCapture {
             else p.putByte(0);
         }
         return new StateSnapshot(IDS.incrementAndGet(), p.toBytes(), skipped);
+    }
+
+    /** A walk through notebook code, handing every top-level variable it reads to {@code onField}. */
+    private static final class Walk {
+        private final ClassStore store;
+        final Consumer<ClassFile.FieldRef> onField;
+        private final Set<String> seen = new HashSet<>();
+        private final Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
+
+        Walk(ClassStore store, Consumer<ClassFile.FieldRef> onField) {
+            this.store = store;
+            this.onField = onField;
+        }
+
+        /** Adds the code a serialized value can run: its lambdas' bodies and its notebook classes' methods. */
+        void seed(Serial.Written w) {
+            for (String[] l : w.lambdas()) todo.add(new MethodScanner.MethodKey(l[0], l[1], l[2]));
+            for (String c : w.classNames()) addWholeClass(c, store, todo);
+        }
+
+        void run() {
+            while (!todo.isEmpty()) {
+                MethodScanner.MethodKey m = todo.pop();
+                if (!seen.add(m.owner() + "." + m.name() + m.descriptor())) continue;
+                MethodScanner scanner = scanner(m.owner(), store);
+                if (scanner == null) continue; // not a notebook class
+                MethodScanner.Refs refs = scanner.refs(m.name(), m.descriptor());
+                for (MethodScanner.MethodKey call : refs.calls()) {
+                    if (store.bytes(call.owner()) == null) continue;
+                    if (isWrapper(call.owner())) todo.add(call); // a top-level method: just that method
+                    else addWholeClass(call.owner(), store, todo);
+                }
+                todo.addAll(refs.lambdas());
+                for (String c : refs.classes()) addWholeClass(c, store, todo);
+                for (ClassFile.FieldRef f : refs.staticFields())
+                    if (isWrapper(f.owner()) && store.bytes(f.owner()) != null) onField.accept(f);
+            }
+        }
     }
 
     /** Every method of a notebook type (not of a cell wrapper, whose methods are followed one by one). */
