@@ -157,6 +157,7 @@ public final class StateCapture {
                 code.run();
                 CODE_READS.put(written, reads = List.copyOf(found));
             }
+            if (reads.isEmpty()) return StateSnapshot.EMPTY; // the common case: a function of its arguments only
             for (ClassFile.FieldRef f : reads) walk[0].onField.accept(f);
         } else {
             walk[0].seed(written);
