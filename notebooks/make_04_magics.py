@@ -215,11 +215,12 @@ md("terminate-md", """
 ### `%terminate`
 
 A process that would run for ten minutes is stopped with `%terminate NAME` (SIGTERM); `%join NAME SECONDS` waits
-at most that long.
+at most that long. `%%process --join SECONDS` waits at most that long too, and says so when the process is still
+running; it goes on in the background.
 """)
 
 code("process-long", """
-%%process --name sleeper
+%%process --name sleeper --join 1
 for (int i = 0; i < 600; i++) Thread.sleep(1_000);
 """)
 

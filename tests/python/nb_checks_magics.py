@@ -173,6 +173,7 @@ def check_magics_notebook(nb):
     assert running["burner"][1] in ("running", "stopped") and running["sieve"][1:] == ("stopped", "0"), running
     assert "name='burner'" in _result(nb, "join-burner")["text/plain"]
     assert "exitcode=0" in _result(nb, "join-burner")["text/plain"]
+    assert "sleeper is still running after 1 s" in _stream(nb, "process-long", "stderr"), _stream(nb, "process-long", "stderr")
     assert _result(nb, "terminate")["text/plain"] == "sent SIGTERM to sleeper"
     assert "name='sleeper'" in _result(nb, "join-sleeper")["text/plain"]
 
