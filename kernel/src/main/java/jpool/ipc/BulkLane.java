@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -46,6 +47,27 @@ public final class BulkLane {
         return Files.isDirectory(DIR) && Files.isWritable(DIR);
     }
 
+    private static volatile boolean swept;
+
+    /** Deletes lane files of processes that no longer exist (killed between creating a file and its mapping). */
+    private static void sweepOnce() {
+        if (swept) return;
+        swept = true;
+        try (var files = Files.newDirectoryStream(DIR, PREFIX + "*")) {
+            for (Path p : files) {
+                String rest = p.getFileName().toString().substring(PREFIX.length());
+                try {
+                    long owner = Long.parseLong(rest.substring(0, rest.indexOf('-')));
+                    if (ProcessHandle.of(owner).isEmpty()) Files.deleteIfExists(p);
+                } catch (RuntimeException | IOException e) {
+                    // not ours to judge, or not ours to delete
+                }
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // nothing to sweep
+        }
+    }
+
     /** Deletes lane files a process left (one killed between creating a file and its peer mapping it). */
     public static void deleteFilesOf(long pid) {
         try (var files = Files.newDirectoryStream(DIR, PREFIX + pid + "-*")) {
@@ -76,8 +98,11 @@ public final class BulkLane {
                 // the middle of the copy (a small Docker /dev/shm is 64 MB); the frame then carries the arrays
                 if (Files.getFileStore(DIR).getUsableSpace() < 2 * size) throw new IOException("not enough room in " + DIR);
                 close();
+                sweepOnce();
                 path = DIR.resolve(PREFIX + ProcessHandle.current().pid() + "-" + NUMBERS.incrementAndGet());
-                try (FileChannel fc = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                // readable by this user only, like the worker channel itself; never a file someone else made
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                try (FileChannel fc = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     map = fc.map(FileChannel.MapMode.READ_WRITE, 0, size);
                 }
                 seq = 0;

@@ -302,6 +302,8 @@ class BulkTransferTest {
     void aReceiverWaitingForSharedMemoryDataStopsWhenThePeerIsGone() throws Exception {
         BulkLane.Out out = new BulkLane.Out();
         String path = out.prepare(8 << 20, () -> true); // announced, never written: the sender died
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))),
+                "other users must not read what travels through shared memory");
         BulkLane.In in = new BulkLane.In();
         long start = System.nanoTime();
         IOException e = assertThrows(IOException.class, () -> in.read(out.seq(), path, new int[]{0}, new int[]{8 << 20}, () -> false));
