@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
 final class PrimitiveArrays {
     static final String KINDS = "BCSIJFDZ";
     static final int[] SIZES = {1, 2, 2, 4, 8, 4, 8, 1};
-    private static final Class<?>[] CLASSES = {byte[].class, char[].class, short[].class, int[].class,
+    static final Class<?>[] CLASSES = {byte[].class, char[].class, short[].class, int[].class,
             long[].class, float[].class, double[].class, boolean[].class};
 
     private PrimitiveArrays() {

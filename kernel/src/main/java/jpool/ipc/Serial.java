@@ -56,10 +56,6 @@ public final class Serial {
      * are not in the bytes but travel beside them ({@link Written#arrays()}).
      */
     private static final int DETACHED_MAGIC = 0x4A504232; // "JPB2"
-    private static final String KINDS = "BCSIJFDZ";
-    private static final Class<?>[] KIND_CLASSES = {byte[].class, char[].class, short[].class, int[].class,
-            long[].class, float[].class, double[].class, boolean[].class};
-    private static final int[] KIND_SIZES = {1, 2, 2, 4, 8, 4, 8, 1};
 
     /** Stands in the serialization stream for the bulk array with this index. */
     record BulkRef(int index) implements java.io.Serializable {
@@ -67,12 +63,8 @@ public final class Serial {
 
     /** Serializes {@code value}; NotSerializableException names the first class that is not serializable. */
     public static Written write(Object value) throws IOException {
-        byte[] compact = Compact.encode(value);
-        if (compact != null) return new Written(compact, Set.of(), List.of());
-        Bytes bytes = new Bytes();
-        List<Object> bulk = new ArrayList<>();
-        Written w = write(value, bytes, bulk);
-        return new Written(bulk.isEmpty() ? bytes.exact() : withBulk(bytes, bulk), w.classNames(), w.lambdas());
+        Written w = writeDetached(value);
+        return w.arrays() == null ? w : new Written(attach(w.bytes(), w.arrays()), w.classNames(), w.lambdas());
     }
 
     /**
@@ -90,7 +82,7 @@ public final class Serial {
         if (bulk.isEmpty()) return new Written(bytes.exact(), w.classNames(), w.lambdas());
         ByteBuffer b = ByteBuffer.allocate(12 + 5 * bulk.size() + bytes.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(DETACHED_MAGIC).putInt(bytes.size()).putInt(bulk.size());
-        for (Object a : bulk) b.put((byte) KINDS.charAt(bulkKind(a))).putInt(java.lang.reflect.Array.getLength(a));
+        for (Object a : bulk) b.put((byte) PrimitiveArrays.KINDS.charAt(PrimitiveArrays.kind(a))).putInt(java.lang.reflect.Array.getLength(a));
         b.put(bytes.buffer(), 0, bytes.size());
         return new Written(b.array(), w.classNames(), w.lambdas(), bulk.toArray());
     }
@@ -116,8 +108,8 @@ public final class Serial {
             protected Object replaceObject(Object obj) {
                 if (obj instanceof SerializedLambda l)
                     lambdas.add(new String[]{l.getImplClass().replace('/', '.'), l.getImplMethodName(), l.getImplMethodSignature()});
-                int kind = bulkKind(obj);
-                if (kind >= 0 && (long) java.lang.reflect.Array.getLength(obj) * KIND_SIZES[kind] >= BULK_MIN_BYTES) {
+                int kind = PrimitiveArrays.kind(obj);
+                if (kind >= 0 && (long) java.lang.reflect.Array.getLength(obj) * PrimitiveArrays.SIZES[kind] >= BULK_MIN_BYTES) {
                     bulk.add(obj); // each array once: the stream refers back to its first replacement
                     return new BulkRef(bulk.size() - 1);
                 }
@@ -139,35 +131,17 @@ public final class Serial {
         return new Written(null, names, lambdas);
     }
 
-    private static int bulkKind(Object obj) {
-        if (obj == null || !obj.getClass().isArray()) return -1;
-        Class<?> c = obj.getClass();
-        for (int k = 0; k < KIND_CLASSES.length; k++) if (KIND_CLASSES[k] == c) return k;
-        return -1;
-    }
-
-    /** The bulk layout in one exactly-sized array: each big array is copied once, straight into place. */
-    private static byte[] withBulk(Bytes stream, List<Object> bulk) throws IOException {
-        long total = 12L + 5L * bulk.size() + stream.size();
-        for (Object a : bulk) total += (long) java.lang.reflect.Array.getLength(a) * KIND_SIZES[bulkKind(a)];
+    /**
+     * The self-contained layout of a detached value: the same header (marked as holding its arrays) and stream,
+     * then each array's elements, little-endian; each array is copied once, straight into place.
+     */
+    private static byte[] attach(byte[] detached, Object[] arrays) throws IOException {
+        long total = detached.length;
+        for (Object a : arrays) total += (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
         if (total > Frame.MAX_LENGTH) throw new IOException("value too large to send: " + total + " bytes");
-        byte[] out = new byte[(int) total];
-        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(BULK_MAGIC).putInt(stream.size()).putInt(bulk.size());
-        for (Object a : bulk) b.put((byte) KINDS.charAt(bulkKind(a))).putInt(java.lang.reflect.Array.getLength(a));
-        b.put(stream.buffer(), 0, stream.size());
-        for (Object a : bulk) {
-            int pos = b.position();
-            if (a instanceof byte[] x) b.put(x);
-            else if (a instanceof char[] x) b.asCharBuffer().put(x);
-            else if (a instanceof short[] x) b.asShortBuffer().put(x);
-            else if (a instanceof int[] x) b.asIntBuffer().put(x);
-            else if (a instanceof long[] x) b.asLongBuffer().put(x);
-            else if (a instanceof float[] x) b.asFloatBuffer().put(x);
-            else if (a instanceof double[] x) b.asDoubleBuffer().put(x);
-            else for (boolean v : (boolean[]) a) b.put((byte) (v ? 1 : 0));
-            b.position(pos + java.lang.reflect.Array.getLength(a) * KIND_SIZES[bulkKind(a)]);
-        }
+        byte[] out = java.util.Arrays.copyOf(detached, (int) total);
+        ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(0, BULK_MAGIC).position(detached.length);
+        for (Object a : arrays) PrimitiveArrays.put(b, a, 0, java.lang.reflect.Array.getLength(a));
         return out;
     }
 
@@ -184,10 +158,14 @@ public final class Serial {
             int[] kinds = new int[count], lengths = new int[count];
             long data = 0;
             for (int i = 0; i < count; i++) {
-                kinds[i] = KINDS.indexOf((char) b.get());
+                kinds[i] = PrimitiveArrays.KINDS.indexOf((char) b.get());
                 lengths[i] = b.getInt();
                 if (kinds[i] < 0 || lengths[i] < 0) throw new StreamCorruptedException("bad bulk array " + i);
-                data += (long) lengths[i] * KIND_SIZES[kinds[i]];
+                data += (long) lengths[i] * PrimitiveArrays.SIZES[kinds[i]];
+                // the allow-list decides about these arrays as if they were in the stream
+                Class<?> type = PrimitiveArrays.CLASSES[kinds[i]];
+                if (filter.checkInput(new BulkInfo(type, lengths[i], bytes.length)) == ObjectInputFilter.Status.REJECTED)
+                    throw new InvalidClassException(type.getName(), "this array may not be sent between the kernel and a worker");
             }
             int streamStart = b.position();
             if ((long) streamStart + streamLength + (detached ? 0 : data) != bytes.length)
@@ -197,33 +175,16 @@ public final class Serial {
             if (detached) {
                 if (given == null || given.length != count) throw new StreamCorruptedException("detached arrays missing");
                 for (int i = 0; i < count; i++) {
-                    if (given[i] == null || given[i].getClass() != KIND_CLASSES[kinds[i]]
-                            || java.lang.reflect.Array.getLength(given[i]) != lengths[i])
+                    if (PrimitiveArrays.kind(given[i]) != kinds[i] || java.lang.reflect.Array.getLength(given[i]) != lengths[i])
                         throw new StreamCorruptedException("detached array " + i + " does not match");
-                    if (filter.checkInput(new BulkInfo(KIND_CLASSES[kinds[i]], lengths[i], bytes.length)) == ObjectInputFilter.Status.REJECTED)
-                        throw new InvalidClassException(KIND_CLASSES[kinds[i]].getName(), "this array may not be sent between the kernel and a worker");
                 }
                 return given;
             }
             b.position(streamStart + streamLength);
             Object[] arrays = new Object[count];
             for (int i = 0; i < count; i++) {
-                Class<?> type = KIND_CLASSES[kinds[i]];
-                // the allow-list decides about these arrays as if they were in the stream
-                if (filter.checkInput(new BulkInfo(type, lengths[i], bytes.length)) == ObjectInputFilter.Status.REJECTED)
-                    throw new InvalidClassException(type.getName(), "this array may not be sent between the kernel and a worker");
-                int n = lengths[i], pos = b.position();
-                arrays[i] = switch (kinds[i]) {
-                    case 0 -> { byte[] x = new byte[n]; b.get(x); yield x; }
-                    case 1 -> { char[] x = new char[n]; b.asCharBuffer().get(x); yield x; }
-                    case 2 -> { short[] x = new short[n]; b.asShortBuffer().get(x); yield x; }
-                    case 3 -> { int[] x = new int[n]; b.asIntBuffer().get(x); yield x; }
-                    case 4 -> { long[] x = new long[n]; b.asLongBuffer().get(x); yield x; }
-                    case 5 -> { float[] x = new float[n]; b.asFloatBuffer().get(x); yield x; }
-                    case 6 -> { double[] x = new double[n]; b.asDoubleBuffer().get(x); yield x; }
-                    default -> { boolean[] x = new boolean[n]; for (int j = 0; j < n; j++) x[j] = b.get() != 0; yield x; }
-                };
-                b.position(pos + n * KIND_SIZES[kinds[i]]);
+                arrays[i] = PrimitiveArrays.allocate(kinds[i], lengths[i]);
+                PrimitiveArrays.get(b, arrays[i], 0, lengths[i]);
             }
             return arrays;
         } catch (java.nio.BufferUnderflowException e) {

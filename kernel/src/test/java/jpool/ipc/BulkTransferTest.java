@@ -185,24 +185,44 @@ class BulkTransferTest {
         assertThrows(java.io.EOFException.class, r::getInt);
     }
 
-    @Test
-    void framesWithPartsCrossASocket() throws Exception {
+    private interface ChannelPairTest {
+        void run(FrameChannel a, FrameChannel b) throws Exception;
+    }
+
+    /** Runs {@code body} with two FrameChannels connected over a UNIX socket. */
+    private static void withChannelPair(ChannelPairTest body) throws Exception {
         Path dir = Files.createTempDirectory("jpool-frames");
         Path sock = dir.resolve("s");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
             SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
             client.connect(UnixDomainSocketAddress.of(sock));
-            FrameChannel a = new FrameChannel(client), b = new FrameChannel(server.accept());
+            body.run(new FrameChannel(client), new FrameChannel(server.accept()));
+        } finally {
+            Files.deleteIfExists(sock);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    /** The next {@code n} frames {@code c} receives, read on another thread (the sender may block until then). */
+    private static CompletableFuture<List<Frame>> receiveAsync(FrameChannel c, int n) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                List<Frame> frames = new ArrayList<>();
+                for (int i = 0; i < n; i++) frames.add(c.receive());
+                return frames;
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+    }
+
+    @Test
+    void framesWithPartsCrossASocket() throws Exception {
+        withChannelPair((a, b) -> {
             byte[] big = randomBytes(20 << 20);
             byte[] head = new Payload().putLong(99).putString("w").toBytes();
-            CompletableFuture<List<Frame>> got = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return List.of(b.receive(), b.receive(), b.receive(), b.receive());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<List<Frame>> got = receiveAsync(b, 4);
             a.send(Frame.LOG, new byte[]{1, 'x'});
             a.send(Frame.RUN, head, new byte[0], big);
             a.send(Frame.RESULT, new byte[0]);
@@ -222,21 +242,12 @@ class BulkTransferTest {
             a.close();
             assertThrows(java.io.EOFException.class, b::receive);
             b.close();
-        } finally {
-            Files.deleteIfExists(sock);
-            Files.deleteIfExists(dir);
-        }
+        });
     }
 
     @Test
     void detachedArraysCrossInlineAndThroughSharedMemoryBothWaysWithNoFilesLeft() throws Exception {
-        Path dir = Files.createTempDirectory("jpool-frames");
-        Path sock = dir.resolve("s");
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(sock));
-            SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
-            client.connect(UnixDomainSocketAddress.of(sock));
-            FrameChannel a = new FrameChannel(client), b = new FrameChannel(server.accept());
+        withChannelPair((a, b) -> {
             Random r = new Random(5);
             double[] small = r.doubles(1000).toArray();                        // 8 KB: inline in the frame
             byte[] big = randomBytes(30 << 20);                                // through the lane
@@ -244,15 +255,9 @@ class BulkTransferTest {
             // a value serialized detached, its arrays beside it, read back on the other side
             for (Object value : new Object[]{small, big, holder, randomBytes(40 << 20) /* lane grows */, big}) {
                 Serial.Written w = Serial.writeDetached(value);
-                CompletableFuture<Frame> got = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        return b.receive();
-                    } catch (IOException e) {
-                        throw new RuntimeException(e);
-                    }
-                });
+                CompletableFuture<List<Frame>> got = receiveAsync(b, 1);
                 a.send(Frame.RESULT, new byte[]{7}, new byte[][]{w.bytes()}, w.arrays());
-                Frame f = got.get();
+                Frame f = got.get().get(0);
                 Object back = Serial.read(f.parts()[0], f.arrays(), getClass().getClassLoader(), FILTER);
                 if (value instanceof Holder h) {
                     Holder hb = (Holder) back;
@@ -266,13 +271,7 @@ class BulkTransferTest {
             }
             // the other way too, and plain frames in between keep their order
             Serial.Written w = Serial.writeDetached(big);
-            CompletableFuture<List<Frame>> got = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return List.of(a.receive(), a.receive());
-                } catch (IOException e) {
-                    throw new RuntimeException(e);
-                }
-            });
+            CompletableFuture<List<Frame>> got = receiveAsync(a, 2);
             b.send(Frame.RUN, new byte[0], new byte[][]{w.bytes()}, w.arrays());
             b.send(Frame.LOG, new byte[]{1, 'x'});
             List<Frame> frames = got.get();
@@ -283,10 +282,7 @@ class BulkTransferTest {
             }
             a.close();
             b.close();
-        } finally {
-            Files.deleteIfExists(sock);
-            Files.deleteIfExists(dir);
-        }
+        });
     }
 
     @Test
