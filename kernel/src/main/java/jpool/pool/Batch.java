@@ -44,8 +44,15 @@ final class Batch {
 
     /** Registers the next input; returns its index. */
     synchronized int add() {
-        if (size == outcomes.length) outcomes = Arrays.copyOf(outcomes, size * 2);
-        return size++;
+        return add(1);
+    }
+
+    /** Registers the next {@code n} inputs; returns the index of the first. */
+    synchronized int add(int n) {
+        if (size + n > outcomes.length) outcomes = Arrays.copyOf(outcomes, Math.max(size + n, outcomes.length * 2));
+        int first = size;
+        size += n;
+        return first;
     }
 
     synchronized int size() {

@@ -425,8 +425,13 @@ public final class Pool implements AutoCloseable, Rich {
 
     private Batch submitAll(Serializable fn, ChunkTask.Kind kind, Iterable<?> items, int chunkSize, String label) {
         if (chunkSize < 0) throw new IllegalArgumentException("chunkSize must be 0 (automatic) or more, got " + chunkSize);
-        List<Object> all = new ArrayList<>();
-        for (Object o : items) all.add(o);
+        List<Object> all;
+        if (items instanceof java.util.Collection<?> c) {
+            all = new ArrayList<>(c); // one bulk copy
+        } else {
+            all = new ArrayList<>();
+            for (Object o : items) all.add(o);
+        }
         int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * processes)));
         Batch b = new Batch(CellScope.current(), label);
         // one state snapshot for the whole call: every chunk sees the same notebook variables
@@ -436,7 +441,8 @@ public final class Pool implements AutoCloseable, Rich {
         for (int from = 0; from < all.size(); from += chunk) {
             ArrayList<Object> part = new ArrayList<>(all.subList(from, Math.min(all.size(), from + chunk)));
             int[] idx = new int[part.size()];
-            for (int i = 0; i < idx.length; i++) idx[i] = b.add();
+            int firstIndex = b.add(idx.length);
+            for (int i = 0; i < idx.length; i++) idx[i] = firstIndex + i;
             ChunkTask task = new ChunkTask(f.form(), kind, part);
             Shipment s = ship(task, f, first);
             if (first == null) first = s;
