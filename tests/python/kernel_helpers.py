@@ -44,8 +44,8 @@ class Exec:
         """Every iopub message with this request as parent, read so far (later ones too, once waited for)."""
         return list(self.kernel.by_parent.get(self.msg_id, []))
 
-    def of_type(self, msg_type):
-        return [m for m in self.msgs if m["msg_type"] == msg_type]
+    def of_type(self, *msg_types):
+        return [m for m in self.msgs if m["msg_type"] in msg_types]
 
     def stream(self, name=None):
         """Concatenated stream text (stdout, stderr or both) sent while the cell ran."""
@@ -161,6 +161,10 @@ class Kernel:
         cell printed while the cell still runs)."""
         msg_id = self.kc.execute(code, store_history=True, allow_stdin=False)
         return self.collect(msg_id, timeout=timeout, on_message=on_message)
+
+    def ok(self, code, timeout=300):
+        """Runs a cell that must not fail (a deadline, not a wait: a slow 2-core machine may need it)."""
+        return self.execute(code, timeout=timeout).assert_ok()
 
     def collect(self, msg_id, timeout=DEFAULT_TIMEOUT, on_message=None):
         deadline = time.monotonic() + timeout

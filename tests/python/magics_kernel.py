@@ -1,51 +1,28 @@
-"""A small jupyter_client driver for the magics tests (tests/python/test_magics.py, browser_env.py).
-
-`MagicsKernel.execute(code)` sends one cell and returns a `Cell` with the execute_reply and every iopub message
-whose parent is that request, up to its idle status. Replies are matched by parent_header.msg_id: start-up may
-leave an extra kernel_info_reply on the shell channel. Messages of other requests are kept by parent, so a test
-can still look at them later.
+"""The kernel driver of the magics tests (tests/python/test_magics.py, browser_env.py): kernel_helpers' `Kernel`
+with cells seen the way those tests look at them (`Cell`: the execute_result as its mime bundle, displays,
+everything a user sees as text). Importing it isolates Jupyter's directories first (the browser tests rely on that).
 """
 import os
-import queue
-import time
 
-KERNEL_NAME = "jpool"
-TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "180"))  # a 2-core machine shared with other JVMs is slow
-
-
-from jupyter_env import isolate_jupyter  # noqa: E402
+from jupyter_env import isolate_jupyter
 
 isolate_jupyter()
 
-from jupyter_client.manager import start_new_kernel  # noqa: E402  (after the environment is set)
+from kernel_helpers import Exec, Kernel  # noqa: E402  (after the environment is set)
+
+TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "180"))  # a 2-core machine shared with other JVMs is slow
 
 
-class Cell:
+class Cell(Exec):
     """One executed cell: its reply content and its iopub messages (without status and execute_input)."""
 
-    def __init__(self, code, reply, msgs):
+    def __init__(self, kernel, msg_id, reply, code):
+        super().__init__(kernel, msg_id, reply)
         self.code = code
-        self.reply = reply
-        self.msgs = msgs
 
     @property
-    def status(self):
-        return self.reply["status"]
-
-    def of_type(self, *types):
-        return [m for m in self.msgs if m["msg_type"] in types]
-
-    def stream(self, name=None):
-        return "".join(m["content"]["text"] for m in self.of_type("stream")
-                       if name is None or m["content"]["name"] == name)
-
-    @property
-    def stdout(self):
-        return self.stream("stdout")
-
-    @property
-    def stderr(self):
-        return self.stream("stderr")
+    def msgs(self):
+        return [m for m in super().msgs if m["msg_type"] not in ("status", "execute_input")]
 
     @property
     def result(self):
@@ -58,10 +35,6 @@ class Cell:
     def text(self):
         r = self.result
         return None if r is None else r.get("text/plain")
-
-    @property
-    def errors(self):
-        return [m["content"] for m in self.of_type("error")]
 
     def error_line(self):
         """ename: evalue of the reply (the cell must have failed)."""
@@ -86,44 +59,7 @@ class Cell:
                 f"stderr={self.stderr[-800:]!r} errors={[(e['ename'], e['evalue']) for e in self.errors]!r}>")
 
 
-class MagicsKernel:
-    def __init__(self):
-        self.km, self.kc = start_new_kernel(kernel_name=KERNEL_NAME, startup_timeout=TIMEOUT)
-        self.by_parent = {}
-
-    def shutdown(self):
-        try:
-            self.kc.stop_channels()
-        finally:
-            if self.km.is_alive():
-                self.km.shutdown_kernel(now=False)
-
-    def _reply(self, msg_id, deadline):
-        while True:
-            msg = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
-            if msg["parent_header"].get("msg_id") == msg_id:
-                return msg
-
-    def _until_idle(self, msg_id, deadline):
-        while True:
-            for m in self.by_parent.get(msg_id, []):
-                if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle":
-                    return
-            try:
-                msg = self.kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-            except queue.Empty:
-                raise TimeoutError(f"no idle status for {msg_id}")
-            self.by_parent.setdefault(msg["parent_header"].get("msg_id"), []).append(msg)
-
-    def execute(self, code, timeout=TIMEOUT):
-        deadline = time.monotonic() + timeout
-        msg_id = self.kc.execute(code)
-        reply = self._reply(msg_id, deadline)
-        self._until_idle(msg_id, deadline)
-        msgs = [m for m in self.by_parent[msg_id] if m["msg_type"] not in ("status", "execute_input")]
-        return Cell(code, reply["content"], msgs)
-
-    def ok(self, code, timeout=TIMEOUT):
-        c = self.execute(code, timeout)
-        assert c.status == "ok", f"cell failed: {c!r}\n" + "\n".join(c.reply.get("traceback", []))
-        return c
+class MagicsKernel(Kernel):
+    def execute(self, code, timeout=TIMEOUT, on_message=None):
+        e = super().execute(code, timeout=timeout, on_message=on_message)
+        return Cell(self, e.msg_id, e.reply_msg, code)

@@ -8,14 +8,14 @@ import re
 
 import pytest
 
-from sharing_kernel import Kernel
+from kernel_helpers import Kernel
 
 
 @pytest.fixture(scope="module")
 def kernel():
     k = Kernel()
     yield k
-    k.close()
+    k.shutdown()
 
 
 def lines_with(text, prefix):
