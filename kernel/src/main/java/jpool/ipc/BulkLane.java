@@ -85,12 +85,13 @@ public final class BulkLane {
         private boolean announced;
 
         /**
-         * Gets the lane ready for {@code bytes} of arrays once the previous transfer was taken: returns the path to
-         * announce (the receiver must map a new file) or "" for the same file as before, and the seq to announce.
+         * Gets the lane ready for {@code count} arrays of {@code bytes} in all, once the previous transfer was taken:
+         * returns the path to announce (the receiver must map a new file) or "" for the same file as before; the
+         * seq to announce is then {@link #seq()}.
          */
-        String prepare(long bytes, BooleanSupplier open) throws IOException {
+        String prepare(long bytes, int count, BooleanSupplier open) throws IOException {
             if (map != null) waitFor(() -> (long) LONGS.getVolatile(map, CONSUMED) == seq, open, "the peer to take the previous transfer");
-            long need = HEADER + bytes + 8L * 64; // room for 8-byte alignment of each array
+            long need = HEADER + bytes + 8L * count; // each array starts 8-byte aligned
             if (map == null || map.capacity() < need) {
                 long size = Math.max(need, map == null ? 16L << 20 : Math.min(Integer.MAX_VALUE, 2L * map.capacity()));
                 if (size > Integer.MAX_VALUE) throw new IOException("too large for a shared-memory transfer: " + bytes + " bytes");

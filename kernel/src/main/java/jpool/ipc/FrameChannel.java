@@ -172,7 +172,7 @@ public final class FrameChannel implements Closeable {
         byte[] path = null;
         if (lane) {
             try {
-                path = laneOut.prepare(arrayBytes, peerAlive).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                path = laneOut.prepare(arrayBytes, arrays.length, peerAlive).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             } catch (IOException e) {
                 if (!socket.isOpen()) throw e;
                 lane = false; // no shared memory to be had (full /dev/shm): inline

@@ -253,7 +253,10 @@ class BulkTransferTest {
             byte[] big = randomBytes(30 << 20);                                // through the lane
             Holder holder = new Holder("h", r.doubles(3 << 20).toArray(), List.of(r.longs(200_000).toArray()));
             // a value serialized detached, its arrays beside it, read back on the other side
-            for (Object value : new Object[]{small, big, holder, randomBytes(40 << 20) /* lane grows */, big}) {
+            // many arrays of odd sizes: each starts 8-byte aligned in the lane, so the padding adds up
+            ArrayList<byte[]> odd = new ArrayList<>();
+            for (int i = 0; i < 250; i++) odd.add(randomBytes(70_001 + i)); // 17.5 MB: the first lane is this size
+            for (Object value : new Object[]{odd, small, big, holder, randomBytes(40 << 20) /* lane grows */, big}) {
                 Serial.Written w = Serial.writeDetached(value);
                 CompletableFuture<List<Frame>> got = receiveAsync(b, 1);
                 a.send(Frame.RESULT, new byte[]{7}, new byte[][]{w.bytes()}, w.arrays());
@@ -263,6 +266,9 @@ class BulkTransferTest {
                     Holder hb = (Holder) back;
                     assertArrayEquals(h.values(), hb.values());
                     assertArrayEquals(h.more().get(0), hb.more().get(0));
+                } else if (value instanceof List<?> l) {
+                    assertEquals(l.size(), ((List<?>) back).size());
+                    for (int i = 0; i < l.size(); i++) assertArrayEquals((byte[]) l.get(i), (byte[]) ((List<?>) back).get(i));
                 } else if (value instanceof byte[] x) {
                     assertArrayEquals(x, (byte[]) back);
                 } else {
@@ -297,7 +303,7 @@ class BulkTransferTest {
     @Test
     void aReceiverWaitingForSharedMemoryDataStopsWhenThePeerIsGone() throws Exception {
         BulkLane.Out out = new BulkLane.Out();
-        String path = out.prepare(8 << 20, () -> true); // announced, never written: the sender died
+        String path = out.prepare(8 << 20, 1, () -> true); // announced, never written: the sender died
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))),
                 "other users must not read what travels through shared memory");
         BulkLane.In in = new BulkLane.In();
