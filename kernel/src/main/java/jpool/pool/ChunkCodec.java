@@ -21,7 +21,7 @@ public final class ChunkCodec {
     static byte[] encodeTask(ChunkTask task) {
         if (!(task.fn() instanceof ShippedFn fn)) return null;
         Compact.Out out = new Compact.Out(fn.bytes().length + 16 + 8 * task.inputs().size());
-        out.putByte(TASK).putByte(task.kind().ordinal()).putBytes(fn.bytes()).putInt(task.inputs().size());
+        out.putByte(TASK).putByte(task.kind().ordinal()).putLong(fn.id()).putBytes(fn.bytes()).putInt(task.inputs().size());
         for (Object in : task.inputs()) if (!out.value(in)) return null;
         return out.toBytes();
     }
@@ -36,12 +36,13 @@ public final class ChunkCodec {
         Compact.In in = new Compact.In(bytes, 1);
         int kind = in.getByte();
         if (kind < 0 || kind >= ChunkTask.Kind.values().length) throw new StreamCorruptedException("bad task kind " + kind);
+        long fnId = in.getLong();
         byte[] fn = in.getBytes();
         int n = in.getInt();
         if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad input count " + n);
         ArrayList<Object> inputs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) inputs.add(in.value());
-        return new ChunkTask(new ShippedFn(fn), ChunkTask.Kind.values()[kind], inputs);
+        return new ChunkTask(new ShippedFn(fnId, fn), ChunkTask.Kind.values()[kind], inputs);
     }
 
     /** A chunk's results in compact form, or null when a value needs Java serialization. */

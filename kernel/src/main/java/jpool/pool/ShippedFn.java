@@ -5,7 +5,6 @@ import jpool.workers.WorkerMain;
 
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,13 +15,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * the kernel serializes such a lambda once, and a worker deserializes each distinct one once. Serializing and
  * deserializing a lambda (its class descriptors, its method-handle lookup) was most of the cost of a small task.
  */
-record ShippedFn(byte[] bytes) implements Serializable {
-    /** Kernel side: serialized forms of capture-free lambda classes (one instance per class, so the class is the key). */
-    private static final Map<Class<?>, Serial.Written> WRITTEN = new ConcurrentHashMap<>();
-    /** Worker side: functions already deserialized, by their bytes; bounded, least recently used out first. */
-    private static final Map<ByteBuffer, Object> RESOLVED = new LinkedHashMap<>(16, 0.75f, true) {
+record ShippedFn(long id, byte[] bytes) implements Serializable {
+    /** Kernel side: the shipped form of each capture-free lambda class (one instance per class, so the class is the key). */
+    private static final Map<Class<?>, ShippedFn> SHIPPED = new ConcurrentHashMap<>();
+    /** Kernel side: the serialized form behind each shipped one (its classes and lambdas: the code it runs). */
+    private static final Map<Long, Serial.Written> WRITTEN = new ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * Worker side: functions already deserialized, by id (unique in the kernel that sent them, and a worker has one
+     * kernel); bounded, least recently used out first.
+     */
+    private static final Map<Long, Object> RESOLVED = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Object> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<Long, Object> eldest) {
             return size() > 64;
         }
     };
@@ -37,23 +42,25 @@ record ShippedFn(byte[] bytes) implements Serializable {
      */
     static Prepared prepare(Serializable fn) {
         Class<?> c = fn.getClass();
-        Serial.Written w = WRITTEN.get(c); // first: getDeclaredFields copies an array on every call
-        if (w != null) return new Prepared(new ShippedFn(w.bytes()), w);
+        ShippedFn shipped = SHIPPED.get(c); // first: getDeclaredFields copies an array on every call
+        if (shipped != null) return new Prepared(shipped, WRITTEN.get(shipped.id()));
         if (!c.isHidden() || c.getDeclaredFields().length != 0) return new Prepared(fn, null);
+        Serial.Written w;
         try {
             w = Serial.write(fn);
         } catch (IOException e) {
             return new Prepared(fn, null); // the task's own serialization reports it, with the usual message
         }
-        WRITTEN.put(c, w);
-        return new Prepared(new ShippedFn(w.bytes()), w);
+        shipped = new ShippedFn(IDS.incrementAndGet(), w.bytes());
+        WRITTEN.put(shipped.id(), w);
+        SHIPPED.put(c, shipped);
+        return new Prepared(shipped, w);
     }
 
-    /** Worker side: the function, deserialized once per distinct bytes. */
+    /** Worker side: the function, deserialized once per id. */
     Object resolve() throws IOException, ClassNotFoundException {
-        ByteBuffer key = ByteBuffer.wrap(bytes);
         synchronized (RESOLVED) {
-            Object f = RESOLVED.get(key);
+            Object f = RESOLVED.get(id);
             if (f != null) return f;
         }
         ClassLoader loader = WorkerMain.loader() != null ? WorkerMain.loader() : ShippedFn.class.getClassLoader();
@@ -61,7 +68,7 @@ record ShippedFn(byte[] bytes) implements Serializable {
                 : info -> java.io.ObjectInputFilter.Status.UNDECIDED; // not in a worker (unit tests)
         Object f = Serial.read(bytes, loader, filter);
         synchronized (RESOLVED) {
-            RESOLVED.put(key, f);
+            RESOLVED.put(id, f);
         }
         return f;
     }

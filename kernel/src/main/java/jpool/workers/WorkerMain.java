@@ -307,8 +307,11 @@ public final class WorkerMain {
         long snapshotId = r.getLong();
         byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
         byte[] task = f.parts() != null ? f.parts()[1] : r.getBytes();
-        WorkerIdentity.becomeWorker(name);
-        Thread.currentThread().setName(name);
+        // the same name task after task: no system call each time (a task may have renamed the thread)
+        if (!name.equals(WorkerIdentity.name()) || !name.equals(Thread.currentThread().getName())) {
+            WorkerIdentity.becomeWorker(name);
+            Thread.currentThread().setName(name);
+        }
         if (state.length == 0 && snapshotId != appliedSnapshot) {
             byte[] kept = withdrawnState.remove(snapshotId);
             if (kept != null) state = kept;
