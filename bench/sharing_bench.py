@@ -16,7 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "python"))
-from sharing_kernel import Kernel  # noqa: E402
+from kernel_helpers import Kernel  # noqa: E402
 
 MESSAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 UPDATES = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
@@ -109,7 +109,7 @@ def jpool_rates():
     try:
         out = k.ok(JAVA % {"messages": MESSAGES, "updates": UPDATES}, timeout=1200).stdout
     finally:
-        k.close()
+        k.shutdown()
     m = re.search(r"RATES (\S+) (\S+) (\S+)", out)
     return tuple(float(x) for x in m.groups())
 
