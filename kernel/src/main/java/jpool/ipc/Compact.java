@@ -105,7 +105,12 @@ public final class Compact {
             if (c == Integer.class) putByte(INT_).putInt((Integer) v);
             else if (c == Long.class) putByte(LONG_).putLong((Long) v);
             else if (c == Double.class) putByte(DOUBLE).putLong(Double.doubleToRawLongBits((Double) v));
-            else if (c == String.class) putByte(STRING).putString((String) v);
+            else if (c == String.class) {
+                String str = (String) v;
+                // UTF-8 cannot carry a lone surrogate (it would come back as '?'): Java serialization can
+                if (hasLoneSurrogate(str)) return false;
+                putByte(STRING).putBytes(str.getBytes(StandardCharsets.UTF_8));
+            }
             else if (c == Boolean.class) putByte((Boolean) v ? TRUE : FALSE);
             else if (c == Float.class) putByte(FLOAT).putInt(Float.floatToRawIntBits((Float) v));
             else if (c == Short.class) putByte(SHORT).putInt((Short) v);
@@ -141,6 +146,15 @@ public final class Compact {
                 return false;
             }
             return true;
+        }
+
+        private static boolean hasLoneSurrogate(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                char ch = s.charAt(i);
+                if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) i++;
+                else if (Character.isSurrogate(ch)) return true;
+            }
+            return false;
         }
 
         public int size() {

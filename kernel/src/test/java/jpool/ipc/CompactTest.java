@@ -25,6 +25,7 @@ class CompactTest {
             if (v != null) assertSame(v.getClass(), back.getClass());
         }
         assertEquals(Double.NaN, roundTrip(Double.NaN));
+        assertEquals("emoji \uD83D\uDE00 pair", roundTrip("emoji \uD83D\uDE00 pair"));
     }
 
     @Test
@@ -47,6 +48,7 @@ class CompactTest {
         for (Object v : new Object[]{List.of(1), new Point(1, 2), new java.util.HashMap<>(), new StringBuilder("x"),
                 new byte[Compact.MAX_ARRAY_BYTES + 1], new float[]{1f}})
             assertFalse(new Compact.Out(8).value(v), "should not be compact: " + v.getClass());
+        assertFalse(new Compact.Out(8).value("lone \uD800 surrogate"), "UTF-8 would turn it into '?'");
         ArrayList<Object> self = new ArrayList<>();
         self.add(self);
         assertFalse(new Compact.Out(8).value(self), "a list containing itself is refused, not a stack overflow");
