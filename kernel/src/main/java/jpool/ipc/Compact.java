@@ -51,7 +51,10 @@ public final class Compact {
     public static final class Out {
         private byte[] buf;
         private int size;
-        /** Lists met inside other lists: one met twice is refused (Java serialization keeps the sharing). */
+        /**
+         * Lists written so far (by every {@link #value} call on this output: the inputs of one chunk too): one met
+         * twice is refused, since Java serialization keeps such sharing and this form could not.
+         */
         private java.util.IdentityHashMap<Object, Boolean> nested;
 
         public Out(int capacity) {
@@ -134,10 +137,8 @@ public final class Compact {
                 else for (double x : (double[]) v) putLong(Double.doubleToRawLongBits(x));
             } else if (c == ArrayList.class) {
                 if (depth >= MAX_DEPTH) return false;
-                if (depth > 0) {
-                    if (nested == null) nested = new java.util.IdentityHashMap<>();
-                    if (nested.put(v, Boolean.TRUE) != null) return false;
-                }
+                if (nested == null) nested = new java.util.IdentityHashMap<>();
+                if (nested.put(v, Boolean.TRUE) != null) return false;
                 ArrayList<?> list = (ArrayList<?>) v;
                 int n = list.size();
                 putByte(LIST).putInt(n);

@@ -46,6 +46,9 @@ class ChunkCodecTest {
     void otherInputsOrFunctionsKeepJavaSerialization() {
         ShippedFn.Prepared f = ShippedFn.prepare((Fn<Object, Object>) x -> x);
         assertNull(ChunkCodec.encodeTask(new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(List.of(1))))));
+        ArrayList<Object> shared = new ArrayList<>(List.of(1));
+        assertNull(ChunkCodec.encodeTask(new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(shared, shared)))),
+                "one list given as two inputs stays one list in the worker, as Java serialization keeps it");
         int captured = 3;
         Fn<Integer, Integer> capturing = x -> x + captured;
         assertNull(ChunkCodec.encodeTask(new ChunkTask(ShippedFn.prepare(capturing).form(), ChunkTask.Kind.FN,
