@@ -17,7 +17,11 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte CLASSES = 1;
     /** Extra class-path entries (jars the notebook added): int count, then UTF URLs. */
     public static final byte CLASSPATH = 2;
-    /** A task: long id, UTF worker name, int state length, state bytes, task bytes (Java serialization). */
+    /**
+     * A task: head {@code long id, UTF worker name, byte exit-after, long snapshot id}; parts: the state snapshot
+     * (empty when the worker has it already) and the task (a pool chunk's compact form, {@code jpool.pool.ChunkCodec},
+     * or a Java-serialized WorkerTask whose big arrays are the frame's {@link #arrays()}).
+     */
     public static final byte RUN = 3;
     /** Stop after the current task and exit 0. */
     public static final byte QUIT = 4;
@@ -43,7 +47,11 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte HELLO = 10;
     /** Output: byte stream (1 stdout, 2 stderr), UTF-8 text. */
     public static final byte LOG = 11;
-    /** A task's value: long id, serialized value. */
+    /**
+     * A task's value: head {@code long id}; part: the value as {@link Serial} wrote it, or a chunk's compact result;
+     * big arrays of it in {@link #arrays()}. Tasks are answered in the order they were sent (a skipped one at once),
+     * which is how the kernel knows which task a worker is running without a message for it.
+     */
     public static final byte RESULT = 12;
     /** A task's failure: long id, then a {@link RemoteError} in its wire form. */
     public static final byte FAILED = 13;
