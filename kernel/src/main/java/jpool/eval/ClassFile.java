@@ -186,28 +186,47 @@ public final class ClassFile {
     public byte[] redirectStaticCall(String owner, String name, String descriptor, String newOwner) {
         java.util.Set<Integer> refs = methodRefs(owner, name, descriptor);
         if (refs.isEmpty()) return bytes;
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 64);
-            DataOutputStream d = new DataOutputStream(out);
-            int count = pool.length;
-            d.write(bytes, 0, 8);
-            d.writeShort(count + 2);
-            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
-            for (int i : refs) {
-                int at = offsets[i] - 10 + 1; // skip the tag: class_index comes first
-                entries[at] = (byte) ((count + 1) >> 8);
-                entries[at + 1] = (byte) (count + 1);
-            }
-            d.write(entries);
+        int count = pool.length;
+        return withPool(2, entries -> {
+            for (int i : refs) putU2(entries, offsets[i] - 10 + 1, count + 1); // past the tag: class_index
+        }, d -> {
             d.writeByte(1);
-            d.writeUTF(newOwner.replace('.', '/'));
+            d.writeUTF(newOwner.replace('.', '/')); // count
             d.writeByte(7);
-            d.writeShort(count);
+            d.writeShort(count);                    // count + 1
+        });
+    }
+
+    /** Writes constant-pool entries. */
+    private interface PoolWriter {
+        void write(DataOutputStream d) throws IOException;
+    }
+
+    /**
+     * The class with its constant pool's entries (a copy, from offset 10 of the file) changed by {@code patch} and
+     * {@code added} new entries, written by {@code append}, after them; everything after the pool as it was, so
+     * the rest of the class moves by the size of the new entries.
+     */
+    private byte[] withPool(int added, java.util.function.Consumer<byte[]> patch, PoolWriter append) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 128);
+            DataOutputStream d = new DataOutputStream(out);
+            d.write(bytes, 0, 8);
+            d.writeShort(pool.length + added);
+            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
+            patch.accept(entries);
+            d.write(entries);
+            append.write(d);
             d.write(bytes, poolEnd, bytes.length - poolEnd);
             return out.toByteArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void putU2(byte[] b, int at, int value) {
+        b[at] = (byte) (value >> 8);
+        b[at + 1] = (byte) value;
     }
 
     /** Constant-pool indexes of the Methodrefs to {@code owner.name descriptor}, in pool order. */
@@ -236,26 +255,19 @@ public final class ClassFile {
         int nameIndex = ((int[]) pool[((int[]) pool[refs.iterator().next()])[1]])[0]; // the method's name, reused
         List<Integer> calls = new MethodScanner(bytes).instructionsAt(0xb6, refs); // invokevirtual
         String staticDescriptor = "(L" + owner.replace('.', '/') + ";" + descriptor.substring(1);
-        try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 128);
-            DataOutputStream d = new DataOutputStream(out);
-            int count = pool.length;
-            d.write(bytes, 0, 8);
-            d.writeShort(count + 4);
-            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
+        int count = pool.length;
+        byte[] result = withPool(4, entries -> {
             for (int i : refs) {
-                int at = offsets[i] - 10 + 1; // skip the tag: class_index, then name_and_type_index
-                entries[at] = (byte) ((count + 1) >> 8);
-                entries[at + 1] = (byte) (count + 1);
-                entries[at + 2] = (byte) ((count + 3) >> 8);
-                entries[at + 3] = (byte) (count + 3);
+                int at = offsets[i] - 10 + 1; // past the tag: class_index, then name_and_type_index
+                putU2(entries, at, count + 1);
+                putU2(entries, at + 2, count + 3);
             }
             for (int i = 1; i < pool.length; i++) {
                 if (tags[i] != 15) continue;
                 int at = offsets[i] - 10 + 1; // reference_kind, reference_index
                 if (entries[at] == 5 && refs.contains(u2(offsets[i] + 2))) entries[at] = 6; // REF_invokeVirtual -> REF_invokeStatic
             }
-            d.write(entries);
+        }, d -> {
             d.writeByte(1);
             d.writeUTF(newOwner.replace('.', '/'));   // count
             d.writeByte(7);
@@ -265,14 +277,10 @@ public final class ClassFile {
             d.writeByte(12);
             d.writeShort(nameIndex);
             d.writeShort(count + 2);                  // count + 3
-            int grown = out.size() - poolEnd;
-            d.write(bytes, poolEnd, bytes.length - poolEnd);
-            byte[] result = out.toByteArray();
-            for (int pc : calls) result[pc + grown] = (byte) 0xb8; // invokestatic
-            return result;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        });
+        int grown = result.length - bytes.length;     // the new entries: the code moved by that much
+        for (int pc : calls) result[pc + grown] = (byte) 0xb8; // invokestatic
+        return result;
     }
 
     // ---- accessors for MethodScanner -----------------------------------------------------------------------

@@ -78,7 +78,7 @@ public final class FrameChannel implements Closeable {
     public void sendSoon(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
         long length = 13L + head.length;
         for (byte[] p : parts) length += 4 + p.length;
-        if (arrays != null) for (Object a : arrays) length += 5 + (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
+        if (arrays != null) length += 5L * arrays.length + PrimitiveArrays.bytes(arrays);
         if (length > CHUNK / 4) {
             send(type, head, parts, arrays);
             return;
@@ -166,8 +166,7 @@ public final class FrameChannel implements Closeable {
         if (flushFailure != null) throw flushFailure;
         long length = 1 + 4 + 4 + 4L * parts.length + head.length;
         for (byte[] p : parts) length += p.length;
-        long arrayBytes = 0;
-        if (arrays != null) for (Object a : arrays) arrayBytes += (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
+        long arrayBytes = PrimitiveArrays.bytes(arrays);
         boolean lane = arrays != null && laneOut != null && arrayBytes >= BulkLane.MIN_BYTES;
         byte[] path = null;
         if (lane) {

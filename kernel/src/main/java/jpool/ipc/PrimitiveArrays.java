@@ -23,6 +23,13 @@ final class PrimitiveArrays {
         return -1;
     }
 
+    /** Bytes of the elements of the primitive arrays {@code arrays} (null: none). */
+    static long bytes(Object[] arrays) {
+        long n = 0;
+        if (arrays != null) for (Object a : arrays) n += (long) java.lang.reflect.Array.getLength(a) * SIZES[kind(a)];
+        return n;
+    }
+
     static Object allocate(int kind, int n) {
         return switch (kind) {
             case 0 -> new byte[n];

@@ -136,8 +136,7 @@ public final class Serial {
      * then each array's elements, little-endian; each array is copied once, straight into place.
      */
     private static byte[] attach(byte[] detached, Object[] arrays) throws IOException {
-        long total = detached.length;
-        for (Object a : arrays) total += (long) java.lang.reflect.Array.getLength(a) * PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)];
+        long total = detached.length + PrimitiveArrays.bytes(arrays);
         if (total > Frame.MAX_LENGTH) throw new IOException("value too large to send: " + total + " bytes");
         byte[] out = java.util.Arrays.copyOf(detached, (int) total);
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(0, BULK_MAGIC).position(detached.length);
