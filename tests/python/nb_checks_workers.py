@@ -259,6 +259,11 @@ def check03(nb):
     c = _cell(nb, "starmap")
     assert _result(c) == "[1024, 81, 1000]"
 
+    c = _cell(nb, "big-arrays")
+    assert _lines(c) == ["same sum in the kernel and in a worker: true",
+                         "made in a worker: 4000000 doubles, the last 3999999.0",
+                         "their shared-memory files left: 0"], _lines(c)
+
     c = _cell(nb, "initializer")
     out = _lines(c)
     loaded = [m.group(1) for ln in out for m in [re.match(r"^\[(PoolWorker-\d+)\] loading the model once, in \1$", ln)] if m]
