@@ -1,40 +1,60 @@
 package jpool.ipc;
 
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds and reads frame payloads in DataOutput/DataInput format (big-endian); strings of any length are written as
+ * Builds and reads frame payloads in DataOutput/DataInput layout (big-endian); strings of any length are written as
  * UTF-8 bytes. A large byte array is not copied when it is added, only once into the finished payload, so building
- * a frame around a big serialized value costs one copy (a ByteArrayOutputStream cost three or more).
+ * a frame around a big serialized value costs one copy.
  */
 public final class Payload {
     /** Arrays at least this large are kept by reference until {@link #toBytes}. */
     private static final int BIG = 64 << 10;
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    private final DataOutputStream out = new DataOutputStream(bytes);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    /**
+     * The small writes since the last big array. A plain array, not a DataOutputStream over a
+     * ByteArrayOutputStream: a payload is built for every task sent, and those streams' locking and copying were a
+     * visible part of a small task's cost.
+     */
+    private byte[] buf = new byte[64];
+    private int used;
     /** Finished pieces in order: the small writes between big arrays, and the big arrays themselves. */
-    private final List<byte[]> pieces = new ArrayList<>();
+    private List<byte[]> pieces;
     private long size;
 
+    private void room(int n) {
+        if (used + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, used + n));
+    }
+
     public Payload putLong(long v) {
-        return io(() -> out.writeLong(v));
+        room(8);
+        LONG.set(buf, used, v);
+        used += 8;
+        return this;
     }
 
     public Payload putInt(int v) {
-        return io(() -> out.writeInt(v));
+        room(4);
+        INT.set(buf, used, v);
+        used += 4;
+        return this;
     }
 
     public Payload putByte(int v) {
-        return io(() -> out.writeByte(v));
+        room(1);
+        buf[used++] = (byte) v;
+        return this;
     }
 
     /** A string of any length (DataOutput.writeUTF stops at 64 KB). */
@@ -44,8 +64,13 @@ public final class Payload {
 
     /** Length and bytes. A big array is read only by {@link #toBytes}: it must not change before that. */
     public Payload putBytes(byte[] b) {
-        io(() -> out.writeInt(b.length));
-        if (b.length < BIG) return io(() -> out.write(b));
+        putInt(b.length);
+        if (b.length < BIG) {
+            room(b.length);
+            System.arraycopy(b, 0, buf, used, b.length);
+            used += b.length;
+            return this;
+        }
         cut();
         pieces.add(b);
         size += b.length;
@@ -53,14 +78,15 @@ public final class Payload {
     }
 
     private void cut() {
-        if (bytes.size() == 0) return;
-        pieces.add(bytes.toByteArray());
-        size += bytes.size();
-        bytes.reset();
+        if (pieces == null) pieces = new ArrayList<>();
+        if (used == 0) return;
+        pieces.add(Arrays.copyOf(buf, used));
+        size += used;
+        used = 0;
     }
 
     public byte[] toBytes() {
-        if (pieces.isEmpty()) return bytes.toByteArray();
+        if (pieces == null) return Arrays.copyOf(buf, used);
         cut();
         if (size > Integer.MAX_VALUE - 16) throw new IllegalStateException("payload too large: " + size + " bytes");
         byte[] all = new byte[(int) size];
@@ -70,19 +96,6 @@ public final class Payload {
             at += p.length;
         }
         return all;
-    }
-
-    private interface IoAction {
-        void run() throws IOException;
-    }
-
-    private Payload io(IoAction a) {
-        try {
-            a.run();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream never fails
-        }
-        return this;
     }
 
     /** Reads what a Payload wrote, in the same order. */
