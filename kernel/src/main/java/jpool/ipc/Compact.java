@@ -85,6 +85,18 @@ public final class Compact {
             return this;
         }
 
+        /** A signed number in 1 byte when small (zigzag varint: 7 bits a byte, the sign in the lowest bit). */
+        public Out putVarLong(long v) {
+            long z = (v << 1) ^ (v >> 63);
+            room(10);
+            while ((z & ~0x7FL) != 0) {
+                buf[size++] = (byte) ((z & 0x7F) | 0x80);
+                z >>>= 7;
+            }
+            buf[size++] = (byte) z;
+            return this;
+        }
+
         public Out putBytes(byte[] b) {
             putInt(b.length);
             room(b.length);
@@ -199,6 +211,17 @@ public final class Compact {
             long v = (long) LONG.get(buf, at);
             at += 8;
             return v;
+        }
+
+        /** Reads what {@link Out#putVarLong} wrote. */
+        public long getVarLong() throws StreamCorruptedException {
+            long z = 0;
+            for (int shift = 0; shift < 64; shift += 7) {
+                int b = getByte();
+                z |= (long) (b & 0x7F) << shift;
+                if ((b & 0x80) == 0) return (z >>> 1) ^ -(z & 1);
+            }
+            throw new StreamCorruptedException("varint longer than 10 bytes");
         }
 
         /** A length that the rest of the input can hold ({@code unit} bytes per element). */

@@ -41,6 +41,11 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
      * thread answers with a {@code giveBack} {@link #CALL} (see {@code jpool.sharing.Prefetch}).
      */
     public static final byte RECALL = 7;
+    /**
+     * A pool function a worker keeps for its lifetime: long id, then its Java-serialized bytes. Sent before the
+     * first compact task (see {@code jpool.pool.ChunkCodec}) that names it, so tasks carry only the id.
+     */
+    public static final byte FUNCTION = 8;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */

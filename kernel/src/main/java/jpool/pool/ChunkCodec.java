@@ -20,10 +20,16 @@ public final class ChunkCodec {
     /** The task's compact bytes, or null when its function or an input needs Java serialization. */
     static byte[] encodeTask(ChunkTask task) {
         if (!(task.fn() instanceof ShippedFn fn)) return null;
-        Compact.Out out = new Compact.Out(fn.bytes().length + 16 + 8 * task.inputs().size());
-        out.putByte(TASK).putByte(task.kind().ordinal()).putLong(fn.id()).putBytes(fn.bytes()).putInt(task.inputs().size());
+        Compact.Out out = new Compact.Out(16 + 8 * task.inputs().size());
+        // the function by id only: a worker is sent each function once (Frame.FUNCTION), not with every task
+        out.putByte(TASK).putByte(task.kind().ordinal()).putLong(fn.id()).putInt(task.inputs().size());
         for (Object in : task.inputs()) if (!out.value(in)) return null;
         return out.toBytes();
+    }
+
+    /** Worker side: keeps a function sent ahead of the tasks that name it ({@link jpool.ipc.Frame#FUNCTION}). */
+    public static void learnFunction(long id, byte[] bytes) {
+        ShippedFn.learn(id, bytes);
     }
 
     /** Whether task bytes are in the compact form (else they are a Java-serialized WorkerTask). */
@@ -37,12 +43,11 @@ public final class ChunkCodec {
         int kind = in.getByte();
         if (kind < 0 || kind >= ChunkTask.Kind.values().length) throw new StreamCorruptedException("bad task kind " + kind);
         long fnId = in.getLong();
-        byte[] fn = in.getBytes();
         int n = in.getInt();
         if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad input count " + n);
         ArrayList<Object> inputs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) inputs.add(in.value());
-        return new ChunkTask(new ShippedFn(fnId, fn), ChunkTask.Kind.values()[kind], inputs);
+        return new ChunkTask(ShippedFn.known(fnId), ChunkTask.Kind.values()[kind], inputs);
     }
 
     /** A chunk's results in compact form, or null when a value needs Java serialization. */
@@ -60,8 +65,14 @@ public final class ChunkCodec {
             out.putInt(i);
             for (String s : e) out.value(s); // strings or null
         }
-        for (long t : starts) out.putLong(t);
-        for (long t : ends) out.putLong(t);
+        // times as differences (an item of a map usually starts when the one before ended, within a millisecond):
+        // ~2 bytes an item instead of 16, which was more than the values of a map over numbers
+        long last = n > 0 ? starts[0] : 0;
+        out.putLong(last);
+        for (int i = 0; i < n; i++) {
+            out.putVarLong(starts[i] - last).putVarLong(ends[i] - starts[i]);
+            last = ends[i];
+        }
         return out.toBytes();
     }
 
@@ -84,8 +95,11 @@ public final class ChunkCodec {
             errors[i] = new String[]{string(in.value()), string(in.value()), string(in.value())};
         }
         long[] starts = new long[n], ends = new long[n];
-        for (int i = 0; i < n; i++) starts[i] = in.getLong();
-        for (int i = 0; i < n; i++) ends[i] = in.getLong();
+        long last = in.getLong();
+        for (int i = 0; i < n; i++) {
+            starts[i] = last + in.getVarLong();
+            last = ends[i] = starts[i] + in.getVarLong();
+        }
         return new ChunkTask.ChunkResult(worker, pid, values, errors, starts, ends);
     }
 

@@ -32,6 +32,13 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
         }
     };
 
+    /**
+     * Worker side: every function the kernel sent ahead of its tasks ({@link jpool.ipc.Frame#FUNCTION}), by id. Kept
+     * for the worker's life (a few hundred bytes each; their classes stay loaded anyway), so a task never names
+     * one the worker has dropped.
+     */
+    private static final Map<Long, byte[]> KNOWN = new ConcurrentHashMap<>();
+
     /** What goes into a task in place of {@code fn}, and its serialized form when one was cached (else null). */
     record Prepared(Serializable form, Serial.Written written) {
     }
@@ -57,12 +64,29 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
         return new Prepared(shipped, w);
     }
 
+    /** Kernel side: what the worker is sent once, before the first task naming this function. */
+    jpool.workers.Shipment.Function function() {
+        return new jpool.workers.Shipment.Function(id, bytes);
+    }
+
+    /** Worker side: keeps a function the kernel sent ahead of its tasks. */
+    static void learn(long id, byte[] bytes) {
+        KNOWN.put(id, bytes);
+    }
+
+    /** Worker side: the function a compact task names by id (its bytes were sent before, see {@link #learn}). */
+    static ShippedFn known(long id) {
+        return new ShippedFn(id, null);
+    }
+
     /** Worker side: the function, deserialized once per id. */
     Object resolve() throws IOException, ClassNotFoundException {
         synchronized (RESOLVED) {
             Object f = RESOLVED.get(id);
             if (f != null) return f;
         }
+        byte[] bytes = this.bytes != null ? this.bytes : KNOWN.get(id);
+        if (bytes == null) throw new java.io.StreamCorruptedException("function " + id + " was never sent to this worker");
         ClassLoader loader = WorkerMain.loader() != null ? WorkerMain.loader() : ShippedFn.class.getClassLoader();
         java.io.ObjectInputFilter filter = WorkerMain.shipFilter() != null ? WorkerMain.shipFilter()
                 : info -> java.io.ObjectInputFilter.Status.UNDECIDED; // not in a worker (unit tests)

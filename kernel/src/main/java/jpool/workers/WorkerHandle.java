@@ -33,6 +33,8 @@ public final class WorkerHandle {
     private int classpathSent;
     private long snapshotSent = -1;
     private byte[] stateSent;
+    /** Pool functions this worker was sent (it keeps them all; see {@link Frame#FUNCTION}). */
+    private final java.util.Set<Long> functionsSent = new java.util.HashSet<>();
     private static final byte[] NOTHING = new byte[0];
 
     WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
@@ -155,6 +157,9 @@ public final class WorkerHandle {
                 classpathSent = cp.size();
             }
         }
+        Shipment.Function f = s.function();
+        if (f != null && functionsSent.add(f.id()))
+            channel.sendSoon(Frame.FUNCTION, new Payload().putLong(f.id()).putBytes(f.bytes()).toBytes()); // goes out with the task
         // a worker keeps the state it was sent last; the same bytes again (a loop of applyAsync calls on
         // unchanged variables) need not travel again
         boolean fresh = s.state().id() != snapshotSent && !java.util.Arrays.equals(s.state().encoded(), stateSent);

@@ -261,6 +261,7 @@ public final class WorkerMain {
                         for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
                     }
                     case Frame.CANCEL -> withdraw(inbox, r.getLong());
+                    case Frame.FUNCTION -> jpool.pool.ChunkCodec.learnFunction(r.getLong(), r.getBytes());
                     case Frame.CLASSPATH -> {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));

@@ -29,6 +29,16 @@ class CompactTest {
     }
 
     @Test
+    void varLongsRoundTripFromTheSmallestToTheLargest() throws Exception {
+        long[] values = {0, 1, -1, 63, -64, 64, 300, -300, Integer.MAX_VALUE, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
+        Compact.Out out = new Compact.Out(4);
+        for (long v : values) out.putVarLong(v);
+        Compact.In in = new Compact.In(out.toBytes(), 0);
+        for (long v : values) assertEquals(v, in.getVarLong());
+        assertEquals(1, new Compact.Out(1).putVarLong(-64).size(), "small numbers of either sign take one byte");
+    }
+
+    @Test
     void arraysAndNestedListsRoundTrip() throws Exception {
         assertArrayEquals(new byte[]{1, 2, 3}, (byte[]) roundTrip(new byte[]{1, 2, 3}));
         assertArrayEquals(new int[]{1, -2, Integer.MAX_VALUE}, (int[]) roundTrip(new int[]{1, -2, Integer.MAX_VALUE}));

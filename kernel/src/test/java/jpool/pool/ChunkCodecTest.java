@@ -17,6 +17,12 @@ class ChunkCodecTest {
         byte[] bytes = ChunkCodec.encodeTask(task);
         assertNotNull(bytes);
         assertTrue(ChunkCodec.isTask(bytes));
+        ShippedFn fn = (ShippedFn) f.form();
+        assertTrue(bytes.length < fn.bytes().length, "the task names its function by id, without its bytes");
+        ChunkTask unknown = (ChunkTask) ChunkCodec.decodeTask(bytes);
+        var e = assertThrows(IllegalStateException.class, unknown::execute); // a worker never sent the function
+        assertTrue(e.getMessage().contains("was never sent to this worker"), e.getMessage());
+        ChunkCodec.learnFunction(fn.id(), fn.bytes()); // what Frame.FUNCTION does in a worker
         ChunkTask back = (ChunkTask) ChunkCodec.decodeTask(bytes);
         assertEquals(task.inputs(), back.inputs());
         assertEquals(ChunkTask.Kind.FN, back.kind());
@@ -32,6 +38,7 @@ class ChunkCodecTest {
         Fn<Integer, Integer> inverse = x -> 10 / x;
         ShippedFn.Prepared f = ShippedFn.prepare(inverse);
         ChunkTask task = new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(5, 0, 2)));
+        ChunkCodec.learnFunction(((ShippedFn) f.form()).id(), ((ShippedFn) f.form()).bytes());
         var written = (jpool.ipc.Serial.Written) ((ChunkTask) ChunkCodec.decodeTask(ChunkCodec.encodeTask(task))).execute();
         ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
         assertEquals(2, r.values()[0]);
@@ -40,6 +47,18 @@ class ChunkCodecTest {
         assertEquals("java.lang.ArithmeticException", r.errors()[1][0]);
         assertEquals("/ by zero", r.errors()[1][1]);
         assertNull(r.errors()[0]);
+    }
+
+    @Test
+    void startAndEndTimesComeBackExactlyEvenWhenTheClockStepsBack() throws Exception {
+        long t = 1_764_550_000_000L;
+        long[] starts = {t, t + 3, t + 3, t - 5_000, t + 86_400_000};
+        long[] ends = {t + 3, t + 3, t + 1_000_000, t - 4_990, t + 86_400_001};
+        byte[] bytes = ChunkCodec.encodeResult(new Object[]{1, 2, 3, 4, 5}, new String[5][], starts, ends);
+        ChunkTask.ChunkResult r = ChunkCodec.decodeResult(bytes, "w", 7);
+        assertArrayEquals(starts, r.starts());
+        assertArrayEquals(ends, r.ends());
+        assertTrue(bytes.length < 1 + 4 + 5 * 5 + 4 + 8 + 5 * 2 * 8, "times take less than 16 bytes an item: " + bytes.length);
     }
 
     @Test
