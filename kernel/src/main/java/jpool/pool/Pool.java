@@ -66,6 +66,8 @@ public final class Pool implements AutoCloseable, Rich {
     private final java.util.concurrent.ThreadPoolExecutor callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1,
             30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), daemon("jpool-pool-callbacks"));
     private final List<PoolWorker> slots = new ArrayList<>();
+    /** The slots as of their last change, read without the lock by {@link #flush}. */
+    private volatile List<PoolWorker> slotView = List.of();
     private final ArrayDeque<TaskRecord> pending = new ArrayDeque<>();
     private final CellRouters routers;
     private final CompletableFuture<Void> allExited = new CompletableFuture<>();
@@ -114,6 +116,7 @@ public final class Pool implements AutoCloseable, Rich {
                 PoolWorker s = f.join();
                 synchronized (this) {
                     slots.add(s);
+                    slotView = List.copyOf(slots);
                 }
             } catch (RuntimeException e) {
                 failure = failure != null ? failure : (e.getCause() instanceof RuntimeException r ? r : e);
@@ -265,6 +268,7 @@ public final class Pool implements AutoCloseable, Rich {
             if (state == State.RUN) state = State.CLOSE;
             retireIdleIfClosed();
         }
+        flush();
         KernelEvents.removeInterrupt(onInterrupt);
         join();
     }
@@ -461,8 +465,9 @@ public final class Pool implements AutoCloseable, Rich {
     static Shipment ship(ChunkTask task, ShippedFn.Prepared f, Shipment sameStateAs) {
         byte[] compact = f.written() != null ? ChunkCodec.encodeTask(task) : null;
         if (compact != null) {
-            return sameStateAs != null ? new Shipment(compact, sameStateAs.state())
+            Shipment s = sameStateAs != null ? new Shipment(compact, sameStateAs.state())
                     : StateCapture.prepare(compact, f.written(), true, "the task"); // kept: ShippedFn's cache
+            return s.naming(((ShippedFn) f.form()).function());
         }
         if (sameStateAs == null) return StateCapture.prepare(task, "the task", f.written());
         try {
@@ -481,6 +486,7 @@ public final class Pool implements AutoCloseable, Rich {
             pending.addAll(tasks);
             dispatch();
         }
+        flush();
     }
 
     @SuppressWarnings("unchecked")
@@ -541,7 +547,8 @@ public final class Pool implements AutoCloseable, Rich {
             }
             if (victim == null) return;
             victim.reclaimed = true;
-            from.handle.cancel(victim.id);
+            long victimId = victim.id;
+            from.post(h -> h.cancel(victimId));
             reclaiming++;
         }
     }
@@ -560,15 +567,21 @@ public final class Pool implements AutoCloseable, Rich {
     /** Moving average of how long a task ran in its worker (ms); -1 until one finished. */
     private double meanTaskMillis = -1;
 
+    /** Gives {@code t} to worker {@code s}; the frame goes out at the next {@link #flush}. */
     private void send(PoolWorker s, TaskRecord t) {
         s.inFlight.add(t);
         t.attempts++;
-        try {
-            s.handle.run(t.id, s.name, false, t.shipment, s.inFlight.size() > 1);
-        } catch (IOException e) {
-            // the worker is going away; its exit puts the task back
-        }
-        if (s.inFlight.size() == 1) began(s);
+        boolean queued = s.inFlight.size() > 1; // behind others: it may wait to go out with the next ones
+        s.post(h -> h.run(t.id, s.name, false, t.shipment, queued));
+        if (!queued) began(s);
+    }
+
+    /**
+     * Writes the frames the pool decided under its lock (tasks, take-backs, quits), outside it. Every path that
+     * may have decided some calls this once it let go of the lock.
+     */
+    private void flush() {
+        for (PoolWorker s : slotView) s.flush();
     }
 
     /**
@@ -612,7 +625,7 @@ public final class Pool implements AutoCloseable, Rich {
         for (PoolWorker s : slots) {
             if (s.inFlight.isEmpty() && !s.retiring) {
                 s.retiring = true;
-                s.handle.quit();
+                s.post(WorkerHandle::quit);
             }
         }
         checkAllExited();
@@ -649,6 +662,7 @@ public final class Pool implements AutoCloseable, Rich {
                 starting--;
                 if (e == null && state != State.TERMINATE) {
                     slots.add(s);
+                    slotView = List.copyOf(slots);
                 } else if (e == null) {
                     s.handle.kill();
                 } else if (slots.isEmpty() && starting == 0) {
@@ -658,6 +672,7 @@ public final class Pool implements AutoCloseable, Rich {
                 dispatch();
                 checkAllExited();
             }
+            flush();
             Throwable cause = e instanceof java.util.concurrent.CompletionException ce ? ce.getCause() : e;
             for (TaskRecord t : orphaned)
                 fail(t, null, new WorkerStartFailed("no worker could be started to run this task: " + (cause == null ? "" : cause.getMessage())));
@@ -684,11 +699,12 @@ public final class Pool implements AutoCloseable, Rich {
                     if (t.batch.origin != cell || t.cancelled) continue;
                     t.cancelled = true;
                     cancelled.add(t);
-                    if (!t.started) s.handle.cancel(t.id); // still queued in the worker: it skips it
+                    if (!t.started) s.post(h -> h.cancel(t.id)); // still queued in the worker: it skips it
                     else if (terminateOnInterrupt && !kill.contains(s)) kill.add(s);
                 }
             }
         }
+        flush();
         for (TaskRecord t : cancelled) fail(t, null, new CancellationException("cancelled: the kernel was interrupted"));
         for (PoolWorker s : kill) s.handle.kill();
     }
@@ -701,10 +717,12 @@ public final class Pool implements AutoCloseable, Rich {
             if (id < 0) { // the initializer is done: the worker takes tasks now
                 s.initializing = false;
                 dispatch();
-                return;
             }
-            t = s.find(id);
-            if (t == null) return;
+            t = id < 0 ? null : s.find(id);
+        }
+        if (t == null) {
+            flush();
+            return;
         }
         if (t.cancelled) { // already failed as cancelled; its late value is dropped
             finishedOn(s, t, 0);
@@ -750,10 +768,12 @@ public final class Pool implements AutoCloseable, Rich {
                 routerFor(CellScope.latest()).note(2, "initializer failed in " + s.name + ":\n" + error.trace());
                 s.initializing = false;
                 dispatch();
-                return;
             }
-            t = s.find(id);
-            if (t == null) return;
+            t = id < 0 ? null : s.find(id);
+        }
+        if (t == null) {
+            flush();
+            return;
         }
         if (t.reclaimed && !t.cancelled && WorkerMain.CANCELLED.equals(error.className())) {
             synchronized (this) { // the worker skipped it as asked: another worker runs it
@@ -762,10 +782,12 @@ public final class Pool implements AutoCloseable, Rich {
                 began(s);
                 t.reclaimed = false;
                 t.attempts--;
-                if (state == State.TERMINATE) return;
-                pending.addFirst(t);
-                dispatch();
+                if (state != State.TERMINATE) {
+                    pending.addFirst(t);
+                    dispatch();
+                }
             }
+            flush();
             return;
         }
         finishedOn(s, t, 0); // the worker is free before the caller hears, as for a result
@@ -775,7 +797,8 @@ public final class Pool implements AutoCloseable, Rich {
     private void finishedOn(PoolWorker s, TaskRecord t, long ranMillis) {
         boolean retire;
         synchronized (this) {
-            s.inFlight.remove(t);
+            if (s.inFlight.peekFirst() == t) s.inFlight.pollFirst(); // the usual case: answers come in order
+            else s.inFlight.remove(t);
             began(s);
             if (t.started) {
                 s.tasksRun++;
@@ -784,10 +807,11 @@ public final class Pool implements AutoCloseable, Rich {
             retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && s.inFlight.isEmpty() && !s.retiring;
             if (retire) {
                 s.retiring = true;
-                s.handle.quit();
+                s.post(WorkerHandle::quit);
             }
             dispatch();
         }
+        flush();
         if (retire) replace();
     }
 
@@ -800,6 +824,7 @@ public final class Pool implements AutoCloseable, Rich {
         boolean wasRetiring;
         synchronized (this) {
             slots.remove(s);
+            slotView = List.copyOf(slots);
             List<TaskRecord> requeue = new ArrayList<>();
             for (TaskRecord t : s.inFlight) {
                 if (t.cancelled) continue;
@@ -826,9 +851,10 @@ public final class Pool implements AutoCloseable, Rich {
             fail(died, s, new WorkerDied(why, s.name, code));
         }
         if (!wasRetiring) replace(); // a retiring worker's successor was started when it retired
-        else synchronized (this) {
-            dispatch();
+        synchronized (this) {
+            dispatch(); // the tasks it had queued go to the other workers meanwhile
         }
+        flush();
     }
 
     private void fail(TaskRecord t, PoolWorker s, RuntimeException error) {

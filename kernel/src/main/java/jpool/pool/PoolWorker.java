@@ -7,7 +7,10 @@ import jpool.workers.RecentLines;
 import jpool.workers.WorkerHandle;
 import jpool.workers.WorkerListener;
 
+import java.io.IOException;
 import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker of a {@link Pool} and what it is doing: the tasks sent to it in the order it runs them, how many it
@@ -28,6 +31,44 @@ final class PoolWorker implements WorkerListener {
     final RecentLines tail = new RecentLines();
     /** The call whose task this worker began last. */
     Batch lastBatch;
+    /**
+     * Frames for this worker decided under the pool's lock and written after it is released, in the order decided:
+     * a write can wait for a busy worker to read, and under the lock that wait stalled every other worker's results
+     * (the readers of all workers queued for the lock while one of them wrote a big chunk).
+     */
+    private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock sending = new ReentrantLock();
+
+    /** A frame to write to the worker. */
+    interface Outgoing {
+        void sendTo(WorkerHandle h) throws IOException;
+    }
+
+    /** Queues a frame (called under the pool's lock, so frames queue in the order the pool decided them). */
+    void post(Outgoing o) {
+        outbox.add(o);
+    }
+
+    /**
+     * Writes what was posted, in order. Whoever finds the worker's writer busy leaves its frames to it: the writer
+     * looks again after letting go, so nothing posted is left behind.
+     */
+    void flush() {
+        while (!outbox.isEmpty() && sending.tryLock()) {
+            try {
+                Outgoing o;
+                while ((o = outbox.poll()) != null) {
+                    try {
+                        o.sendTo(handle);
+                    } catch (IOException e) {
+                        // the worker is going away; its exit settles its tasks
+                    }
+                }
+            } finally {
+                sending.unlock();
+            }
+        }
+    }
 
     PoolWorker(Pool pool, String name) {
         this.pool = pool;
