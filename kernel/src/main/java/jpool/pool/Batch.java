@@ -10,25 +10,37 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The inputs of one pool call and what became of each: outcomes by input index, a future per input for those who
- * read one at a time (apply, imap), a queue in completion order (imapUnordered), and a future for the whole call.
- * Inputs may be added while earlier ones already run (lazy {@code imap}); {@link #seal} says no more will come.
- * Per-input futures and the queue are created only when asked for, so a map over many small items stays cheap.
+ * The inputs of one pool call and what became of each: values and errors by input index, a future per input for
+ * those who read one at a time (apply, imap), a queue in completion order (imapUnordered), and a future for the
+ * whole call. Inputs may be added while earlier ones already run (lazy {@code imap}); {@link #seal} says no more
+ * will come. Per-input futures, the queue and {@link Outcome} objects are made only when asked for: a map over
+ * 20,000 small items spent more time making an Outcome per item than the workers spent running them.
  */
 final class Batch {
     static final long PROGRESS_AFTER_MS = 1000;
-    final CompletableFuture<List<Outcome<Object>>> all = new CompletableFuture<>();
+    /** Completes with this batch once every input is decided. */
+    final CompletableFuture<Batch> all = new CompletableFuture<>();
     final Cell origin;
     final String label;
-    private final boolean unorderedReader;
     private final LinkedBlockingQueue<Outcome<Object>> completed;
-    @SuppressWarnings("unchecked")
-    private Outcome<Object>[] outcomes = new Outcome[16];
+    private Object[] values = new Object[16];
+    /** Made at the first failure; null while every input decided so far succeeded. */
+    private RuntimeException[] errors;
+    /** Which chunk decided each input (null: not decided yet), and the input's place in it. */
+    private Ran[] ranIn = new Ran[16];
+    private int[] placeIn = new int[16];
     private CompletableFuture<Outcome<Object>>[] waiting;
     private int size, done, failed;
     private boolean sealed;
     private TaskBoard board;
     private final long createdNanos = System.nanoTime();
+
+    /**
+     * A chunk's inputs and where and when each ran (worker null, times null: it never ran, e.g. cancelled).
+     * @param inputs the chunk's inputs, in the order of its places
+     */
+    record Ran(List<Object> inputs, String worker, long pid, long[] starts, long[] ends) {
+    }
 
     Batch(Cell origin, String label) {
         this(origin, label, false);
@@ -38,7 +50,6 @@ final class Batch {
     Batch(Cell origin, String label, boolean unorderedReader) {
         this.origin = origin;
         this.label = label;
-        this.unorderedReader = unorderedReader;
         this.completed = unorderedReader ? new LinkedBlockingQueue<>() : null;
     }
 
@@ -49,7 +60,13 @@ final class Batch {
 
     /** Registers the next {@code n} inputs; returns the index of the first. */
     synchronized int add(int n) {
-        if (size + n > outcomes.length) outcomes = Arrays.copyOf(outcomes, Math.max(size + n, outcomes.length * 2));
+        if (size + n > values.length) {
+            int cap = Math.max(size + n, values.length * 2);
+            values = Arrays.copyOf(values, cap);
+            ranIn = Arrays.copyOf(ranIn, cap);
+            placeIn = Arrays.copyOf(placeIn, cap);
+            if (errors != null) errors = Arrays.copyOf(errors, cap);
+        }
         int first = size;
         size += n;
         return first;
@@ -70,9 +87,9 @@ final class Batch {
     /** The outcome of input {@code index}, when it is there. */
     @SuppressWarnings("unchecked")
     synchronized CompletableFuture<Outcome<Object>> item(int index) {
-        if (outcomes[index] != null) return CompletableFuture.completedFuture(outcomes[index]);
-        if (waiting == null) waiting = new CompletableFuture[Math.max(16, outcomes.length)];
-        if (waiting.length < outcomes.length) waiting = Arrays.copyOf(waiting, outcomes.length);
+        if (ranIn[index] != null) return CompletableFuture.completedFuture(outcome(index));
+        if (waiting == null) waiting = new CompletableFuture[Math.max(16, values.length)];
+        if (waiting.length < values.length) waiting = Arrays.copyOf(waiting, values.length);
         if (waiting[index] == null) waiting[index] = new CompletableFuture<>();
         return waiting[index];
     }
@@ -80,6 +97,29 @@ final class Batch {
     /** Outcomes in completion order (only for batches made with {@code unorderedReader}). */
     LinkedBlockingQueue<Outcome<Object>> completed() {
         return completed;
+    }
+
+    /** Input {@code index}'s outcome (it is decided). Guarded by this batch's lock. */
+    private Outcome<Object> outcome(int index) {
+        Ran r = ranIn[index];
+        int at = placeIn[index];
+        return new Outcome<>(index, r.inputs().get(at), values[index], errors == null ? null : errors[index], r.worker(),
+                r.pid(), r.starts() == null ? 0 : r.starts()[at], r.ends() == null ? 0 : r.ends()[at]);
+    }
+
+    /** Every input's outcome, in input order (once all are decided). */
+    synchronized List<Outcome<Object>> outcomes() {
+        List<Outcome<Object>> list = new ArrayList<>(size);
+        for (int i = 0; i < size; i++) list.add(outcome(i));
+        return list;
+    }
+
+    /** Every input's value in input order (once all are decided); {@link MapFailed} when any input failed. */
+    List<Object> valuesOrThrow() {
+        synchronized (this) {
+            if (failed == 0) return new ArrayList<>(Arrays.asList(values).subList(0, size));
+        }
+        throw new MapFailed(outcomes());
     }
 
     /**
@@ -113,50 +153,63 @@ final class Batch {
     /** One line per failed input so far ("#3 input: message"), for the board. */
     private synchronized List<String> failureLines() {
         List<String> lines = new ArrayList<>();
-        for (int i = 0; i < size && lines.size() < 20; i++) {
-            Outcome<Object> o = outcomes[i];
-            if (o != null && !o.ok()) lines.add("#" + i + ": " + o.error().getMessage());
+        for (int i = 0; i < size && lines.size() < 20 && errors != null; i++) {
+            if (errors[i] != null) lines.add("#" + i + ": " + errors[i].getMessage());
         }
         if (failed > lines.size()) lines.add("… " + (failed - lines.size()) + " more");
         return lines;
     }
 
-    void complete(Outcome<Object> o) {
-        completeAll(List.of(o));
-    }
-
-    /** Records outcomes (an input already decided, e.g. cancelled by an interrupt, keeps its first outcome). */
-    void completeAll(List<Outcome<Object>> results) {
-        List<CompletableFuture<Outcome<Object>>> wake = new ArrayList<>();
-        List<Outcome<Object>> woken = new ArrayList<>();
+    /**
+     * Records what a chunk's inputs came to: {@code values[i]} or {@code errors[i]} (null for none) for the chunk's
+     * place i, which is input {@code indices[i]}. An input already decided (e.g. cancelled by an interrupt) keeps
+     * its first outcome.
+     */
+    void complete(int[] indices, Ran ran, Object[] values, RuntimeException[] errors) {
+        List<CompletableFuture<Outcome<Object>>> wake = null;
+        List<Outcome<Object>> woken = null;
         synchronized (this) {
-            for (Outcome<Object> o : results) {
-                if (outcomes[o.index()] != null) continue;
-                outcomes[o.index()] = o;
-                done++;
-                if (!o.ok()) failed++;
-                if (waiting != null && o.index() < waiting.length && waiting[o.index()] != null) {
-                    wake.add(waiting[o.index()]);
-                    woken.add(o);
+            for (int i = 0; i < indices.length; i++) {
+                int index = indices[i];
+                if (ranIn[index] != null) continue;
+                ranIn[index] = ran;
+                placeIn[index] = i;
+                if (values != null) this.values[index] = values[i];
+                RuntimeException e = errors == null ? null : errors[i];
+                if (e != null) {
+                    if (this.errors == null) this.errors = new RuntimeException[this.values.length];
+                    this.errors[index] = e;
+                    failed++;
                 }
-                if (completed != null) completed.add(o);
+                done++;
+                boolean waited = waiting != null && index < waiting.length && waiting[index] != null;
+                if (waited || completed != null) {
+                    Outcome<Object> o = outcome(index);
+                    if (completed != null) completed.add(o);
+                    if (waited) {
+                        if (wake == null) {
+                            wake = new ArrayList<>();
+                            woken = new ArrayList<>();
+                        }
+                        wake.add(waiting[index]);
+                        woken.add(o);
+                    }
+                }
             }
         }
-        for (int i = 0; i < wake.size(); i++) wake.get(i).complete(woken.get(i));
+        if (wake != null) for (int i = 0; i < wake.size(); i++) wake.get(i).complete(woken.get(i));
         maybeFinish();
     }
 
     private void maybeFinish() {
-        List<Outcome<Object>> list;
         TaskBoard b;
         synchronized (this) {
             if (!sealed || done < size || all.isDone()) return;
-            list = new ArrayList<>(Arrays.asList(outcomes).subList(0, size));
             b = board;
         }
         // the board settles first: the cell waiting for this call may end right after it, and the board's final
         // state must go out while that cell still runs (nbconvert keeps only the running cell's messages)
         if (b != null) b.finish();
-        all.complete(list);
+        all.complete(this);
     }
 }

@@ -219,13 +219,15 @@ public final class Pool implements AutoCloseable, Rich {
     /** Starts a map with a chunk size and returns at once. */
     public <A, R> AsyncResult<List<R>> mapAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
         Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
-        return new AsyncResult<>(b.all.thenApply(Pool::valuesOrThrow), b);
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<R>> values = b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
+        return new AsyncResult<>(values, b);
     }
 
     /** Like map, but never throws for failed inputs: one {@link Outcome} per input, in input order. */
     public <A, R> List<Outcome<R>> mapResults(Fn<A, R> fn, Iterable<A> items) {
         Batch b = submitAll(fn, ChunkTask.Kind.FN, items, 0, "map");
-        List<Outcome<Object>> all = new AsyncResult<>(b.all).get();
+        List<Outcome<Object>> all = new AsyncResult<>(b.all.thenApply(Batch::outcomes)).get();
         @SuppressWarnings("unchecked") List<Outcome<R>> typed = (List<Outcome<R>>) (List<?>) all;
         return typed;
     }
@@ -234,7 +236,7 @@ public final class Pool implements AutoCloseable, Rich {
     public <A, R> AsyncResult<List<Outcome<R>>> mapResultsAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
         Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
         @SuppressWarnings("unchecked")
-        CompletableFuture<List<Outcome<R>>> typed = b.all.thenApply(l -> (List<Outcome<R>>) (List<?>) l);
+        CompletableFuture<List<Outcome<R>>> typed = b.all.thenApply(x -> (List<Outcome<R>>) (List<?>) x.outcomes());
         return new AsyncResult<>(typed, b);
     }
 
@@ -243,7 +245,9 @@ public final class Pool implements AutoCloseable, Rich {
         List<Object> packed = new ArrayList<>();
         for (Map.Entry<A, B> e : pairs) packed.add(new ChunkTask.Pair(e.getKey(), e.getValue()));
         Batch b = submitAll(fn, ChunkTask.Kind.FN2, packed, 0, "starmap");
-        return new AsyncResult<>(b.all.thenApply(Pool::<R>valuesOrThrow)).get();
+        @SuppressWarnings("unchecked")
+        CompletableFuture<List<R>> values = b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
+        return new AsyncResult<>(values).get();
     }
 
     /** Results in input order as they become available; reads the inputs lazily (a bounded window ahead). */
@@ -489,14 +493,6 @@ public final class Pool implements AutoCloseable, Rich {
         flush();
     }
 
-    @SuppressWarnings("unchecked")
-    private static <R> List<R> valuesOrThrow(List<Outcome<Object>> outcomes) {
-        if (outcomes.stream().anyMatch(o -> !o.ok())) throw new MapFailed(outcomes);
-        List<R> out = new ArrayList<>(outcomes.size());
-        for (Outcome<Object> o : outcomes) out.add((R) o.value());
-        return out;
-    }
-
     // ---- scheduling (all under the pool's lock) ------------------------------------------------------------
 
     /**
@@ -738,15 +734,16 @@ public final class Pool implements AutoCloseable, Rich {
         }
         long ranMillis = 0;
         if (r != null) {
-            int ok = 0, bad = 0;
-            List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
+            int bad = 0;
+            RuntimeException[] errors = null;
             for (int i = 0; i < t.indices.length; i++) {
                 String[] e = r.errors()[i];
-                RuntimeException err = e == null ? null : t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
-                outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), r.values()[i], err, r.worker(), r.pid(), r.starts()[i], r.ends()[i]));
-                if (err == null) ok++;
-                else bad++;
+                if (e == null) continue;
+                if (errors == null) errors = new RuntimeException[t.indices.length];
+                errors[i] = t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
+                bad++;
             }
+            int ok = t.indices.length - bad;
             int n = r.starts().length;
             if (n > 0) ranMillis = Math.max(0, r.ends()[n - 1] - r.starts()[0]);
             synchronized (this) {
@@ -755,7 +752,7 @@ public final class Pool implements AutoCloseable, Rich {
             }
             // the worker is free before the caller hears: whoever looks at the pool after a result sees it idle
             finishedOn(s, t, ranMillis);
-            t.batch.completeAll(outcomes);
+            t.batch.complete(t.indices, new Batch.Ran(t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
             return;
         }
         finishedOn(s, t, ranMillis);
@@ -862,13 +859,10 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private void fail(TaskRecord t, PoolWorker s, RuntimeException error, RemoteError remote) {
-        List<Outcome<Object>> outcomes = new ArrayList<>(t.indices.length);
-        for (int i = 0; i < t.indices.length; i++) {
-            RuntimeException e = error != null ? error : t.taskFailed(i, remote);
-            outcomes.add(new Outcome<>(t.indices[i], t.inputs.get(i), null, e, s == null ? null : s.name,
-                    s == null ? 0 : s.handle.pid(), 0, 0));
-        }
-        t.batch.completeAll(outcomes);
+        RuntimeException[] errors = new RuntimeException[t.indices.length];
+        for (int i = 0; i < errors.length; i++) errors[i] = error != null ? error : t.taskFailed(i, remote);
+        t.batch.complete(t.indices, new Batch.Ran(t.inputs, s == null ? null : s.name, s == null ? 0 : s.handle.pid(), null, null),
+                null, errors);
         synchronized (this) {
             tasksFailed += t.indices.length;
         }
