@@ -89,6 +89,25 @@ public final class FrameChannel implements Closeable {
         }
     }
 
+    /**
+     * Puts a frame with parts into the send buffer only: the caller sends another frame right after (whose
+     * {@link #send} or {@link #sendSoon} takes this one along), so several frames for one worker (the chunks of a
+     * map, a function and its first task) leave in one write, without waking the flusher for each. A frame too
+     * large for the buffer is written out at once.
+     */
+    public void sendLater(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
+        long length = 13L + head.length;
+        for (byte[] p : parts) length += 4 + p.length;
+        if (arrays != null) length += 5L * arrays.length + PrimitiveArrays.bytes(arrays);
+        if (length > CHUNK / 4) {
+            send(type, head, parts, arrays);
+            return;
+        }
+        synchronized (sendLock) {
+            putFrame(type, head, parts, arrays);
+        }
+    }
+
     /** Guarded by sendLock: the buffer holds frames to write; the flusher writes them out when it runs. */
     private void wakeFlusher() {
         if (!unflushed) {

@@ -16,6 +16,7 @@ import jpool.workers.NotShippable;
 import jpool.workers.Shipment;
 import jpool.workers.StateCapture;
 import jpool.workers.WorkerHandle;
+import jpool.workers.WorkerHandle.Delivery;
 import jpool.workers.WorkerMain;
 import jpool.workers.WorkerStartFailed;
 import jpool.workers.WorkerTask;
@@ -544,7 +545,7 @@ public final class Pool implements AutoCloseable, Rich {
             if (victim == null) return;
             victim.reclaimed = true;
             long victimId = victim.id;
-            from.post(h -> h.cancel(victimId));
+            from.post((h, more, after) -> h.cancel(victimId));
             reclaiming++;
         }
     }
@@ -568,7 +569,10 @@ public final class Pool implements AutoCloseable, Rich {
         s.inFlight.add(t);
         t.attempts++;
         boolean queued = s.inFlight.size() > 1; // behind others: it may wait to go out with the next ones
-        s.post(h -> h.run(t.id, s.name, false, t.shipment, queued));
+        // several frames for one worker leave in one write (the chunks of a map); a lone task queued behind others
+        // is written by the channel's flusher, so the thread handling a result does not wait for the write
+        s.post((h, more, after) -> h.run(t.id, s.name, false, t.shipment,
+                more ? Delivery.LATER : queued && !after ? Delivery.SOON : Delivery.NOW));
         if (!queued) began(s);
     }
 
@@ -621,7 +625,7 @@ public final class Pool implements AutoCloseable, Rich {
         for (PoolWorker s : slots) {
             if (s.inFlight.isEmpty() && !s.retiring) {
                 s.retiring = true;
-                s.post(WorkerHandle::quit);
+                s.post((h, more, after) -> h.quit());
             }
         }
         checkAllExited();
@@ -695,7 +699,7 @@ public final class Pool implements AutoCloseable, Rich {
                     if (t.batch.origin != cell || t.cancelled) continue;
                     t.cancelled = true;
                     cancelled.add(t);
-                    if (!t.started) s.post(h -> h.cancel(t.id)); // still queued in the worker: it skips it
+                    if (!t.started) s.post((h, more, after) -> h.cancel(t.id)); // still queued in the worker: it skips it
                     else if (terminateOnInterrupt && !kill.contains(s)) kill.add(s);
                 }
             }
@@ -804,7 +808,7 @@ public final class Pool implements AutoCloseable, Rich {
             retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && s.inFlight.isEmpty() && !s.retiring;
             if (retire) {
                 s.retiring = true;
-                s.post(WorkerHandle::quit);
+                s.post((h, more, after) -> h.quit());
             }
             dispatch();
         }

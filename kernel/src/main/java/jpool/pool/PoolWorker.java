@@ -41,7 +41,11 @@ final class PoolWorker implements WorkerListener {
 
     /** A frame to write to the worker. */
     interface Outgoing {
-        void sendTo(WorkerHandle h) throws IOException;
+        /**
+         * @param more  another frame for this worker is written right after (this one may wait to go with it)
+         * @param after frames before it were left in the send buffer for it to take along
+         */
+        void sendTo(WorkerHandle h, boolean more, boolean after) throws IOException;
     }
 
     /** Queues a frame (called under the pool's lock, so frames queue in the order the pool decided them). */
@@ -56,13 +60,17 @@ final class PoolWorker implements WorkerListener {
     void flush() {
         while (!outbox.isEmpty() && sending.tryLock()) {
             try {
-                Outgoing o;
-                while ((o = outbox.poll()) != null) {
+                Outgoing o = outbox.poll();
+                boolean after = false;
+                while (o != null) {
+                    Outgoing next = outbox.poll();
                     try {
-                        o.sendTo(handle);
+                        o.sendTo(handle, next != null, after);
                     } catch (IOException e) {
                         // the worker is going away; its exit settles its tasks
                     }
+                    after = next != null;
+                    o = next;
                 }
             } finally {
                 sending.unlock();

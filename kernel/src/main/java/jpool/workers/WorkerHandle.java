@@ -35,6 +35,7 @@ public final class WorkerHandle {
     private byte[] stateSent;
     /** Pool functions this worker was sent (it keeps them all; see {@link Frame#FUNCTION}). */
     private final java.util.Set<Long> functionsSent = new java.util.HashSet<>();
+    private static final byte[][] NO_PARTS = {};
     private static final byte[] NOTHING = new byte[0];
 
     WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
@@ -138,14 +139,24 @@ public final class WorkerHandle {
      * @param exitAfter the worker exits after this task (a {@link Proc}) instead of waiting for more (a pool worker)
      */
     public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s) throws IOException {
-        run(taskId, name, exitAfter, s, false);
+        run(taskId, name, exitAfter, s, Delivery.NOW);
     }
 
-    /**
-     * Like {@link #run(long, String, boolean, Shipment)}; {@code queued}: the worker is busy with earlier tasks, so
-     * this one may wait in the send buffer to go out with others (one write for many small tasks).
-     */
-    public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s, boolean queued) throws IOException {
+    /** When a frame leaves for the worker. */
+    public enum Delivery {
+        /** Written before the call returns. */
+        NOW,
+        /**
+         * Written soon by the channel's flusher thread, with whatever else is buffered by then: for a task queued
+         * behind others in a busy worker (one write for many small tasks, none in the caller).
+         */
+        SOON,
+        /** Left in the send buffer: the caller sends another frame for this worker right after, and it goes along. */
+        LATER
+    }
+
+    /** Like {@link #run(long, String, boolean, Shipment)}, the frame leaving as {@code delivery} says. */
+    public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s, Delivery delivery) throws IOException {
         syncClasses();
         var evaluator = KernelServices.evaluator();
         if (evaluator != null) {
@@ -158,8 +169,8 @@ public final class WorkerHandle {
             }
         }
         Shipment.Function f = s.function();
-        if (f != null && functionsSent.add(f.id()))
-            channel.sendSoon(Frame.FUNCTION, new Payload().putLong(f.id()).putBytes(f.bytes()).toBytes()); // goes out with the task
+        if (f != null && functionsSent.add(f.id())) // goes out with the task, in the same write
+            channel.sendLater(Frame.FUNCTION, new Payload().putLong(f.id()).putBytes(f.bytes()).toBytes(), NO_PARTS, null);
         // a worker keeps the state it was sent last; the same bytes again (a loop of applyAsync calls on
         // unchanged variables) need not travel again
         boolean fresh = s.state().id() != snapshotSent && !java.util.Arrays.equals(s.state().encoded(), stateSent);
@@ -170,8 +181,11 @@ public final class WorkerHandle {
         // state and task as parts: written straight from their arrays and read into arrays of their own
         byte[] head = new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0).putLong(snapshotSent).toBytes();
         byte[][] parts = {fresh ? stateSent : NOTHING, s.task()};
-        if (queued) channel.sendSoon(Frame.RUN, head, parts, s.arrays());
-        else channel.send(Frame.RUN, head, parts, s.arrays());
+        switch (delivery) {
+            case NOW -> channel.send(Frame.RUN, head, parts, s.arrays());
+            case SOON -> channel.sendSoon(Frame.RUN, head, parts, s.arrays());
+            case LATER -> channel.sendLater(Frame.RUN, head, parts, s.arrays());
+        }
     }
 
     /** Takes task {@code taskId} back if the worker has not begun it (it then answers FAILED at once). */
