@@ -18,7 +18,7 @@ import jupyter_client
 QUICK = "--quick" in sys.argv
 # --repeat N: run everything N times (jpool, fork, spawn in turn) and report medians
 REPEAT = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--repeat=")), "1"))
-# --only payload,apply_rt: measure just those (pool start is always measured; it is needed anyway)
+# --only payload,apply_warm: measure just those (pool start is always measured; it is needed anyway)
 ONLY = next((a.split("=", 1)[1] if "=" in a else sys.argv[sys.argv.index(a) + 1] for a in sys.argv[1:]
              if a.startswith("--only")), None)
 ONLY = set(ONLY.split(",")) if ONLY else None
@@ -32,10 +32,11 @@ ASYNC_TASKS = 500 if QUICK else 2000
 MAP_ITEMS = 5000 if QUICK else 20000
 MAP_ITEMS_CHUNK1 = 1000 if QUICK else 5000
 PAYLOAD_MB = 50
-TRANSFERS = 5  # big transfers: best of this many on both sides (one transfer is at the mercy of other load)
+TRANSFERS = 5  # big transfers: best of this many on both sides
 CPU_ITEMS = 2 * N
 CPU_WORK = 300_000_000 if QUICK else 1_000_000_000  # ~0.3 / 1 s per item in a JVM, ~1 / 2.5 s in Python
-STEADY = 2_000 if QUICK else 20_000
+STEADY = 2_000 if QUICK else 20_000  # calls before a "warm" measure: enough for both JVMs to compile the path
+BEST = 5  # rounds of a warm measure; the best one counts (see best_of)
 
 
 def noop(x):
@@ -67,6 +68,11 @@ def timed(f):
     return time.perf_counter() - t
 
 
+def best_of(rounds, f):
+    """timeit's rule: the best of several rounds is the machine's speed; slower rounds measured interference."""
+    return min(timed(f) for _ in range(rounds))
+
+
 def python_side(method):
     ctx = mp.get_context(method)
     out = {}
@@ -77,38 +83,36 @@ def python_side(method):
     pool.map(noop, range(N), chunksize=1)  # all workers really up
     out["pool_start"] = time.perf_counter() - t
     pool.apply(noop, (1,))
-    # every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
-    if wanted("apply_rt"):
-        [pool.apply(noop, (i,)) for i in range(ROUNDS)]
-        out["apply_rt"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
-    if wanted("apply_rt_steady"):
+    # cold: the first calls on a new pool; warm: the best of BEST rounds once the measure ran STEADY times
+    # (jpool's JVMs compile hot code after thousands of calls; Python gets the same treatment)
+    if wanted("apply_cold"):
+        out["apply_cold"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    if wanted("apply_warm"):
         [pool.apply(noop, (i,)) for i in range(STEADY)]
-        out["apply_rt_steady"] = timed(lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
-    if wanted("async_tput"):
-        [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]]
-        out["async_tput"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
-    if wanted("async_tput_steady"):
-        # Python has no JIT: the same measure after as many tasks as the jpool side gets, for symmetry
+        out["apply_warm"] = best_of(BEST, lambda: [pool.apply(noop, (i,)) for i in range(ROUNDS)]) / ROUNDS
+    if wanted("async_warm"):
         [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(STEADY)]]
-        out["async_tput_steady"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
-    if wanted("map_tput"):
-        pool.map(noop, range(MAP_ITEMS))
-        out["map_tput"] = MAP_ITEMS / timed(lambda: pool.map(noop, range(MAP_ITEMS)))
-    if wanted("map1_tput"):
-        pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1)
-        out["map1_tput"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
-    if wanted("map1_tput_steady"):
+        out["async_warm"] = ASYNC_TASKS / best_of(BEST, lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
+    if wanted("map_warm"):
+        for _ in range(10):
+            pool.map(noop, range(MAP_ITEMS))
+        out["map_warm"] = MAP_ITEMS / best_of(BEST, lambda: pool.map(noop, range(MAP_ITEMS)))
+    if wanted("map1_warm"):
         pool.map(noop, range(STEADY), chunksize=1)
-        out["map1_tput_steady"] = MAP_ITEMS_CHUNK1 / timed(lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
+        out["map1_warm"] = MAP_ITEMS_CHUNK1 / best_of(BEST, lambda: pool.map(noop, range(MAP_ITEMS_CHUNK1), chunksize=1))
     if wanted("payload"):
         blob = os.urandom(PAYLOAD_MB << 20)
         pool.apply(size_of, (blob,))
-        out["payload"] = min(timed(lambda: pool.apply(size_of, (blob,))) for _ in range(TRANSFERS))
+        out["payload"] = best_of(TRANSFERS, lambda: pool.apply(size_of, (blob,)))
     if wanted("result"):
         pool.apply(make_doubles, (PAYLOAD_MB << 17,))
-        out["result"] = min(timed(lambda: pool.apply(make_doubles, (PAYLOAD_MB << 17,))) for _ in range(TRANSFERS))
+        out["result"] = best_of(TRANSFERS, lambda: pool.apply(make_doubles, (PAYLOAD_MB << 17,)))
     pool.close()
     pool.join()
+    if wanted("async_cold"):  # a second new pool: the first tasks it gets are applyAsync ones
+        with ctx.Pool(N) as fresh:
+            fresh.map(noop, range(N), chunksize=1)
+            out["async_cold"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [fresh.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
     return out
 
 
@@ -128,56 +132,39 @@ Pool pool;
 { long s = System.nanoTime(); pool = new Pool(%(n)d).progressDisplays(false); pool.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
   out.put("pool_start", (System.nanoTime() - s) / 1e9); }
 pool.apply(noop, 1);
-// every measure runs once unmeasured first (both sides): "warm" means after the JIT / caches settled
+// best(rounds, work): the fastest of that many rounds, in seconds (timeit's rule, as on the Python side)
+double best(int rounds, Runnable work) { double b = 1e9; for (int r = 0; r < rounds; r++) { long s = System.nanoTime(); work.run(); b = Math.min(b, (System.nanoTime() - s) / 1e9); } return b; }
+// n applyAsync no-op tasks, then every result
+Runnable asyncRound(Pool p, int n) { return () -> { var rs = new ArrayList<AsyncResult<Integer>>(n); for (int i = 0; i < n; i++) rs.add(p.applyAsync(noop, i)); for (var r : rs) r.get(); }; }
 """),
     # every measured statement is one block = one JShell snippet: JShell compiles a cell snippet by snippet, and
     # a separate "for (...) pool.apply(...);" snippet would count its ~0.1-0.2 s of javac as pool time
-    ("apply_rt", r"""
-for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i);
-{ long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_rt", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
+    ("apply_cold", r"""
+{ long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_cold", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
 """),
-    ("apply_rt_steady", r"""
-// a JVM compiles hot code after thousands of calls (JIT): the round trip once both sides are compiled
-for (int i = 0; i < %(steady)d; i++) pool.apply(noop, i);
-{ long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_rt_steady", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
+    ("apply_warm", r"""
+// a JVM compiles hot code after thousands of calls (JIT): warm = once both sides are compiled
+{ for (int i = 0; i < %(steady)d; i++) pool.apply(noop, i);
+  out.put("apply_warm", best(%(best)d, () -> { for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); }) / %(rounds)d); }
 """),
-    ("async_tput", r"""
-{ var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get(); }
-{ long s = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
-  out.put("async_tput", %(async)d / ((System.nanoTime() - s) / 1e9)); }
+    ("async_warm", r"""
+{ asyncRound(pool, %(steady)d).run(); out.put("async_warm", %(async)d / best(%(best)d, asyncRound(pool, %(async)d))); }
 """),
-    ("async_tput_steady", r"""
-// the same after %(steady)d more tasks: both sides JIT-compiled
-{ var warm = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(steady)d; i++) warm.add(pool.applyAsync(noop, i)); for (var r : warm) r.get(); }
-{ long s = System.nanoTime(); var rs = new ArrayList<AsyncResult<Integer>>(); for (int i = 0; i < %(async)d; i++) rs.add(pool.applyAsync(noop, i)); for (var r : rs) r.get();
-  out.put("async_tput_steady", %(async)d / ((System.nanoTime() - s) / 1e9)); }
-"""),
-    ("map_tput", r"""
+    ("map_warm", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
-pool.map(noop, items);
-{ long s = System.nanoTime(); pool.map(noop, items); out.put("map_tput", %(map)d / ((System.nanoTime() - s) / 1e9)); }
+{ for (int i = 0; i < 10; i++) pool.map(noop, items); out.put("map_warm", %(map)d / best(%(best)d, () -> pool.map(noop, items))); }
 """),
-    ("map1_tput", r"""
+    ("map1_warm", r"""
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
-pool.map(noop, items1, 1);
-{ long s = System.nanoTime(); pool.map(noop, items1, 1); out.put("map1_tput", %(map1)d / ((System.nanoTime() - s) / 1e9)); }
-"""),
-    ("map1_tput_steady", r"""
-pool.map(noop, IntStream.range(0, %(steady)d).boxed().toList(), 1);
-var items1s = IntStream.range(0, %(map1)d).boxed().toList();
-{ long s = System.nanoTime(); pool.map(noop, items1s, 1); out.put("map1_tput_steady", %(map1)d / ((System.nanoTime() - s) / 1e9)); }
+{ pool.map(noop, IntStream.range(0, %(steady)d).boxed().toList(), 1); out.put("map1_warm", %(map1)d / best(%(best)d, () -> pool.map(noop, items1, 1))); }
 """),
     ("payload", r"""
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
-pool.apply(b -> b.length, blob);
-// one block = one snippet: JShell compiles a cell statement by statement, and the compilation of a separate
-// "pool.apply(...);" snippet (~0.1-0.2 s of javac) would be measured as part of the transfer
-{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(b -> b.length, blob); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("payload", best); }
+{ pool.apply(b -> b.length, blob); out.put("payload", best(%(transfers)d, () -> pool.apply(b -> b.length, blob))); }
 """),
     ("result", r"""
 Fn<Integer, double[]> makeDoubles = n -> new double[n];
-pool.apply(makeDoubles, %(mb)d << 17);
-{ double best = 1e9; for (int i = 0; i < %(transfers)d; i++) { long s = System.nanoTime(); pool.apply(makeDoubles, %(mb)d << 17); best = Math.min(best, (System.nanoTime() - s) / 1e9); } out.put("result", best); }
+{ pool.apply(makeDoubles, %(mb)d << 17); out.put("result", best(%(transfers)d, () -> pool.apply(makeDoubles, %(mb)d << 17))); }
 """),
     ("cpu_speedup", r"""
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
@@ -187,16 +174,23 @@ spin.apply(-1); pool.map(spin, IntStream.range(0, %(n)d).boxed().toList(), 1);  
   s = System.nanoTime(); pool.map(spin, cpuItems, 1); double parallel = (System.nanoTime() - s) / 1e9;
   out.put("cpu_speedup", serial / parallel); }
 """),
+    ("async_cold", r"""
+pool.close();
+// a second new pool: the first tasks its workers get are applyAsync ones
+try (var fresh = new Pool(%(n)d).progressDisplays(false)) {
+  fresh.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
+  out.put("async_cold", %(async)d / best(1, asyncRound(fresh, %(async)d))); }
+"""),
 ]
 JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar out = new LinkedHashMap<String, Double>();\n"
         + "".join(code for key, code in JAVA_PARTS if wanted(key))
-        + "pool.close();\nnew com.google.gson.Gson().toJson(out)\n")
+        + ("" if wanted("async_cold") else "pool.close();\n") + "new com.google.gson.Gson().toJson(out)\n")
 
 
 def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
     try:
-        code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, async_=ASYNC_TASKS, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1,
+        code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1, best=BEST,
                            mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
@@ -241,15 +235,14 @@ def main():
     rows = [
         ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
-        (f"warm apply round trip, after {ROUNDS} calls (s)", "apply_rt", False),
-        (f"apply round trip after {STEADY:,} calls (JIT-compiled) (s)", "apply_rt_steady", False),
-        ("applyAsync no-op throughput (tasks/s)", "async_tput", True),
-        (f"applyAsync no-op throughput after {STEADY:,} more tasks (JIT-compiled) (tasks/s)", "async_tput_steady", True),
-        ("map no-op throughput, default chunks (items/s)", "map_tput", True),
-        ("map no-op throughput, chunk size 1 (items/s)", "map1_tput", True),
-        (f"map chunk size 1 after {STEADY:,} more items (JIT-compiled) (items/s)", "map1_tput_steady", True),
-        (f"{PAYLOAD_MB} MB argument transfer (s)", "payload", False),
-        (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')) (s)", "result", False),
+        (f"apply round trip, cold: the first {ROUNDS} calls of a new pool (s)", "apply_cold", False),
+        (f"apply round trip, warm: best of {BEST} x {ROUNDS} calls after {STEADY:,} (s)", "apply_warm", False),
+        (f"applyAsync no-op throughput, cold: the first {ASYNC_TASKS:,} tasks of a new pool (tasks/s)", "async_cold", True),
+        (f"applyAsync no-op throughput, warm: best of {BEST} x {ASYNC_TASKS:,} after {STEADY:,} (tasks/s)", "async_warm", True),
+        (f"map no-op throughput, default chunks, warm: best of {BEST} x {MAP_ITEMS:,} items after 10 calls (items/s)", "map_warm", True),
+        (f"map no-op throughput, chunk size 1, warm: best of {BEST} x {MAP_ITEMS_CHUNK1:,} after {STEADY:,} (items/s)", "map1_warm", True),
+        (f"{PAYLOAD_MB} MB argument transfer, best of {TRANSFERS} (s)", "payload", False),
+        (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')), best of {TRANSFERS} (s)", "result", False),
     ]
     print(f"| measure | jpool | Python fork | Python spawn | ratio vs fork | ratio vs spawn |")
     print("|---|---|---|---|---|---|")
