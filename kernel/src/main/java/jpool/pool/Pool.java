@@ -526,10 +526,9 @@ public final class Pool implements AutoCloseable, Rich {
      */
     private void rebalance() {
         int idle = 0, reclaiming = 0;
-        for (PoolWorker s : slots) {
-            if (s.inFlight.isEmpty() && !s.retiring && !s.initializing) idle++;
-            for (TaskRecord t : s.inFlight) if (t.reclaimed) reclaiming++;
-        }
+        for (PoolWorker s : slots) if (s.inFlight.isEmpty() && !s.retiring && !s.initializing) idle++;
+        if (idle == 0) return; // the usual case while tasks stream in: every worker busy, nothing to look at
+        for (PoolWorker s : slots) for (TaskRecord t : s.inFlight) if (t.reclaimed) reclaiming++;
         while (reclaiming < idle) {
             TaskRecord victim = null;
             PoolWorker from = null;
@@ -712,54 +711,61 @@ public final class Pool implements AutoCloseable, Rich {
     // ---- worker reports ------------------------------------------------------------------------------------
 
     void onResult(PoolWorker s, long id, byte[] bytes, Object[] arrays) {
-        TaskRecord t;
-        synchronized (this) {
-            if (id < 0) { // the initializer is done: the worker takes tasks now
+        if (id < 0) { // the initializer is done: the worker takes tasks now
+            synchronized (this) {
                 s.initializing = false;
                 dispatch();
             }
-            t = id < 0 ? null : s.find(id);
-        }
-        if (t == null) {
             flush();
             return;
         }
-        if (t.cancelled) { // already failed as cancelled; its late value is dropped
-            finishedOn(s, t, 0);
-            return;
-        }
+        // read before taking the pool's lock (which every worker's results and every submission need)
         ChunkTask.ChunkResult r;
+        RuntimeException unreadable = null;
         try {
             r = ChunkCodec.isResult(bytes) ? ChunkCodec.decodeResult(bytes, s.name, s.handle.pid())
                     : (ChunkTask.ChunkResult) Serial.read(bytes, arrays, KernelClasses.loader(), KernelClasses.FILTER);
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
-            fail(t, s, new NotShippable("the result could not be read in the kernel: " + e));
+            unreadable = new NotShippable("the result could not be read in the kernel: " + e);
         }
+        int bad = 0;
         long ranMillis = 0;
         if (r != null) {
-            int bad = 0;
-            RuntimeException[] errors = null;
-            for (int i = 0; i < t.indices.length; i++) {
-                String[] e = r.errors()[i];
-                if (e == null) continue;
-                if (errors == null) errors = new RuntimeException[t.indices.length];
-                errors[i] = t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
-                bad++;
-            }
-            int ok = t.indices.length - bad;
+            for (String[] e : r.errors()) if (e != null) bad++;
             int n = r.starts().length;
             if (n > 0) ranMillis = Math.max(0, r.ends()[n - 1] - r.starts()[0]);
-            synchronized (this) {
-                tasksDone += ok;
-                tasksFailed += bad;
+        }
+        TaskRecord t;
+        boolean retire = false;
+        synchronized (this) { // once per result: find the task, count it, free the worker, send it more
+            t = s.find(id);
+            if (t != null) {
+                boolean counted = r != null && !t.cancelled;
+                if (counted) {
+                    tasksDone += t.indices.length - bad;
+                    tasksFailed += bad;
+                }
+                retire = finishLocked(s, t, counted ? ranMillis : 0);
             }
-            // the worker is free before the caller hears: whoever looks at the pool after a result sees it idle
-            finishedOn(s, t, ranMillis);
-            t.batch.complete(t.indices, new Batch.Ran(t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
+        }
+        // the worker is free before the caller hears: whoever looks at the pool after a result sees it idle
+        flush();
+        if (retire) replace();
+        if (t == null || t.cancelled) return; // a cancelled task already failed as such; its late value is dropped
+        if (r == null) {
+            fail(t, s, unreadable);
             return;
         }
-        finishedOn(s, t, ranMillis);
+        RuntimeException[] errors = null;
+        if (bad > 0) {
+            errors = new RuntimeException[t.indices.length];
+            for (int i = 0; i < errors.length; i++) {
+                String[] e = r.errors()[i];
+                if (e != null) errors[i] = t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
+            }
+        }
+        t.batch.complete(t.indices, new Batch.Ran(t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
     }
 
     void onFailed(PoolWorker s, long id, RemoteError error) {
@@ -798,22 +804,31 @@ public final class Pool implements AutoCloseable, Rich {
     private void finishedOn(PoolWorker s, TaskRecord t, long ranMillis) {
         boolean retire;
         synchronized (this) {
-            if (s.inFlight.peekFirst() == t) s.inFlight.pollFirst(); // the usual case: answers come in order
-            else s.inFlight.remove(t);
-            began(s);
-            if (t.started) {
-                s.tasksRun++;
-                meanTaskMillis = meanTaskMillis < 0 ? ranMillis : 0.8 * meanTaskMillis + 0.2 * ranMillis;
-            }
-            retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && s.inFlight.isEmpty() && !s.retiring;
-            if (retire) {
-                s.retiring = true;
-                s.post((h, more, after) -> h.quit());
-            }
-            dispatch();
+            retire = finishLocked(s, t, ranMillis);
         }
         flush();
         if (retire) replace();
+    }
+
+    /**
+     * Under the pool's lock: {@code t} left worker {@code s} (answered, or given back); the worker gets more work.
+     * Returns whether the worker retires now (maxTasksPerChild), whose successor the caller starts.
+     */
+    private boolean finishLocked(PoolWorker s, TaskRecord t, long ranMillis) {
+        if (s.inFlight.peekFirst() == t) s.inFlight.pollFirst(); // the usual case: answers come in order
+        else s.inFlight.remove(t);
+        began(s);
+        if (t.started) {
+            s.tasksRun++;
+            meanTaskMillis = meanTaskMillis < 0 ? ranMillis : 0.8 * meanTaskMillis + 0.2 * ranMillis;
+        }
+        boolean retire = maxTasksPerChild > 0 && s.tasksRun >= maxTasksPerChild && s.inFlight.isEmpty() && !s.retiring;
+        if (retire) {
+            s.retiring = true;
+            s.post((h, more, after) -> h.quit());
+        }
+        dispatch();
+        return retire;
     }
 
     /**

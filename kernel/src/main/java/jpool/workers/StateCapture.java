@@ -119,6 +119,18 @@ public final class StateCapture {
         var evaluator = KernelServices.evaluator();
         if (evaluator == null) return StateSnapshot.EMPTY;
         ClassStore store = evaluator.classes();
+        List<ClassFile.FieldRef> reads = null;
+        if (kept) {
+            reads = CODE_READS.get(written);
+            if (reads == null) {
+                List<ClassFile.FieldRef> found = new ArrayList<>();
+                Walk code = new Walk(store, found::add);
+                code.seed(written);
+                code.run();
+                CODE_READS.put(written, reads = List.copyOf(found));
+            }
+            if (reads.isEmpty()) return StateSnapshot.EMPTY; // the common case: a function of its arguments only
+        }
         Map<String, Object> values = new LinkedHashMap<>();
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
@@ -148,16 +160,7 @@ public final class StateCapture {
                 skipped.add("variable '" + f.name() + "' (" + typeName(value) + "): " + Serial.explain(e));
             }
         });
-        if (kept) {
-            List<ClassFile.FieldRef> reads = CODE_READS.get(written);
-            if (reads == null) {
-                List<ClassFile.FieldRef> found = new ArrayList<>();
-                Walk code = new Walk(store, found::add);
-                code.seed(written);
-                code.run();
-                CODE_READS.put(written, reads = List.copyOf(found));
-            }
-            if (reads.isEmpty()) return StateSnapshot.EMPTY; // the common case: a function of its arguments only
+        if (reads != null) {
             for (ClassFile.FieldRef f : reads) walk[0].onField.accept(f);
         } else {
             walk[0].seed(written);
