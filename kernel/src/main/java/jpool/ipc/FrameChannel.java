@@ -76,17 +76,7 @@ public final class FrameChannel implements Closeable {
 
     /** {@link #sendSoon(byte, byte[], byte[]...)} with primitive arrays (a frame with big ones is sent at once). */
     public void sendSoon(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
-        long length = 13L + head.length;
-        for (byte[] p : parts) length += 4 + p.length;
-        if (arrays != null) length += 5L * arrays.length + PrimitiveArrays.bytes(arrays);
-        if (length > CHUNK / 4) {
-            send(type, head, parts, arrays);
-            return;
-        }
-        synchronized (sendLock) {
-            putFrame(type, head, parts, arrays);
-            wakeFlusher();
-        }
+        buffer(type, head, parts, arrays, true);
     }
 
     /**
@@ -96,6 +86,11 @@ public final class FrameChannel implements Closeable {
      * large for the buffer is written out at once.
      */
     public void sendLater(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
+        buffer(type, head, parts, arrays, false);
+    }
+
+    /** Puts a frame into the send buffer (waking the flusher if asked), or writes it at once when it is large. */
+    private void buffer(byte type, byte[] head, byte[][] parts, Object[] arrays, boolean wake) throws IOException {
         long length = 13L + head.length;
         for (byte[] p : parts) length += 4 + p.length;
         if (arrays != null) length += 5L * arrays.length + PrimitiveArrays.bytes(arrays);
@@ -105,6 +100,7 @@ public final class FrameChannel implements Closeable {
         }
         synchronized (sendLock) {
             putFrame(type, head, parts, arrays);
+            if (wake) wakeFlusher();
         }
     }
 
