@@ -36,6 +36,8 @@ TRANSFERS = 5  # big transfers: best of this many on both sides
 CPU_ITEMS = 2 * N
 CPU_WORK = 300_000_000 if QUICK else 1_000_000_000  # ~0.3 / 1 s per item in a JVM, ~1 / 2.5 s in Python
 STEADY = 2_000 if QUICK else 20_000  # calls before a "warm" measure: enough for both JVMs to compile the path
+# a JVM compiles a method after thousands of calls: a map's per-call path (8 chunks) needs hundreds of maps
+MAP_WARM_CALLS = 50 if QUICK else 500
 BEST = 5  # rounds of a warm measure; the best one counts (see best_of)
 
 
@@ -94,7 +96,7 @@ def python_side(method):
         [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(STEADY)]]
         out["async_warm"] = ASYNC_TASKS / best_of(BEST, lambda: [r.get() for r in [pool.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
     if wanted("map_warm"):
-        for _ in range(10):
+        for _ in range(MAP_WARM_CALLS):
             pool.map(noop, range(MAP_ITEMS))
         out["map_warm"] = MAP_ITEMS / best_of(BEST, lambda: pool.map(noop, range(MAP_ITEMS)))
     if wanted("map1_warm"):
@@ -152,7 +154,7 @@ Runnable asyncRound(Pool p, int n) { return () -> { var rs = new ArrayList<Async
 """),
     ("map_warm", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
-{ for (int i = 0; i < 10; i++) pool.map(noop, items); out.put("map_warm", %(map)d / best(%(best)d, () -> pool.map(noop, items))); }
+{ for (int i = 0; i < %(map_warm_calls)d; i++) pool.map(noop, items); out.put("map_warm", %(map)d / best(%(best)d, () -> pool.map(noop, items))); }
 """),
     ("map1_warm", r"""
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
@@ -190,7 +192,7 @@ JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar ou
 def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
     try:
-        code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1, best=BEST,
+        code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1, best=BEST, map_warm_calls=MAP_WARM_CALLS,
                            mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
@@ -239,7 +241,7 @@ def main():
         (f"apply round trip, warm: best of {BEST} x {ROUNDS} calls after {STEADY:,} (s)", "apply_warm", False),
         (f"applyAsync no-op throughput, cold: the first {ASYNC_TASKS:,} tasks of a new pool (tasks/s)", "async_cold", True),
         (f"applyAsync no-op throughput, warm: best of {BEST} x {ASYNC_TASKS:,} after {STEADY:,} (tasks/s)", "async_warm", True),
-        (f"map no-op throughput, default chunks, warm: best of {BEST} x {MAP_ITEMS:,} items after 10 calls (items/s)", "map_warm", True),
+        (f"map no-op throughput, default chunks, warm: best of {BEST} x {MAP_ITEMS:,} items after {MAP_WARM_CALLS} calls (items/s)", "map_warm", True),
         (f"map no-op throughput, chunk size 1, warm: best of {BEST} x {MAP_ITEMS_CHUNK1:,} after {STEADY:,} (items/s)", "map1_warm", True),
         (f"{PAYLOAD_MB} MB argument transfer, best of {TRANSFERS} (s)", "payload", False),
         (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')), best of {TRANSFERS} (s)", "result", False),
