@@ -163,17 +163,33 @@ public final class Workers {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), WorkerMain.class.getName(),
                 srv.socketPath().toString(), id));
         var hello = srv.expect(id);
-        Process p;
+        Process p = null;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
             OutputStream stdin = p.getOutputStream();
             stdin.write((srv.secret() + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush(); // stdin stays open: its end-of-file tells the worker the kernel is gone
         } catch (IOException e) {
+            if (p != null && exitsSoon(p)) {
+                // it died before reading the secret (a JVM option it refused): waiting for it tells why, in the
+                // JVM's own words, which a "Broken pipe" from our write did not
+                return new Starting(id, p, hello, String.join(" ", jvmOptions));
+            }
             srv.forget(id);
+            if (p != null) p.destroyForcibly();
             throw new WorkerStartFailed("cannot start a worker JVM (" + cmd.get(0) + "): " + e.getMessage());
         }
         return new Starting(id, p, hello, String.join(" ", jvmOptions));
+    }
+
+    /** Whether {@code p} has ended or ends within a few seconds. */
+    private static boolean exitsSoon(Process p) {
+        try {
+            return p.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !p.isAlive();
+        }
     }
 
     private static String javaBinary() {
