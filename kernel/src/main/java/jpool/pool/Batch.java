@@ -23,12 +23,13 @@ final class Batch {
     final Cell origin;
     final String label;
     private final LinkedBlockingQueue<Outcome<Object>> completed;
-    private Object[] values = new Object[16];
+    // sized by add(): exactly one slot for an apply, the call's size for a map, doubling for imap's growth
+    private Object[] values = new Object[0];
     /** Made at the first failure; null while every input decided so far succeeded. */
     private RuntimeException[] errors;
     /** Which chunk decided each input (null: not decided yet), and the input's place in it. */
-    private Ran[] ranIn = new Ran[16];
-    private int[] placeIn = new int[16];
+    private Ran[] ranIn = new Ran[0];
+    private int[] placeIn = new int[0];
     private CompletableFuture<Outcome<Object>>[] waiting;
     private int size, done, failed;
     private boolean sealed;
@@ -60,16 +61,19 @@ final class Batch {
 
     /** Registers the next {@code n} inputs; returns the index of the first. */
     synchronized int add(int n) {
-        if (size + n > values.length) {
-            int cap = Math.max(size + n, values.length * 2);
-            values = Arrays.copyOf(values, cap);
-            ranIn = Arrays.copyOf(ranIn, cap);
-            placeIn = Arrays.copyOf(placeIn, cap);
-            if (errors != null) errors = Arrays.copyOf(errors, cap);
-        }
+        if (size + n > values.length) reserve(Math.max(size + n, values.length * 2));
         int first = size;
         size += n;
         return first;
+    }
+
+    /** Makes room for {@code capacity} inputs in all (a map knows its size before adding its chunks). */
+    synchronized void reserve(int capacity) {
+        if (capacity <= values.length) return;
+        values = Arrays.copyOf(values, capacity);
+        ranIn = Arrays.copyOf(ranIn, capacity);
+        placeIn = Arrays.copyOf(placeIn, capacity);
+        if (errors != null) errors = Arrays.copyOf(errors, capacity);
     }
 
     synchronized int size() {
@@ -88,7 +92,7 @@ final class Batch {
     @SuppressWarnings("unchecked")
     synchronized CompletableFuture<Outcome<Object>> item(int index) {
         if (ranIn[index] != null) return CompletableFuture.completedFuture(outcome(index));
-        if (waiting == null) waiting = new CompletableFuture[Math.max(16, values.length)];
+        if (waiting == null) waiting = new CompletableFuture[values.length];
         if (waiting.length < values.length) waiting = Arrays.copyOf(waiting, values.length);
         if (waiting[index] == null) waiting[index] = new CompletableFuture<>();
         return waiting[index];

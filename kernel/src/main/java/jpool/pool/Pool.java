@@ -443,6 +443,7 @@ public final class Pool implements AutoCloseable, Rich {
         }
         int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * processes)));
         Batch b = new Batch(CellScope.current(), label);
+        b.reserve(all.size());
         // one state snapshot for the whole call: every chunk sees the same notebook variables
         Shipment first = null;
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
