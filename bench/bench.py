@@ -136,6 +136,14 @@ Pool pool;
 pool.apply(noop, 1);
 // best(rounds, work): the fastest of that many rounds, in seconds (timeit's rule, as on the Python side)
 double best(int rounds, Runnable work) { double b = 1e9; for (int r = 0; r < rounds; r++) { long s = System.nanoTime(); work.run(); b = Math.min(b, (System.nanoTime() - s) / 1e9); } return b; }
+// warm-up: work runs `times` times, then on until the kernel's JIT compiler has been idle for a second (at most a
+// minute). The compiler's queue holds javac's methods from compiling the cells, which on 2 cores kept the pool's own
+// methods waiting for seconds: after 20,000 tasks the kernel still ran them as profiling (unoptimised) code
+void settle(int times, Runnable work) { var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+  for (int i = 0; i < times; i++) work.run();
+  long t0 = System.nanoTime(), quietSince = t0, seen = jit.getTotalCompilationTime();
+  while (System.nanoTime() - quietSince < 1_000_000_000L && System.nanoTime() - t0 < 60_000_000_000L) {
+    work.run(); long c = jit.getTotalCompilationTime(); if (c != seen) { seen = c; quietSince = System.nanoTime(); } } }
 // n applyAsync no-op tasks, then every result
 Runnable asyncRound(Pool p, int n) { return () -> { var rs = new ArrayList<AsyncResult<Integer>>(n); for (int i = 0; i < n; i++) rs.add(p.applyAsync(noop, i)); for (var r : rs) r.get(); }; }
 """),
@@ -145,20 +153,20 @@ Runnable asyncRound(Pool p, int n) { return () -> { var rs = new ArrayList<Async
 { long s = System.nanoTime(); for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); out.put("apply_cold", (System.nanoTime() - s) / 1e9 / %(rounds)d); }
 """),
     ("apply_warm", r"""
-// a JVM compiles hot code after thousands of calls (JIT): warm = once both sides are compiled
-{ for (int i = 0; i < %(steady)d; i++) pool.apply(noop, i);
+// a JVM compiles hot code after thousands of calls (JIT): warm = once it has (see settle)
+{ settle(%(steady)d, () -> pool.apply(noop, 1));
   out.put("apply_warm", best(%(best)d, () -> { for (int i = 0; i < %(rounds)d; i++) pool.apply(noop, i); }) / %(rounds)d); }
 """),
     ("async_warm", r"""
-{ asyncRound(pool, %(steady)d).run(); out.put("async_warm", %(async)d / best(%(best)d, asyncRound(pool, %(async)d))); }
+{ settle(1, asyncRound(pool, %(steady)d)); out.put("async_warm", %(async)d / best(%(best)d, asyncRound(pool, %(async)d))); }
 """),
     ("map_warm", r"""
 var items = IntStream.range(0, %(map)d).boxed().toList();
-{ for (int i = 0; i < %(map_warm_calls)d; i++) pool.map(noop, items); out.put("map_warm", %(map)d / best(%(best)d, () -> pool.map(noop, items))); }
+{ settle(%(map_warm_calls)d, () -> pool.map(noop, items)); out.put("map_warm", %(map)d / best(%(best)d, () -> pool.map(noop, items))); }
 """),
     ("map1_warm", r"""
 var items1 = IntStream.range(0, %(map1)d).boxed().toList();
-{ pool.map(noop, IntStream.range(0, %(steady)d).boxed().toList(), 1); out.put("map1_warm", %(map1)d / best(%(best)d, () -> pool.map(noop, items1, 1))); }
+{ var steady1 = IntStream.range(0, %(steady)d).boxed().toList(); settle(1, () -> pool.map(noop, steady1, 1)); out.put("map1_warm", %(map1)d / best(%(best)d, () -> pool.map(noop, items1, 1))); }
 """),
     ("payload", r"""
 byte[] blob = new byte[%(mb)d << 20]; new Random(1).nextBytes(blob);
@@ -238,11 +246,11 @@ def main():
         ("Proc start + print + join, warm (s)", "proc_start", False),
         (f"Pool({N}) start, all workers up (s)", "pool_start", False),
         (f"apply round trip, cold: the first {ROUNDS} calls of a new pool (s)", "apply_cold", False),
-        (f"apply round trip, warm: best of {BEST} x {ROUNDS} calls after {STEADY:,} (s)", "apply_warm", False),
+        (f"apply round trip, warm: best of {BEST} x {ROUNDS} calls after {STEADY:,} and an idle JIT (s)", "apply_warm", False),
         (f"applyAsync no-op throughput, cold: the first {ASYNC_TASKS:,} tasks of a new pool (tasks/s)", "async_cold", True),
-        (f"applyAsync no-op throughput, warm: best of {BEST} x {ASYNC_TASKS:,} after {STEADY:,} (tasks/s)", "async_warm", True),
-        (f"map no-op throughput, default chunks, warm: best of {BEST} x {MAP_ITEMS:,} items after {MAP_WARM_CALLS} calls (items/s)", "map_warm", True),
-        (f"map no-op throughput, chunk size 1, warm: best of {BEST} x {MAP_ITEMS_CHUNK1:,} after {STEADY:,} (items/s)", "map1_warm", True),
+        (f"applyAsync no-op throughput, warm: best of {BEST} x {ASYNC_TASKS:,} after {STEADY:,} and an idle JIT (tasks/s)", "async_warm", True),
+        (f"map no-op throughput, default chunks, warm: best of {BEST} x {MAP_ITEMS:,} items after {MAP_WARM_CALLS} calls and an idle JIT (items/s)", "map_warm", True),
+        (f"map no-op throughput, chunk size 1, warm: best of {BEST} x {MAP_ITEMS_CHUNK1:,} after {STEADY:,} and an idle JIT (items/s)", "map1_warm", True),
         (f"{PAYLOAD_MB} MB argument transfer, best of {TRANSFERS} (s)", "payload", False),
         (f"{PAYLOAD_MB} MB result transfer (double[] / array('d')), best of {TRANSFERS} (s)", "result", False),
     ]

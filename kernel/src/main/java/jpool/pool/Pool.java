@@ -27,6 +27,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -392,7 +393,7 @@ public final class Pool implements AutoCloseable, Rich {
         inputs.add(arg);
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
         Shipment s = ship(new ChunkTask(f.form(), kind, inputs), f, null);
-        TaskRecord task = new TaskRecord(b, new int[]{index}, inputs, s);
+        TaskRecord task = new TaskRecord(b, index, inputs, s);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
         b.seal(null);
@@ -434,29 +435,29 @@ public final class Pool implements AutoCloseable, Rich {
 
     private Batch submitAll(Serializable fn, ChunkTask.Kind kind, Iterable<?> items, int chunkSize, String label) {
         if (chunkSize < 0) throw new IllegalArgumentException("chunkSize must be 0 (automatic) or more, got " + chunkSize);
-        List<Object> all;
+        Object[] all;
         if (items instanceof java.util.Collection<?> c) {
-            all = new ArrayList<>(c); // one bulk copy
+            all = c.toArray(); // one bulk copy; chunks are cut from the array (a subList copy walks an iterator)
         } else {
-            all = new ArrayList<>();
-            for (Object o : items) all.add(o);
+            List<Object> read = new ArrayList<>();
+            for (Object o : items) read.add(o);
+            all = read.toArray();
         }
-        int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.size() / (4.0 * processes)));
+        int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.length / (4.0 * processes)));
         Batch b = new Batch(CellScope.current(), label);
-        b.reserve(all.size());
+        b.reserve(all.length);
         // one state snapshot for the whole call: every chunk sees the same notebook variables
         Shipment first = null;
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
         List<TaskRecord> tasks = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += chunk) {
-            ArrayList<Object> part = new ArrayList<>(all.subList(from, Math.min(all.size(), from + chunk)));
-            int[] idx = new int[part.size()];
-            int firstIndex = b.add(idx.length);
-            for (int i = 0; i < idx.length; i++) idx[i] = firstIndex + i;
+        for (int from = 0; from < all.length; from += chunk) {
+            int n = Math.min(all.length - from, chunk);
+            ArrayList<Object> part = new ArrayList<>(Arrays.asList(Arrays.copyOfRange(all, from, from + n)));
+            int firstIndex = b.add(n);
             ChunkTask task = new ChunkTask(f.form(), kind, part);
             Shipment s = ship(task, f, first);
             if (first == null) first = s;
-            tasks.add(new TaskRecord(b, idx, part, s));
+            tasks.add(new TaskRecord(b, firstIndex, part, s));
         }
         enqueue(tasks);
         b.seal(progressDisplays ? this : null);
@@ -744,7 +745,7 @@ public final class Pool implements AutoCloseable, Rich {
             if (t != null) {
                 boolean counted = r != null && !t.cancelled;
                 if (counted) {
-                    tasksDone += t.indices.length - bad;
+                    tasksDone += t.inputs.size() - bad;
                     tasksFailed += bad;
                 }
                 retire = finishLocked(s, t, counted ? ranMillis : 0);
@@ -760,13 +761,13 @@ public final class Pool implements AutoCloseable, Rich {
         }
         RuntimeException[] errors = null;
         if (bad > 0) {
-            errors = new RuntimeException[t.indices.length];
+            errors = new RuntimeException[t.inputs.size()];
             for (int i = 0; i < errors.length; i++) {
                 String[] e = r.errors()[i];
                 if (e != null) errors[i] = t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
             }
         }
-        t.batch.complete(t.indices, new Batch.Ran(t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
+        t.batch.complete(new Batch.Ran(t.first, t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
     }
 
     void onFailed(PoolWorker s, long id, RemoteError error) {
@@ -879,12 +880,12 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private void fail(TaskRecord t, PoolWorker s, RuntimeException error, RemoteError remote) {
-        RuntimeException[] errors = new RuntimeException[t.indices.length];
+        RuntimeException[] errors = new RuntimeException[t.inputs.size()];
         for (int i = 0; i < errors.length; i++) errors[i] = error != null ? error : t.taskFailed(i, remote);
-        t.batch.complete(t.indices, new Batch.Ran(t.inputs, s == null ? null : s.name, s == null ? 0 : s.handle.pid(), null, null),
+        t.batch.complete(new Batch.Ran(t.first, t.inputs, s == null ? null : s.name, s == null ? 0 : s.handle.pid(), null, null),
                 null, errors);
         synchronized (this) {
-            tasksFailed += t.indices.length;
+            tasksFailed += t.inputs.size();
         }
     }
 

@@ -12,10 +12,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * cancelled, timed out. The pool's scheduling fields are read and written under the pool's lock.
  */
 final class TaskRecord {
-private static final AtomicLong IDS = new AtomicLong();
+    private static final AtomicLong IDS = new AtomicLong();
     final long id = IDS.incrementAndGet();
     final Batch batch;
-    final int[] indices;
+    /** The batch index of its first input; its inputs have consecutive indices. */
+    final int first;
     final List<Object> inputs;
     final Shipment shipment;
     int attempts;
@@ -32,9 +33,9 @@ private static final AtomicLong IDS = new AtomicLong();
     /** An apply of a no-argument Call: its failure says "task failed", not "task failed for input null". */
     boolean noInput;
 
-    TaskRecord(Batch batch, int[] indices, List<Object> inputs, Shipment shipment) {
+    TaskRecord(Batch batch, int first, List<Object> inputs, Shipment shipment) {
         this.batch = batch;
-        this.indices = indices;
+        this.first = first;
         this.inputs = inputs;
         this.shipment = shipment;
     }

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /** A call's results kept as arrays: values in input order whatever the completion order, outcomes made on demand. */
 class BatchTest {
-    private static Batch.Ran ran(List<Object> inputs) {
+    private static Batch.Ran ran(int first, List<Object> inputs) {
         long[] times = new long[inputs.size()];
         for (int i = 0; i < times.length; i++) times[i] = 1_000 + i;
-        return new Batch.Ran(inputs, "PoolWorker-1", 42, times, times.clone());
+        return new Batch.Ran(first, inputs, "PoolWorker-1", 42, times, times.clone());
     }
 
     @Test
@@ -22,9 +22,9 @@ class BatchTest {
         b.reserve(4);
         int first = b.add(2), second = b.add(2);
         b.seal(null);
-        b.complete(new int[]{second, second + 1}, ran(List.of("c", "d")), new Object[]{"C", "D"}, null);
+        b.complete(ran(second, List.of("c", "d")), new Object[]{"C", "D"}, null);
         assertFalse(b.all.isDone(), "half the inputs are still running");
-        b.complete(new int[]{first, first + 1}, ran(List.of("a", "b")), new Object[]{"A", "B"}, null);
+        b.complete(ran(first, List.of("a", "b")), new Object[]{"A", "B"}, null);
         assertEquals(List.of("A", "B", "C", "D"), b.all.get(1, TimeUnit.SECONDS).valuesOrThrow());
         Outcome<Object> c = b.outcomes().get(2);
         assertEquals("c", c.input());
@@ -38,8 +38,8 @@ class BatchTest {
         b.add(3);
         b.seal(null);
         RuntimeException boom = new IllegalStateException("boom");
-        b.complete(new int[]{1}, new Batch.Ran(List.of("y"), null, 0, null, null), null, new RuntimeException[]{boom}); // cancelled
-        b.complete(new int[]{0, 1, 2}, ran(List.of("x", "y", "z")), new Object[]{1, 2, 3}, null); // its late value
+        b.complete(new Batch.Ran(1, List.of("y"), null, 0, null, null), null, new RuntimeException[]{boom}); // cancelled
+        b.complete(ran(0, List.of("x", "y", "z")), new Object[]{1, 2, 3}, null); // its late value
         MapFailed e = assertThrows(MapFailed.class, () -> b.all.get(1, TimeUnit.SECONDS).valuesOrThrow());
         assertEquals(java.util.Arrays.asList(1, null, 3), e.results());
         assertSame(boom, e.outcomes().get(1).error());
@@ -53,9 +53,9 @@ class BatchTest {
         Batch b = new Batch(null, "imap", true);
         b.add(2);
         CompletableFuture<Outcome<Object>> second = b.item(1);
-        b.complete(new int[]{1}, ran(List.of("q")), new Object[]{"Q"}, null);
+        b.complete(ran(1, List.of("q")), new Object[]{"Q"}, null);
         assertEquals("Q", second.get(1, TimeUnit.SECONDS).value());
-        b.complete(new int[]{0}, ran(List.of("p")), new Object[]{"P"}, null);
+        b.complete(ran(0, List.of("p")), new Object[]{"P"}, null);
         assertEquals(1, b.completed().take().index());
         assertEquals(0, b.completed().take().index());
         assertEquals("P", b.item(0).get().value(), "an input already decided is answered at once");
