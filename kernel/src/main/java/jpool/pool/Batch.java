@@ -120,7 +120,8 @@ final class Batch {
     /** Every input's value in input order (once all are decided); {@link MapFailed} when any input failed. */
     List<Object> valuesOrThrow() {
         synchronized (this) {
-            if (failed == 0) return new ArrayList<>(Arrays.asList(values).subList(0, size));
+            // a copy of the array, not of a subList (which is copied through an iterator, an input at a time)
+            if (failed == 0) return new ArrayList<>(Arrays.asList(size == values.length ? values : Arrays.copyOf(values, size)));
         }
         throw new MapFailed(outcomes());
     }

@@ -453,11 +453,10 @@ public final class Pool implements AutoCloseable, Rich {
         for (int from = 0; from < all.length; from += chunk) {
             int n = Math.min(all.length - from, chunk);
             ArrayList<Object> part = new ArrayList<>(Arrays.asList(Arrays.copyOfRange(all, from, from + n)));
-            int firstIndex = b.add(n);
             ChunkTask task = new ChunkTask(f.form(), kind, part);
             Shipment s = ship(task, f, first);
             if (first == null) first = s;
-            tasks.add(new TaskRecord(b, firstIndex, part, s));
+            tasks.add(new TaskRecord(b, b.add(n), part, s));
         }
         enqueue(tasks);
         b.seal(progressDisplays ? this : null);
