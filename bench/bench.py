@@ -139,12 +139,21 @@ double best(int rounds, Runnable work) { double b = 1e9; for (int r = 0; r < rou
 // warm-up: work runs `times` times, then on until the kernel's JIT compiler has been idle for a second (at most a
 // minute). The compiler's queue holds javac's methods from compiling the cells, which on 2 cores kept the pool's own
 // methods waiting for seconds: after 20,000 tasks the kernel still ran them as profiling (unoptimised) code
-double longestSettle = 0; // reported: a wait that hit the cap means the warm rows were measured with the JIT busy
+double longestSettle = 0; // reported, with whether a wait hit its cap (warm rows then ran with the JIT busy)
+boolean settleCapped = false;
+// CPU ticks of the JIT compiler threads (from /proc; -1 where unreadable): unlike the total compilation time, which
+// grows when a compile ends, these grow while one runs (a javac method can take C2 more than a second)
+long compilerTicks() { long sum = 0; try (var tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/task"))) {
+  for (var t : tasks) { String st = java.nio.file.Files.readString(t.resolve("stat")); if (!st.contains("(C1 Compiler") && !st.contains("(C2 Compiler")) continue;
+    String[] f = st.substring(st.lastIndexOf(')') + 2).split(" "); sum += Long.parseLong(f[11]) + Long.parseLong(f[12]); } } catch (Exception e) { return -1; } return sum; }
 void settle(int times, Runnable work) { var jit = java.lang.management.ManagementFactory.getCompilationMXBean();
   for (int i = 0; i < times; i++) work.run();
-  long t0 = System.nanoTime(), quietSince = t0, seen = jit.getTotalCompilationTime();
-  while (System.nanoTime() - quietSince < 1_000_000_000L && System.nanoTime() - t0 < 60_000_000_000L) {
-    work.run(); long c = jit.getTotalCompilationTime(); if (c != seen) { seen = c; quietSince = System.nanoTime(); } }
+  long t0 = System.nanoTime(), quietSince = t0, seen = jit.getTotalCompilationTime(), ticks = compilerTicks();
+  boolean quiet = false;
+  while (!(quiet = System.nanoTime() - quietSince >= 1_000_000_000L) && System.nanoTime() - t0 < 60_000_000_000L) {
+    work.run(); long c = jit.getTotalCompilationTime(), k = compilerTicks();
+    if (c != seen || k != ticks) { seen = c; ticks = k; quietSince = System.nanoTime(); } }
+  settleCapped |= !quiet;
   longestSettle = Math.max(longestSettle, (System.nanoTime() - t0) / 1e9); }
 // n applyAsync no-op tasks, then every result
 Runnable asyncRound(Pool p, int n) { return () -> { var rs = new ArrayList<AsyncResult<Integer>>(n); for (int i = 0; i < n; i++) rs.add(p.applyAsync(noop, i)); for (var r : rs) r.get(); }; }
@@ -182,10 +191,10 @@ Fn<Integer, double[]> makeDoubles = n -> new double[n];
 Fn<Integer, Long> spin = n -> { long acc = 0; for (long i = 0; i < %(work)d; i++) acc += i * i %% 7; return acc + n; };
 var cpuItems = IntStream.range(0, %(cpu)d).boxed().toList();
 spin.apply(-1); pool.map(spin, IntStream.range(0, %(n)d).boxed().toList(), 1);  // compiled on both sides first
-// and the kernel's JIT idle: a compile running on one of the 2 cores slowed the serial or the parallel run (the
-// speedup came out anywhere from 1.6 to 2.9 from one run to the next)
-settle(0, () -> java.util.concurrent.locks.LockSupport.parkNanos(20_000_000));
-{ long s = System.nanoTime(); for (int x : cpuItems) spin.apply(x); double serial = (System.nanoTime() - s) / 1e9;
+// and, inside the measured snippet (javac compiles a snippet just before it runs), the kernel's JIT idle: a compile
+// running on one of the 2 cores slowed the serial or the parallel run (the speedup came out anywhere from 1.6 to 2.9)
+{ settle(0, () -> java.util.concurrent.locks.LockSupport.parkNanos(20_000_000));
+  long s = System.nanoTime(); for (int x : cpuItems) spin.apply(x); double serial = (System.nanoTime() - s) / 1e9;
   s = System.nanoTime(); pool.map(spin, cpuItems, 1); double parallel = (System.nanoTime() - s) / 1e9;
   out.put("cpu_speedup", serial / parallel); }
 """),
@@ -200,7 +209,8 @@ try (var fresh = new Pool(%(n)d).progressDisplays(false)) {
 JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar out = new LinkedHashMap<String, Double>();\n"
         + "".join(code for key, code in JAVA_PARTS if wanted(key))
         + ("" if wanted("async_cold") else "pool.close();\n")
-        + "out.put(\"settle_max\", longestSettle);\nnew com.google.gson.Gson().toJson(out)\n")
+        + "out.put(\"settle_max\", longestSettle);\nout.put(\"settle_capped\", settleCapped ? 1.0 : 0.0);\n"
+        + "new com.google.gson.Gson().toJson(out)\n")
 
 
 def jpool_side():
@@ -272,9 +282,10 @@ def main():
     if py_speed is not None:
         print(f"| CPU-bound map speedup over serial ({N} workers) | {j['cpu_speedup']:.2f} | {py_speed:.2f} | | | |")
     print("ratio > 1: jpool is better (less time, or more throughput).")
-    waits = [r[0].get("settle_max", 0) for r in runs]
+    waits = [r[0]["settle_max"] for r in runs]
+    capped = any(r[0]["settle_capped"] for r in runs)
     print(f"jpool warm-up: the longest wait for an idle kernel JIT was {max(waits):.1f} s"
-          + (" (hit the 60 s cap: some warm rows ran with the JIT busy)" if max(waits) >= 60 else " (cap 60 s)"))
+          + (" and a wait hit the 60 s cap: some warm rows ran with the JIT busy" if capped else " (cap 60 s)"))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import java.util.List;
 record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implements WorkerTask {
     enum Kind { CALL, FN, FN2 }
 
-    /** At most this many inputs between two clock reads (while they take less than a millisecond together). */
+    /** At most this many inputs between two clock reads (the stride grows while reads show the same millisecond). */
     static final int MAX_CLOCK_STRIDE = 16;
 
     /** Two arguments of a starmap input (Map.entry() itself is not Serializable). */
@@ -52,8 +52,8 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         long[] starts = new long[n], ends = new long[n];
         // an input's times bound its run. The clock (~30 ns a read on a VM, as much as a tiny input's own work) is
         // read after every input while time moves, and after every 2nd, 4th, ... 16th input while it shows the same
-        // millisecond: the inputs between two reads share them as start and end (no input is credited with time
-        // another one took, and tiny inputs started and ended within the same millisecond anyway)
+        // millisecond: the inputs between two reads share them as start and end. For tiny inputs that is what a
+        // read per input would say anyway; a slow input among tiny ones makes its whole group show its time
         long now = System.currentTimeMillis();
         int stride = 1, groupStart = 0;
         for (int i = 0; i < n; i++) {

@@ -10,9 +10,10 @@ package jpool.pool;
  * @param error   why it failed ({@link TaskFailed}, {@link WorkerDied}, a cancellation), or null
  * @param worker  name of the worker that ran it (null if it never ran)
  * @param pid     OS process id of that worker (0 if it never ran)
- * @param startMillis epoch milliseconds when the task started in the worker (0 if it never ran); inputs that take
- *                    well under a millisecond share clock reads with up to 15 neighbours, so start and end bound the
- *                    input's run (they are those of its group) rather than time it exactly
+ * @param startMillis epoch milliseconds when the task started in the worker (0 if it never ran). Start and end
+ *                    bound the input's run: while inputs take well under a millisecond, a worker reads the clock
+ *                    once per group of up to 16 of them, and every input of a group gets the group's start and end
+ *                    (a slow input among tiny ones makes its whole group show its time)
  * @param endMillis   epoch milliseconds when it ended there
  */
 public record Outcome<R>(int index, Object input, R value, RuntimeException error, String worker, long pid,
