@@ -2,14 +2,10 @@ package jpool.ipc;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -20,40 +16,24 @@ import java.util.List;
 public final class Payload {
     /** Arrays at least this large are kept by reference until {@link #toBytes}. */
     private static final int BIG = 64 << 10;
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    /**
-     * The small writes since the last big array. A plain array, not a DataOutputStream over a
-     * ByteArrayOutputStream: a payload is built for every task sent, and those streams' locking and copying were a
-     * visible part of a small task's cost.
-     */
-    private byte[] buf = new byte[64];
-    private int used;
+    /** The small writes since the last big array, in {@link Compact}'s growing buffer (same big-endian layout). */
+    private Compact.Out small = new Compact.Out(64);
     /** Finished pieces in order: the small writes between big arrays, and the big arrays themselves. */
     private List<byte[]> pieces;
     private long size;
 
-    private void room(int n) {
-        if (used + n > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, used + n));
-    }
-
     public Payload putLong(long v) {
-        room(8);
-        LONG.set(buf, used, v);
-        used += 8;
+        small.putLong(v);
         return this;
     }
 
     public Payload putInt(int v) {
-        room(4);
-        INT.set(buf, used, v);
-        used += 4;
+        small.putInt(v);
         return this;
     }
 
     public Payload putByte(int v) {
-        room(1);
-        buf[used++] = (byte) v;
+        small.putByte(v);
         return this;
     }
 
@@ -64,13 +44,11 @@ public final class Payload {
 
     /** Length and bytes. A big array is read only by {@link #toBytes}: it must not change before that. */
     public Payload putBytes(byte[] b) {
-        putInt(b.length);
         if (b.length < BIG) {
-            room(b.length);
-            System.arraycopy(b, 0, buf, used, b.length);
-            used += b.length;
+            small.putBytes(b);
             return this;
         }
+        small.putInt(b.length);
         cut();
         pieces.add(b);
         size += b.length;
@@ -79,14 +57,14 @@ public final class Payload {
 
     private void cut() {
         if (pieces == null) pieces = new ArrayList<>();
-        if (used == 0) return;
-        pieces.add(Arrays.copyOf(buf, used));
-        size += used;
-        used = 0;
+        if (small.size() == 0) return;
+        pieces.add(small.toBytes());
+        size += small.size();
+        small = new Compact.Out(64);
     }
 
     public byte[] toBytes() {
-        if (pieces == null) return Arrays.copyOf(buf, used);
+        if (pieces == null) return small.toBytes();
         cut();
         if (size > Integer.MAX_VALUE - 16) throw new IllegalStateException("payload too large: " + size + " bytes");
         byte[] all = new byte[(int) size];

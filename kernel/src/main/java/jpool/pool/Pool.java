@@ -221,17 +221,12 @@ public final class Pool implements AutoCloseable, Rich {
     /** Starts a map with a chunk size and returns at once. */
     public <A, R> AsyncResult<List<R>> mapAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
         Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
-        @SuppressWarnings("unchecked")
-        CompletableFuture<List<R>> values = b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
-        return new AsyncResult<>(values, b);
+        return new AsyncResult<>(valuesOf(b), b);
     }
 
     /** Like map, but never throws for failed inputs: one {@link Outcome} per input, in input order. */
     public <A, R> List<Outcome<R>> mapResults(Fn<A, R> fn, Iterable<A> items) {
-        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, 0, "map");
-        List<Outcome<Object>> all = new AsyncResult<>(b.all.thenApply(Batch::outcomes)).get();
-        @SuppressWarnings("unchecked") List<Outcome<R>> typed = (List<Outcome<R>>) (List<?>) all;
-        return typed;
+        return mapResultsAsync(fn, items, 0).get();
     }
 
     /** Starts a map whose value is one {@link Outcome} per input (never fails for failed inputs). */
@@ -242,14 +237,18 @@ public final class Pool implements AutoCloseable, Rich {
         return new AsyncResult<>(typed, b);
     }
 
+    /** A call's values in input order once all are in; {@link MapFailed} when any input failed. */
+    @SuppressWarnings("unchecked")
+    private static <R> CompletableFuture<List<R>> valuesOf(Batch b) {
+        return b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
+    }
+
     /** {@code fn(a, b)} for every pair, results in input order (Python's starmap). */
     public <A, B, R> List<R> starmap(Fn2<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
         List<Object> packed = new ArrayList<>();
         for (Map.Entry<A, B> e : pairs) packed.add(new ChunkTask.Pair(e.getKey(), e.getValue()));
         Batch b = submitAll(fn, ChunkTask.Kind.FN2, packed, 0, "starmap");
-        @SuppressWarnings("unchecked")
-        CompletableFuture<List<R>> values = b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
-        return new AsyncResult<>(values).get();
+        return new AsyncResult<List<R>>(valuesOf(b)).get();
     }
 
     /** Results in input order as they become available; reads the inputs lazily (a bounded window ahead). */

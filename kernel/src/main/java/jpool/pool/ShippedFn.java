@@ -16,10 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * deserializing a lambda (its class descriptors, its method-handle lookup) was most of the cost of a small task.
  */
 record ShippedFn(long id, byte[] bytes) implements Serializable {
-    /** Kernel side: the shipped form of each capture-free lambda class (one instance per class, so the class is the key). */
-    private static final Map<Class<?>, ShippedFn> SHIPPED = new ConcurrentHashMap<>();
-    /** Kernel side: the serialized form behind each shipped one (its classes and lambdas: the code it runs). */
-    private static final Map<Long, Serial.Written> WRITTEN = new ConcurrentHashMap<>();
+    /**
+     * Kernel side: each capture-free lambda class (one instance per class, so the class is the key) prepared once:
+     * its shipped form and the serialized form behind it (its classes and lambdas: the code it runs).
+     */
+    private static final Map<Class<?>, Prepared> PREPARED = new ConcurrentHashMap<>();
     private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
     /**
      * Worker side: functions already deserialized, by id (unique in the kernel that sent them, and a worker has one
@@ -49,8 +50,8 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
      */
     static Prepared prepare(Serializable fn) {
         Class<?> c = fn.getClass();
-        ShippedFn shipped = SHIPPED.get(c); // first: getDeclaredFields copies an array on every call
-        if (shipped != null) return new Prepared(shipped, WRITTEN.get(shipped.id()));
+        Prepared known = PREPARED.get(c); // first: getDeclaredFields copies an array on every call
+        if (known != null) return known;
         if (!c.isHidden() || c.getDeclaredFields().length != 0) return new Prepared(fn, null);
         Serial.Written w;
         try {
@@ -58,10 +59,9 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
         } catch (IOException e) {
             return new Prepared(fn, null); // the task's own serialization reports it, with the usual message
         }
-        shipped = new ShippedFn(IDS.incrementAndGet(), w.bytes());
-        WRITTEN.put(shipped.id(), w);
-        SHIPPED.put(c, shipped);
-        return new Prepared(shipped, w);
+        Prepared p = new Prepared(new ShippedFn(IDS.incrementAndGet(), w.bytes()), w);
+        PREPARED.put(c, p);
+        return p;
     }
 
     /** Kernel side: what the worker is sent once, before the first task naming this function. */
