@@ -58,6 +58,12 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
      * which is how the kernel knows which task a worker is running without a message for it.
      */
     public static final byte RESULT = 12;
+    /**
+     * Some of a running pool chunk's results, ahead of its {@link #RESULT}: head {@code long id, int from}; part: the
+     * results of its inputs {@code from ..} in the form a RESULT has. The RESULT then carries the inputs after the
+     * last PARTIAL.
+     */
+    public static final byte PARTIAL = 15;
     /** A task's failure: long id, then a {@link RemoteError} in its wire form. */
     public static final byte FAILED = 13;
     /** The worker is exiting by System.exit: int status. */

@@ -3,6 +3,7 @@ package jpool.pool;
 import jpool.ipc.RemoteError;
 import jpool.ipc.Serial;
 import jpool.workers.Mp;
+import jpool.workers.TaskProgress;
 import jpool.workers.WorkerTask;
 
 import java.io.IOException;
@@ -37,49 +38,162 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             implements Serializable {
     }
 
+    /**
+     * Inputs finished at least this long after the last report go to the kernel at once ({@link TaskProgress}):
+     * a worker that dies then loses at most the input it was running and those finished within this last
+     * millisecond. Tiny inputs still travel many to a message; an input of a millisecond or more travels alone.
+     */
+    static final long REPORT_EVERY_MS = 1;
+
     @Override
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    public Object execute() {
+    public Object execute() throws IOException {
         Object fn;
         try {
             fn = this.fn instanceof ShippedFn s ? s.resolve() : this.fn;
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("the task's function could not be read in the worker: " + e, e);
         }
-        int n = inputs.size();
-        Object[] values = new Object[n];
-        String[][] errors = new String[n][];
-        long[] starts = new long[n], ends = new long[n];
-        // an input's times bound its run. The clock (~30 ns a read on a VM, as much as a tiny input's own work) is
-        // read after every input while time moves, and after every 2nd, 4th, ... 16th input while it shows the same
-        // millisecond: the inputs between two reads share them as start and end. For tiny inputs that is what a
-        // read per input would say anyway; a slow input among tiny ones makes its whole group show its time
-        long now = System.currentTimeMillis();
-        int stride = 1, groupStart = 0;
-        for (int i = 0; i < n; i++) {
+        return new Run(fn, inputs.size()).all();
+    }
+
+    /** One run of the chunk in a worker: each input's value or error and times, reported as they are finished. */
+    private final class Run implements TaskProgress.Unsent {
+        private final Object fn;
+        private final int n;
+        private final Object[] values;
+        private final String[][] errors;
+        private final long[] starts, ends;
+        /** Inputs run so far (release-stored: reports on other threads read it, and the values before it). */
+        private final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        /** Held while a report is made; output and the watcher only try it (a report may print, through a value's writeObject). */
+        private final java.util.concurrent.locks.ReentrantLock reporting = new java.util.concurrent.locks.ReentrantLock();
+        /** Inputs reported so far; written under {@link #reporting}. */
+        private volatile int sent;
+        /** The final result is made: nothing more to report. Written under {@link #reporting}. */
+        private boolean closed;
+        /** {@link #finished} at the watcher's last look (the watcher's own). */
+        private int seenByWatcher = -1;
+
+        Run(Object fn, int n) {
+            this.fn = fn;
+            this.n = n;
+            values = new Object[n];
+            errors = new String[n][];
+            starts = new long[n];
+            ends = new long[n];
+        }
+
+        /** Runs every input; returns the result of those not reported before. */
+        Serial.Written all() throws IOException {
+            boolean reports = TaskProgress.active(); // not in the kernel's own unit tests
+            if (reports) TaskProgress.unsent(this);
+            // an input's times bound its run. The clock (~30 ns a read on a VM, as much as a tiny input's own work)
+            // is read after every input while time moves, and after every 2nd, 4th, ... 16th input while it shows the
+            // same millisecond: the inputs between two reads share them as start and end. For tiny inputs that is
+            // what a read per input would say anyway; a slow input among tiny ones makes its whole group show its time
+            long now = System.currentTimeMillis(), reported = now;
+            int stride = 1, groupStart = 0;
+            for (int i = 0; i < n; i++) {
+                starts[i] = now;
+                runOne(i); // out of memory, the worker exits at once (-XX:+ExitOnOutOfMemoryError): the kernel sees it die
+                finished.lazySet(i + 1);
+                if (i + 1 - groupStart >= stride || i == n - 1) {
+                    long t = System.currentTimeMillis();
+                    stride = t == now ? Math.min(2 * stride, MAX_CLOCK_STRIDE) : 1;
+                    java.util.Arrays.fill(ends, groupStart, i + 1, t);
+                    groupStart = i + 1;
+                    now = t;
+                    if (reports && t - reported >= REPORT_EVERY_MS && i + 1 < n) {
+                        reporting.lock();
+                        try {
+                            report(i + 1);
+                        } finally {
+                            reporting.unlock();
+                        }
+                        reported = t;
+                    }
+                }
+            }
+            return close(n);
+        }
+
+        /** Runs input {@code i}, keeping its value or what it threw. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private void runOne(int i) {
             Object in = inputs.get(i);
-            starts[i] = now;
             try {
-                Object v = switch (kind) {
+                values[i] = switch (kind) {
                     case CALL -> ((Call) fn).call();
                     case FN -> ((Fn) fn).apply(in);
                     case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
                 };
-                values[i] = v;
             } catch (Throwable t) {
-                if (t instanceof OutOfMemoryError oom) throw oom;
                 RemoteError e = RemoteError.of(t);
                 errors[i] = new String[]{e.className(), e.message(), e.trace()};
             }
-            if (i + 1 - groupStart >= stride || i == n - 1) {
-                long t = System.currentTimeMillis();
-                stride = t == now ? Math.min(2 * stride, MAX_CLOCK_STRIDE) : 1;
-                java.util.Arrays.fill(ends, groupStart, i + 1, t);
-                groupStart = i + 1;
-                now = t;
+        }
+
+        /** Under {@link #reporting}: sends the results of inputs {@code sent .. upTo - 1} to the kernel now. */
+        private void report(int upTo) throws IOException {
+            if (closed || upTo <= sent) return;
+            long t = System.currentTimeMillis();
+            for (int i = sent; i < upTo; i++) if (ends[i] == 0) ends[i] = t; // between two clock reads
+            TaskProgress.deliver(sent, encode(values, errors, starts, ends, sent, upTo));
+            sent = upTo;
+        }
+
+        /** The task's own result: inputs {@code sent .. upTo - 1}. */
+        private Serial.Written close(int upTo) {
+            TaskProgress.unsent(null);
+            reporting.lock();
+            try {
+                closed = true;
+                return encode(values, errors, starts, ends, sent, upTo);
+            } finally {
+                reporting.unlock();
             }
         }
-        // numbers, strings, small arrays: a compact encoding (JDK value types need no allow-list check)
+
+        @Override
+        public void deliverFinished(boolean exiting) {
+            try {
+                // bounded: a report may print (a value's writeObject) and wait for the output stream this caller holds
+                if (!reporting.tryLock(exiting ? 1000 : 50, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                if (reporting.getHoldCount() == 1) report(finished.get());
+            } catch (IOException e) {
+                // the kernel is gone
+            } finally {
+                reporting.unlock();
+            }
+        }
+
+        @Override
+        public void watch() {
+            int f = finished.get();
+            // the same input has been running since the watcher's last look: those before it are reported now, so
+            // that a worker killed in a long input (its timeout) is not taken to have died in a finished one
+            if (f == seenByWatcher && f > sent) deliverFinished(false);
+            seenByWatcher = f;
+        }
+    }
+
+    /**
+     * Inputs {@code from .. to - 1} of a chunk's results in their wire form: compact for numbers, strings and small
+     * arrays (JDK value types need no allow-list check), else Java serialization checked against the kernel's
+     * allow-list, a value that may not travel failing only its own input.
+     */
+    static Serial.Written encode(Object[] values, String[][] errors, long[] starts, long[] ends, int from, int to) {
+        if (from != 0 || to != values.length) {
+            values = java.util.Arrays.copyOfRange(values, from, to);
+            errors = java.util.Arrays.copyOfRange(errors, from, to);
+            starts = java.util.Arrays.copyOfRange(starts, from, to);
+            ends = java.util.Arrays.copyOfRange(ends, from, to);
+        }
         byte[] compact = ChunkCodec.encodeResult(values, errors, starts, ends);
         if (compact != null) return new Serial.Written(compact, java.util.Set.of(), java.util.List.of());
         ChunkResult result = new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
@@ -91,7 +205,11 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             // some value cannot be serialized: find which below
         }
         unshippable(values, errors);
-        return result;
+        try {
+            return Serial.writeDetached(result);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("a chunk's results could not be written: " + e.getMessage(), e);
+        }
     }
 
     /** A result that cannot be serialized or may not travel fails only its own input: each value is tried alone. */

@@ -42,7 +42,7 @@ final class LazyResults<A, R> implements Iterator<R> {
             ChunkTask task = new ChunkTask(shipped.form(), ChunkTask.Kind.FN, one);
             Shipment s = Pool.ship(task, shipped, first);
             if (first == null) first = s;
-            pool.enqueue(List.of(new TaskRecord(batch, idx, one, s)));
+            pool.enqueue(List.of(new TaskRecord(batch, idx, one, s, shipped, ChunkTask.Kind.FN)));
         }
     }
 

@@ -392,7 +392,7 @@ public final class Pool implements AutoCloseable, Rich {
         inputs.add(arg);
         ShippedFn.Prepared f = ShippedFn.prepare(fn);
         Shipment s = ship(new ChunkTask(f.form(), kind, inputs), f, null);
-        TaskRecord task = new TaskRecord(b, index, inputs, s);
+        TaskRecord task = new TaskRecord(b, index, inputs, s, f, kind);
         task.noInput = kind == ChunkTask.Kind.CALL;
         enqueue(List.of(task));
         b.seal(null);
@@ -455,7 +455,7 @@ public final class Pool implements AutoCloseable, Rich {
             ChunkTask task = new ChunkTask(f.form(), kind, part);
             Shipment s = ship(task, f, first);
             if (first == null) first = s;
-            tasks.add(new TaskRecord(b, b.add(n), part, s));
+            tasks.add(new TaskRecord(b, b.add(n), part, s, f, kind));
         }
         enqueue(tasks);
         b.seal(progressDisplays ? this : null);
@@ -609,14 +609,25 @@ public final class Pool implements AutoCloseable, Rich {
         }
         Duration limit = timeout;
         if (limit == null) return;
-        int attempt = t.attempts;
+        t.progressNanos = System.nanoTime();
+        watch(s, t, limit, t.attempts, limit.toNanos());
+    }
+
+    /**
+     * Kills {@code s} when the input {@code t} is running has run longer than {@code limit}: the limit counts from
+     * the task's start or its worker's last report of finished inputs, so each input of a chunk gets the whole limit.
+     */
+    private void watch(PoolWorker s, TaskRecord t, Duration limit, int attempt, long delayNanos) {
         WATCHDOG.schedule(() -> {
+            long left;
             synchronized (this) {
                 if (!s.inFlight.contains(t) || t.attempts != attempt) return;
-                t.timedOut = limit;
+                left = t.progressNanos + limit.toNanos() - System.nanoTime();
+                if (left <= 0) t.timedOut = limit;
             }
-            s.handle.kill();
-        }, limit.toNanos(), TimeUnit.NANOSECONDS);
+            if (left > 0) watch(s, t, limit, attempt, left);
+            else s.handle.kill();
+        }, delayNanos, TimeUnit.NANOSECONDS);
     }
 
     private void retireIdleIfClosed() {
@@ -719,6 +730,20 @@ public final class Pool implements AutoCloseable, Rich {
             flush();
             return;
         }
+        received(s, id, -1, bytes, arrays);
+    }
+
+    /** Results of a running task's first inputs, ahead of its end ({@link jpool.ipc.Frame#PARTIAL}). */
+    void onPartial(PoolWorker s, long id, int from, byte[] bytes, Object[] arrays) {
+        received(s, id, from, bytes, arrays);
+    }
+
+    /**
+     * Results of task {@code id}'s inputs from the last reported one on: a report ahead of its end ({@code from} its
+     * first input's place) or its final result ({@code from} -1), which covers every input left.
+     */
+    private void received(PoolWorker s, long id, int from, byte[] bytes, Object[] arrays) {
+        boolean last = from < 0;
         // read before taking the pool's lock (which every worker's results and every submission need)
         ChunkTask.ChunkResult r;
         RuntimeException unreadable = null;
@@ -729,43 +754,58 @@ public final class Pool implements AutoCloseable, Rich {
             r = null;
             unreadable = new NotShippable("the result could not be read in the kernel: " + e);
         }
-        int bad = 0;
-        long ranMillis = 0;
+        int bad = 0, n = 0;
         if (r != null) {
             for (String[] e : r.errors()) if (e != null) bad++;
-            int n = r.starts().length;
-            if (n > 0) ranMillis = Math.max(0, r.ends()[n - 1] - r.starts()[0]);
+            n = r.values().length;
         }
         TaskRecord t;
+        int at;
         boolean retire = false;
         synchronized (this) { // once per result: find the task, count it, free the worker, send it more
             t = s.find(id);
-            if (t != null) {
-                boolean counted = r != null && !t.cancelled;
-                if (counted) {
-                    tasksDone += t.inputs.size() - bad;
-                    tasksFailed += bad;
-                }
-                retire = finishLocked(s, t, counted ? ranMillis : 0);
+            if (t == null) return;
+            at = t.delivered;
+            if (r != null && (at + n > t.inputs.size() || (!last && from != at) || (last && at + n != t.inputs.size()))) {
+                r = null;
+                unreadable = new NotShippable("a worker reported results for inputs " + from + ".." + (from + n)
+                        + " of a task of " + t.inputs.size() + " whose first " + at + " were reported");
+            }
+            if (r == null) {
+                // the inputs of an unreadable report cannot be told apart: the task's remaining inputs fail with it
+                // (as cancelled ones do, a later report of the task is dropped)
+                n = t.inputs.size() - at;
+                t.cancelled = !last || t.cancelled;
+            } else if (!t.cancelled) {
+                tasksDone += n - bad;
+                tasksFailed += bad;
+            }
+            t.delivered = at + n;
+            if (r != null && n > 0 && t.startedAt == 0) t.startedAt = r.starts()[0];
+            t.progressNanos = System.nanoTime();
+            if (last) {
+                long ranMillis = r != null && n > 0 && !t.cancelled ? Math.max(0, r.ends()[n - 1] - t.startedAt) : 0;
+                retire = finishLocked(s, t, ranMillis);
             }
         }
         // the worker is free before the caller hears: whoever looks at the pool after a result sees it idle
         flush();
         if (retire) replace();
-        if (t == null || t.cancelled) return; // a cancelled task already failed as such; its late value is dropped
         if (r == null) {
-            fail(t, s, unreadable);
+            if (!last || !t.cancelled) fail(t, s, at, at + n, unreadable, null);
             return;
         }
+        if (t.cancelled) return; // a cancelled task already failed as such; its late value is dropped
         RuntimeException[] errors = null;
         if (bad > 0) {
-            errors = new RuntimeException[t.inputs.size()];
-            for (int i = 0; i < errors.length; i++) {
+            errors = new RuntimeException[n];
+            for (int i = 0; i < n; i++) {
                 String[] e = r.errors()[i];
-                if (e != null) errors[i] = t.taskFailed(i, new RemoteError(e[0], e[1], e[2]));
+                if (e != null) errors[i] = t.taskFailed(at + i, new RemoteError(e[0], e[1], e[2]));
             }
         }
-        t.batch.complete(new Batch.Ran(t.first, t.inputs, r.worker(), r.pid(), r.starts(), r.ends()), r.values(), errors);
+        t.batch.complete(new Batch.Ran(t.first + at, t.inputs.subList(at, at + n), r.worker(), r.pid(), r.starts(), r.ends()),
+                r.values(), errors);
     }
 
     void onFailed(PoolWorker s, long id, RemoteError error) {
@@ -798,7 +838,7 @@ public final class Pool implements AutoCloseable, Rich {
             return;
         }
         finishedOn(s, t, 0); // the worker is free before the caller hears, as for a result
-        if (!t.cancelled) fail(t, s, null, error);
+        if (!t.cancelled) fail(t, s, t.delivered, t.inputs.size(), null, error);
     }
 
     private void finishedOn(PoolWorker s, TaskRecord t, long ranMillis) {
@@ -832,11 +872,13 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     /**
-     * A worker ended. The task it was running fails with {@link WorkerDied} (or runs again, with retries); the
-     * tasks queued behind it never started, so they go back to the front of the queue, in order, for other workers.
+     * A worker ended. The input it was running fails with {@link WorkerDied} (or runs again, with retries); inputs
+     * it had finished were reported already, and those it had not begun (the rest of its chunk, the tasks queued
+     * behind it) go back to the front of the queue, in order, for other workers.
      */
     void onExit(PoolWorker s, int code) {
         TaskRecord died = null;
+        int diedAt = 0;
         boolean wasRetiring;
         synchronized (this) {
             slots.remove(s);
@@ -844,15 +886,22 @@ public final class Pool implements AutoCloseable, Rich {
             List<TaskRecord> requeue = new ArrayList<>();
             for (TaskRecord t : s.inFlight) {
                 if (t.cancelled) continue;
+                int running = t.delivered;
                 if (!t.started) {
                     t.attempts--;
                     t.reclaimed = false;
                     requeue.add(t);
                 } else if (t.timedOut == null && t.attempts <= retries && state != State.TERMINATE) {
                     t.started = false;
-                    requeue.add(t); // run it again on another worker
+                    requeue.add(running == 0 ? t : t.rest(running)); // run it again on another worker
                 } else {
                     died = t;
+                    diedAt = running;
+                    if (running + 1 < t.inputs.size()) {
+                        TaskRecord rest = t.rest(running + 1);
+                        rest.attempts--; // those never ran: their next start is not a retry
+                        requeue.add(rest);
+                    }
                 }
             }
             s.inFlight.clear();
@@ -861,10 +910,13 @@ public final class Pool implements AutoCloseable, Rich {
             checkAllExited();
         }
         if (died != null) {
+            boolean apply = "apply".equals(died.batch.label);
             String why = died.timedOut != null
-                    ? s.name + " was killed because the task ran longer than its timeout of " + died.timedOut.toMillis() / 1000.0 + " s"
-                    : s.name + " (pid " + s.handle.pid() + ") died while running this task: " + WorkerDied.describe(code);
-            fail(died, s, new WorkerDied(why, s.name, code));
+                    ? s.name + " was killed because " + (apply ? "the task" : "input " + show(died.inputs.get(diedAt)))
+                      + " ran longer than its timeout of " + died.timedOut.toMillis() / 1000.0 + " s"
+                    : s.name + " (pid " + s.handle.pid() + ") died while running " + (apply ? "this task" : "input "
+                      + show(died.inputs.get(diedAt))) + ": " + WorkerDied.describe(code);
+            fail(died, s, diedAt, diedAt + 1, new WorkerDied(why, s.name, code), null);
         }
         if (!wasRetiring) replace(); // a retiring worker's successor was started when it retired
         synchronized (this) {
@@ -873,17 +925,20 @@ public final class Pool implements AutoCloseable, Rich {
         flush();
     }
 
+    /** Fails every input of {@code t} not reported yet (cancelled, or the pool could not run it). */
     private void fail(TaskRecord t, PoolWorker s, RuntimeException error) {
-        fail(t, s, error, null);
+        fail(t, s, t.delivered, t.inputs.size(), error, null);
     }
 
-    private void fail(TaskRecord t, PoolWorker s, RuntimeException error, RemoteError remote) {
-        RuntimeException[] errors = new RuntimeException[t.inputs.size()];
-        for (int i = 0; i < errors.length; i++) errors[i] = error != null ? error : t.taskFailed(i, remote);
-        t.batch.complete(new Batch.Ran(t.first, t.inputs, s == null ? null : s.name, s == null ? 0 : s.handle.pid(), null, null),
-                null, errors);
+    /** Fails inputs {@code from .. to - 1} of {@code t} with {@code error}, or with {@code remote} as thrown there. */
+    private void fail(TaskRecord t, PoolWorker s, int from, int to, RuntimeException error, RemoteError remote) {
+        if (from >= to) return;
+        RuntimeException[] errors = new RuntimeException[to - from];
+        for (int i = 0; i < errors.length; i++) errors[i] = error != null ? error : t.taskFailed(from + i, remote);
+        t.batch.complete(new Batch.Ran(t.first + from, t.inputs.subList(from, to), s == null ? null : s.name,
+                s == null ? 0 : s.handle.pid(), null, null), null, errors);
         synchronized (this) {
-            tasksFailed += t.inputs.size();
+            tasksFailed += errors.length;
         }
     }
 

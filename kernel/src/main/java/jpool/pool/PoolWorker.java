@@ -116,6 +116,11 @@ final class PoolWorker implements WorkerListener {
     }
 
     @Override
+    public void partial(long taskId, int from, byte[] value, Object[] arrays) {
+        pool.onPartial(this, taskId, from, value, arrays);
+    }
+
+    @Override
     public void failed(long taskId, RemoteError error) {
         pool.onFailed(this, taskId, error);
     }

@@ -53,6 +53,7 @@ final class LogOutputStream extends OutputStream {
     }
 
     private void send(int n) {
+        TaskProgress.beforeOutput();
         byte[] text = Arrays.copyOf(buf, n);
         System.arraycopy(buf, n, buf, 0, count - n);
         count -= n;

@@ -257,6 +257,7 @@ public final class WorkerHandle {
                         l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
                     }
                     case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
+                    case Frame.PARTIAL -> l.partial(r.getLong(), r.getInt(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
                     case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();
                     case Frame.CALL -> call(r);

@@ -13,6 +13,13 @@ public interface WorkerListener {
      */
     void result(long taskId, byte[] value, Object[] arrays);
 
+    /**
+     * Results of a running task's inputs {@code from ..}, sent before the task ends (see
+     * {@link jpool.ipc.Frame#PARTIAL}); only pool chunks send them.
+     */
+    default void partial(long taskId, int from, byte[] value, Object[] arrays) {
+    }
+
     /** A task threw. */
     void failed(long taskId, RemoteError error);
 

@@ -103,8 +103,13 @@ public final class WorkerMain {
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
         KernelLink.install(channel, loader, filter);
-        // SIGTERM (Proc.terminate): queue items prefetched and not taken go back to the kernel (SIGKILL loses them)
-        Runtime.getRuntime().addShutdownHook(new Thread(KernelLink::giveBackHeld, "jpool-give-back"));
+        TaskProgress.install(channel);
+        // SIGTERM (Proc.terminate): the running task's finished inputs are reported, and queue items prefetched and
+        // not taken go back to the kernel (SIGKILL loses them)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            TaskProgress.deliverFinished();
+            KernelLink.giveBackHeld();
+        }, "jpool-give-back"));
         serve();
     }
 
@@ -176,6 +181,7 @@ public final class WorkerMain {
      * which the kernel rewrites to {@link jpool.ExitGuard#exit}, and for the worker's own exits).
      */
     public static void announceExit(int status) {
+        TaskProgress.deliverFinished(); // the inputs of a pool chunk finished before this one are kept
         KernelLink.giveBackHeld();
         System.out.flush();
         System.err.flush();
@@ -328,6 +334,7 @@ public final class WorkerMain {
             // a pool chunk of plain values comes in compact form; anything else is Java-serialized
             WorkerTask t = jpool.pool.ChunkCodec.isTask(task) ? jpool.pool.ChunkCodec.decodeTask(task)
                     : (WorkerTask) Serial.read(task, f.arrays(), loader, filter);
+            TaskProgress.begin(id);
             value = t.execute();
         } catch (Throwable e) {
             Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
