@@ -316,6 +316,26 @@ public final class ClassFile {
         return new String[]{className(ref[0]), (String) pool[nat[0]], (String) pool[nat[1]]};
     }
 
+    /**
+     * A constant as text that does not depend on where it stands in the pool: what a reference names, a literal's
+     * bytes. Two compilations of the same code into differently laid out pools give the same text.
+     */
+    String constantText(int index) {
+        if (index <= 0 || index >= pool.length) return "?";
+        int tag = tags[index];
+        return switch (tag) {
+            case 1 -> (String) pool[index];
+            case 7, 8, 16, 19, 20 -> tag + ":" + constantText(((int[]) pool[index])[0]);
+            case 9, 10, 11, 12 -> tag + ":" + constantText(((int[]) pool[index])[0]) + "." + constantText(((int[]) pool[index])[1]);
+            case 17, 18 -> tag + ":" + ((int[]) pool[index])[0] + "." + constantText(((int[]) pool[index])[1]);
+            case 15 -> "15:" + bytes[offsets[index] + 1] + ":" + constantText(methodHandleRef(index));
+            default -> { // numbers: their bytes
+                int len = tag == 5 || tag == 6 ? 8 : 4;
+                yield tag + ":" + java.util.HexFormat.of().formatHex(bytes, offsets[index] + 1, offsets[index] + 1 + len);
+            }
+        };
+    }
+
     /** The bootstrap method index of an InvokeDynamic entry, or -1. */
     int indyBootstrapIndex(int index) {
         if (index <= 0 || index >= pool.length || tags[index] != 18) return -1;

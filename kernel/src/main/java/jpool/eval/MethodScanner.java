@@ -99,6 +99,38 @@ public final class MethodScanner {
     }
 
     /**
+     * One method's code as text that stays the same when the same source is compiled again into another class or
+     * beside other code: each instruction with its operands, constant-pool operands as the constants they name
+     * (invokedynamic with its bootstrap arguments). Null for a method without code.
+     */
+    public String canonical(String name, String descriptor) {
+        int[] range = codeRanges.get(name + descriptor);
+        if (range == null) return null;
+        StringBuilder out = new StringBuilder();
+        int start = range[0], end = range[0] + range[1];
+        for (int pc = start; pc < end; ) {
+            int op = b[pc] & 0xff, len = length(op, pc, start);
+            out.append(op);
+            switch (op) {
+                case 0x12 -> out.append('(').append(cf.constantText(b[pc + 1] & 0xff)).append(')');
+                case 0x13, 0x14, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xbb, 0xbd, 0xc0, 0xc1, 0xc5 ->
+                        out.append('(').append(cf.constantText(u2(pc + 1))).append(')')
+                                .append(java.util.HexFormat.of().formatHex(b, pc + 3, pc + len));
+                case 0xba -> {
+                    out.append('(').append(cf.constantText(u2(pc + 1)));
+                    int bsm = cf.indyBootstrapIndex(u2(pc + 1));
+                    if (bsm >= 0 && bsm < bootstrapArgs.size()) for (int arg : bootstrapArgs.get(bsm)) out.append(',').append(cf.constantText(arg));
+                    out.append(')');
+                }
+                default -> out.append(java.util.HexFormat.of().formatHex(b, pc + 1, pc + len));
+            }
+            out.append(';');
+            pc += len;
+        }
+        return out.toString();
+    }
+
+    /**
      * Offsets (in the class file's bytes) of every instruction, in any method, with opcode {@code op} whose 2-byte
      * constant-pool operand is one of {@code poolIndexes}. Only for opcodes whose operand directly follows them.
      */

@@ -22,6 +22,8 @@ final class BuiltinMagics {
         d.registerLine("join", "wait for a process by name", "%join NAME [SECONDS]", proc::join);
         d.registerLine("terminate", "send SIGTERM to a process by name, or to all", "%terminate NAME|--all", proc::terminate);
         d.registerLine("cpu", "per-CPU utilisation now, or over time", CpuMagic.USAGE, cpu::cpu);
+        d.registerLine("checkpoints", "the notebook's checkpoints; %checkpoints clear NAME|--all", CheckpointMagic.USAGE,
+                CheckpointMagic::run);
         d.registerLine("classpath", "add jars or class folders to the notebook (and to every worker)", "%classpath PATH...", args -> {
             if (args.isEmpty()) return String.join("\n", evaluator.addedClasspath());
             for (String a : args) {

@@ -22,15 +22,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
 final class PoolMagics {
     static final String CELL_USAGE = "%%pool [-n N] --map EXPR [--as VAR] [--chunk K] [--unordered] [--out NAME] [--timeout S] [--retries R]\n"
+            + "       [--checkpoint NAME [--keep-failures]]\n"
             + "  Runs the cell body once per element of EXPR (bound to VAR, default 'it') on a pool of N workers\n"
             + "  (default: CPU count). The body's last expression is each element's result; the results land in the\n"
             + "  List<Object> variable NAME (default _pool) in input order (completion order with --unordered).\n"
-            + "  A live task board shows progress, workers, their output and per-CPU load; a results table follows.";
+            + "  A live task board shows progress, workers, their output and per-CPU load; a results table follows.\n"
+            + "  --checkpoint NAME stores each element's outcome as it arrives (see %checkpoints); run again, the cell\n"
+            + "  takes the stored ones and computes only the rest (failed ones too, unless --keep-failures).";
     static final String LINE_USAGE = "%pool [status]             status of every pool (workers, PIDs, busy/idle, tasks, CPU, memory)\n"
             + "%pool shutdown NAME|--all  terminate one pool (e.g. Pool-2) or all of them";
     private static final Map<String, Flags.Arity> SPEC = Map.of("-n", Flags.Arity.ONE, "--map", Flags.Arity.ONE,
             "--as", Flags.Arity.ONE, "--chunk", Flags.Arity.ONE, "--unordered", Flags.Arity.NONE, "--out", Flags.Arity.ONE,
-            "--timeout", Flags.Arity.ONE, "--retries", Flags.Arity.ONE);
+            "--timeout", Flags.Arity.ONE, "--retries", Flags.Arity.ONE, "--checkpoint", Flags.Arity.ONE,
+            "--keep-failures", Flags.Arity.NONE);
     /** Pools the magic created, by size, reused by later %%pool cells (workers stay warm). */
     private static final Map<Integer, Pool> MAGIC_POOLS = new ConcurrentHashMap<>();
 
@@ -51,6 +55,9 @@ final class PoolMagics {
         Double timeout = f.seconds("--timeout");
         int retries = f.intValue("--retries", 0, 0);
         String expr = f.get("--map", "");
+        String checkpoint = f.get("--checkpoint", null);
+        if (f.has("--keep-failures") && checkpoint == null)
+            throw new MagicException("%%pool: --keep-failures goes with --checkpoint NAME (see %%pool --help)");
         if (body.isBlank()) throw new MagicException("%%pool: the cell has no body to run for each element");
 
         // 1. evaluate EXPR in the notebook, keeping its static type for the body's variable
@@ -78,11 +85,18 @@ final class PoolMagics {
         // 3. run it with a live board
         Pool pool = magicPool(n);
         pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
-        AsyncResult<List<Outcome<Object>>> run = pool.mapResultsAsync(fn, elements, chunk);
+        AsyncResult<List<Outcome<Object>>> run;
+        try {
+            run = checkpoint == null ? pool.mapResultsAsync(fn, elements, chunk)
+                    : pool.checkpoint(checkpoint).keepFailures(f.has("--keep-failures")).mapResultsAsync(fn, elements, chunk);
+        } catch (jpool.checkpoint.CheckpointUnavailable e) {
+            throw new MagicException("%%pool: " + e.getMessage());
+        }
         List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
         TaskBoard board = new TaskBoard(java.dispatcher().currentCell(),
                 "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
-                        + (n == 1 ? " worker)" : " workers)"),
+                        + (n == 1 ? " worker)" : " workers)") + (run.fromCheckpoint() == 0 ? ""
+                        : ", " + run.fromCheckpoint() + " from checkpoint '" + checkpoint + "'"),
                 () -> new TaskBoard.State(run.done(), run.failed(), run.total(), jpool.pool.PoolBoard.rows(pool), failed.get(0))).start();
         List<Outcome<Object>> shown;
         List<String> failures;

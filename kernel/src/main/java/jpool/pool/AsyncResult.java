@@ -15,29 +15,42 @@ import java.util.concurrent.TimeoutException;
 public final class AsyncResult<T> {
     private final CompletableFuture<T> future;
     private final Batch batch;
+    /** Inputs a checkpoint gave at once (done without running; {@code restoredFailed} of them failures). */
+    private final int restored, restoredFailed;
 
     AsyncResult(CompletableFuture<T> future) {
         this(future, null);
     }
 
     AsyncResult(CompletableFuture<T> future, Batch batch) {
+        this(future, batch, 0, 0);
+    }
+
+    AsyncResult(CompletableFuture<T> future, Batch batch, int restored, int restoredFailed) {
         this.future = future;
         this.batch = batch;
+        this.restored = restored;
+        this.restoredFailed = restoredFailed;
     }
 
     /** How many inputs of this call have finished (1 for a single task once it is done). */
     public int done() {
-        return batch == null ? (future.isDone() ? 1 : 0) : batch.doneCount();
+        return batch == null ? (future.isDone() ? 1 : 0) : restored + batch.doneCount();
     }
 
     /** How many inputs of this call failed so far. */
     public int failed() {
-        return batch == null ? (future.isCompletedExceptionally() ? 1 : 0) : batch.failedCount();
+        return batch == null ? (future.isCompletedExceptionally() ? 1 : 0) : restoredFailed + batch.failedCount();
     }
 
     /** How many inputs the call has. */
     public int total() {
-        return batch == null ? 1 : batch.size();
+        return batch == null ? 1 : restored + batch.size();
+    }
+
+    /** How many inputs a checkpoint gave without running them (0 for a call without checkpoint). */
+    public int fromCheckpoint() {
+        return restored;
     }
 
     /** Waits for the value; throws the task's error ({@link TaskFailed}, {@link WorkerDied}, {@link MapFailed}). */

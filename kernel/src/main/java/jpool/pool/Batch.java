@@ -34,6 +34,15 @@ final class Batch {
     private boolean sealed;
     private TaskBoard board;
     private final long createdNanos = System.nanoTime();
+    /** Told every outcome workers report, before the call's readers are (a checkpoint stores them); may be null. */
+    volatile Sink sink;
+    /** Added to the title of the call's task board (where a checkpoint's inputs came from); may be null. */
+    volatile String boardNote;
+
+    /** Receives outcomes as they are reported: {@code values[i]} or {@code errors[i]} is input {@code first + i}'s. */
+    interface Sink {
+        void reported(int first, int n, Object[] values, RuntimeException[] errors);
+    }
 
     /**
      * A chunk's inputs and where and when each ran (worker null, times null: it never ran, e.g. cancelled).
@@ -146,7 +155,8 @@ final class Batch {
         TaskBoard b;
         synchronized (this) {
             if (all.isDone() || origin.finished() || board != null) return;
-            String title = pool.name() + " " + label + " of " + size + (size == 1 ? " item" : " items");
+            String title = pool.name() + " " + label + " of " + size + (size == 1 ? " item" : " items")
+                    + (boardNote == null ? "" : " " + boardNote);
             b = board = new TaskBoard(origin, title, () -> new TaskBoard.State(doneCount(), failedCount(), size(),
                     PoolBoard.rows(pool), failureLines()), createdNanos);
         }
@@ -171,6 +181,8 @@ final class Batch {
      */
     void complete(Ran ran, Object[] values, RuntimeException[] errors) {
         int first = ran.first(), n = ran.inputs().size();
+        Sink s = sink;
+        if (s != null) s.reported(first, n, values, errors);
         List<CompletableFuture<Outcome<Object>>> wake = null;
         List<Outcome<Object>> woken = null;
         synchronized (this) {

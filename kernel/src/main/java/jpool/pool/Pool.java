@@ -220,7 +220,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Starts a map with a chunk size and returns at once. */
     public <A, R> AsyncResult<List<R>> mapAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
-        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
+        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map", null);
         return new AsyncResult<>(valuesOf(b), b);
     }
 
@@ -231,7 +231,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Starts a map whose value is one {@link Outcome} per input (never fails for failed inputs). */
     public <A, R> AsyncResult<List<Outcome<R>>> mapResultsAsync(Fn<A, R> fn, Iterable<A> items, int chunkSize) {
-        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map");
+        Batch b = submitAll(fn, ChunkTask.Kind.FN, items, chunkSize, "map", null);
         @SuppressWarnings("unchecked")
         CompletableFuture<List<Outcome<R>>> typed = b.all.thenApply(x -> (List<Outcome<R>>) (List<?>) x.outcomes());
         return new AsyncResult<>(typed, b);
@@ -243,11 +243,23 @@ public final class Pool implements AutoCloseable, Rich {
         return b.all.thenApply(x -> (List<R>) x.valuesOrThrow());
     }
 
+    /**
+     * The same calls, with every input's outcome stored as it arrives in the checkpoint {@code name} (a file in the
+     * notebook's folder, see {@link jpool.checkpoint.Checkpoints}): run again, in this kernel or a new one after a
+     * crash or restart, a call takes the stored outcomes and computes only the missing inputs.
+     * <pre>{@code
+     * List<Fit> fits = pool.checkpoint("grid").map(topic -> tune(topic, grid), topics);
+     * }</pre>
+     */
+    public CheckpointedPool checkpoint(String name) {
+        return new CheckpointedPool(this, name);
+    }
+
     /** {@code fn(a, b)} for every pair, results in input order (Python's starmap). */
     public <A, B, R> List<R> starmap(Fn2<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
         List<Object> packed = new ArrayList<>();
         for (Map.Entry<A, B> e : pairs) packed.add(new ChunkTask.Pair(e.getKey(), e.getValue()));
-        Batch b = submitAll(fn, ChunkTask.Kind.FN2, packed, 0, "starmap");
+        Batch b = submitAll(fn, ChunkTask.Kind.FN2, packed, 0, "starmap", null);
         return new AsyncResult<List<R>>(valuesOf(b)).get();
     }
 
@@ -432,7 +444,9 @@ public final class Pool implements AutoCloseable, Rich {
         });
     }
 
-    private Batch submitAll(Serializable fn, ChunkTask.Kind kind, Iterable<?> items, int chunkSize, String label) {
+    /** @param prepare sees the call's batch before its inputs are sent (null: nothing to prepare) */
+    Batch submitAll(Serializable fn, ChunkTask.Kind kind, Iterable<?> items, int chunkSize, String label,
+                    Consumer<Batch> prepare) {
         if (chunkSize < 0) throw new IllegalArgumentException("chunkSize must be 0 (automatic) or more, got " + chunkSize);
         Object[] all;
         if (items instanceof java.util.Collection<?> c) {
@@ -457,6 +471,7 @@ public final class Pool implements AutoCloseable, Rich {
             if (first == null) first = s;
             tasks.add(new TaskRecord(b, b.add(n), part, s, f, kind));
         }
+        if (prepare != null) prepare.accept(b);
         enqueue(tasks);
         b.seal(progressDisplays ? this : null);
         return b;

@@ -176,12 +176,30 @@ public final class StateCapture {
         return new StateSnapshot(IDS.incrementAndGet(), p.toBytes(), skipped);
     }
 
+    /**
+     * The notebook code a serialized value can run (the methods and lambda bodies the walk of {@link #snapshot}
+     * follows), one text per method: its owner, name, descriptor and code as {@link MethodScanner#canonical} writes
+     * it. What a checkpoint's fingerprint hashes.
+     */
+    public static List<String> reachedCode(Serial.Written written) {
+        List<String> out = new ArrayList<>();
+        var evaluator = KernelServices.evaluator();
+        if (evaluator == null) return out;
+        Walk walk = new Walk(evaluator.classes(), f -> { });
+        walk.onMethod = (m, scanner) -> out.add(m.owner() + "." + m.name() + m.descriptor() + "=" + scanner.canonical(m.name(), m.descriptor()));
+        walk.seed(written);
+        walk.run();
+        return out;
+    }
+
     /** A walk through notebook code, handing every top-level variable it reads to {@code onField}. */
     private static final class Walk {
         private final ClassStore store;
         final Consumer<ClassFile.FieldRef> onField;
         private final Set<String> seen = new HashSet<>();
         private final Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
+        /** Told the owner of every notebook method the walk goes through. */
+        java.util.function.BiConsumer<MethodScanner.MethodKey, MethodScanner> onMethod = (m, s) -> { };
 
         Walk(ClassStore store, Consumer<ClassFile.FieldRef> onField) {
             this.store = store;
@@ -200,6 +218,7 @@ public final class StateCapture {
                 if (!seen.add(m.owner() + "." + m.name() + m.descriptor())) continue;
                 MethodScanner scanner = scanner(m.owner(), store);
                 if (scanner == null) continue; // not a notebook class
+                onMethod.accept(m, scanner);
                 MethodScanner.Refs refs = scanner.refs(m.name(), m.descriptor());
                 for (MethodScanner.MethodKey call : refs.calls()) {
                     if (store.bytes(call.owner()) == null) continue;
