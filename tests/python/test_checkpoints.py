@@ -182,3 +182,31 @@ x * 3
     assert len(runs(side)) == 6
     r = kern.execute('%%pool --map List.of(1) --keep-failures\nit')
     assert r.status == "error" and "--keep-failures goes with --checkpoint" in r.error_text()
+
+
+def test_a_checkpointed_notebook_run_twice_by_nbconvert_takes_a_tenth_the_second_time(tmp_path):
+    """The same notebook executed twice by nbconvert: the second run's checkpointed cell takes under a tenth."""
+    import nbformat
+    import subprocess
+    from nbformat.v4 import new_code_cell, new_notebook
+    nb = new_notebook(cells=[
+        new_code_cell('Pool pool = new Pool(2);\nint work(int x) throws Exception { Thread.sleep(200); return x * x; }'),
+        new_code_cell('long t0 = System.nanoTime();\n'
+                      'List<Integer> squares = pool.checkpoint("twice").map(x -> work(x), '
+                      'java.util.stream.IntStream.range(0, 24).boxed().toList(), 1);\n'
+                      'System.out.println("ms=" + (System.nanoTime() - t0) / 1_000_000 + " sum=" + '
+                      'squares.stream().mapToInt(i -> i).sum());'),
+    ], metadata={"kernelspec": {"name": "jpool", "display_name": "Java (jpool)", "language": "java"}})
+    path = tmp_path / "twice.ipynb"
+    nbformat.write(nb, str(path))
+    env = dict(os.environ, JPOOL_CHECKPOINT_DIR=str(tmp_path / "ckpt"))
+    times = []
+    for run in range(2):
+        out = tmp_path / f"run{run}.ipynb"
+        proc = subprocess.run(["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute", "--output", str(out), str(path)],
+                              capture_output=True, text=True, env=env, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        text = "".join(o.get("text", "") for o in nbformat.read(str(out), 4).cells[1].outputs)
+        assert "sum=4324" in text, text
+        times.append(int(text.split("ms=")[1].split()[0]))
+    assert times[1] * 10 < times[0], times

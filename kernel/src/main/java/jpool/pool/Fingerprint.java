@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -22,8 +23,11 @@ import java.util.regex.Pattern;
  * fingerprint, a changed method or variable another. An input's key is its encoded bytes (a hash when they are long).
  */
 final class Fingerprint {
-    /** JShell names each snippet's class {@code $JShell$N} and jpool's generated variables {@code __jpool_stemN}. */
-    private static final Pattern NUMBERING = Pattern.compile("(\\$JShell\\$|__jpool_[a-z]+)\\d+");
+    /**
+     * JShell names each snippet's class {@code $JShell$N}, jpool its generated variables {@code __jpool_stemN}, and
+     * javac a serializable lambda's body {@code lambda$method$HASH$N} (a hash of where it stands): none of it is code.
+     */
+    private static final Pattern NUMBERING = Pattern.compile("(\\$JShell\\$|__jpool_[a-z]+)\\d+|(lambda\\$)[A-Za-z0-9_$]*?\\$(?:[0-9a-f]{1,8}\\$)?\\d+");
     /** Inputs encoded in at most this many bytes are their own key. */
     private static final int KEY_BYTES = 48;
 
@@ -39,43 +43,71 @@ final class Fingerprint {
             throw new NotShippable("the function cannot be sent to a worker: " + Serial.explain(e));
         }
         MessageDigest md = sha256();
-        update(md, w.bytes());
+        md.update(canonical(fn)); // which interface and body, and what a capturing function holds
         List<String> code = new ArrayList<>();
         for (String method : StateCapture.reachedCode(w)) code.add(unnumbered(method));
         java.util.Collections.sort(code);
-        for (String method : code) update(md, method.getBytes(StandardCharsets.UTF_8));
-        update(md, StateCapture.snapshot(w, prepared.written() != null).encoded());
+        for (String method : code) md.update((method + "\n").getBytes(StandardCharsets.UTF_8));
+        Map<String, Object> variables = new java.util.TreeMap<>();
+        StateCapture.snapshot(w, prepared.written() != null, variables);
+        List<String> names = new ArrayList<>();
+        for (String key : variables.keySet()) names.add(unnumbered(key));
+        java.util.Collections.sort(names);
+        Map<String, Object> byName = new java.util.HashMap<>();
+        variables.forEach((k, v) -> byName.put(unnumbered(k), v));
+        for (String name : names) {
+            md.update((name + "=").getBytes(StandardCharsets.UTF_8));
+            md.update(canonical(byName.get(name)));
+        }
         return HexFormat.of().formatHex(md.digest());
     }
 
-    /** The key of one input: its compact or serialized bytes, hashed when long. */
+    /** The key of one input: its compact or canonical serialized bytes, hashed when long. */
     static String inputKey(Object input) {
         byte[] bytes;
         Compact.Out out = new Compact.Out(32);
-        if (out.value(input)) {
-            bytes = out.toBytes();
-        } else {
-            try {
-                bytes = unnumbered(latin1(Serial.write(input).bytes())).getBytes(StandardCharsets.ISO_8859_1);
-            } catch (IOException e) {
-                throw new NotShippable("an input cannot be sent to a worker: " + Serial.explain(e));
-            }
-        }
-        if (bytes.length <= KEY_BYTES) return "=" + latin1(bytes);
+        bytes = out.value(input) ? out.toBytes() : canonical(input);
+        if (bytes.length <= KEY_BYTES) return "=" + new String(bytes, StandardCharsets.ISO_8859_1);
         return "#" + HexFormat.of().formatHex(sha256().digest(bytes));
     }
 
-    private static void update(MessageDigest md, byte[] bytes) {
-        md.update(unnumbered(latin1(bytes)).getBytes(StandardCharsets.ISO_8859_1));
-        md.update((byte) 0);
+    /**
+     * A value's Java serialization with JShell's numbering taken out of every class name and string (a lambda's
+     * capturing class and body name are strings of its serialized form): the same value made by the same cells in
+     * another kernel gives the same bytes.
+     */
+    static byte[] canonical(Object value) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (CanonicalStream out = new CanonicalStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new NotShippable("a value cannot be sent to a worker: " + Serial.explain(e));
+        }
+        return bytes.toByteArray();
     }
 
-    private static String latin1(byte[] b) {
-        return new String(b, StandardCharsets.ISO_8859_1);
+    /** Object serialization that writes class names and strings without JShell's numbering, and no class hashes. */
+    private static final class CanonicalStream extends java.io.ObjectOutputStream {
+        CanonicalStream(java.io.OutputStream out) throws IOException {
+            super(out);
+            enableReplaceObject(true);
+        }
+
+        @Override
+        protected Object replaceObject(Object obj) {
+            return obj instanceof String s ? unnumbered(s) : obj;
+        }
+
+        @Override
+        protected void writeClassDescriptor(java.io.ObjectStreamClass desc) throws IOException {
+            writeUTF(unnumbered(desc.getName())); // not the serialVersionUID: by default a hash of the numbered name
+            for (java.io.ObjectStreamField f : desc.getFields())
+                writeUTF(f.getName() + ":" + unnumbered(f.getTypeString() == null ? String.valueOf(f.getTypeCode()) : f.getTypeString()));
+        }
     }
 
     private static String unnumbered(String s) {
-        return NUMBERING.matcher(s).replaceAll("$1");
+        return NUMBERING.matcher(s).replaceAll("$1$2");
     }
 
     private static MessageDigest sha256() {

@@ -116,6 +116,11 @@ public final class StateCapture {
      *             remembered
      */
     public static StateSnapshot snapshot(Serial.Written written, boolean kept) {
+        return snapshot(written, kept, new LinkedHashMap<>());
+    }
+
+    /** {@link #snapshot(Serial.Written, boolean)}, also handing over the values read, by variable key ({@code class#name}). */
+    public static StateSnapshot snapshot(Serial.Written written, boolean kept, Map<String, Object> values) {
         var evaluator = KernelServices.evaluator();
         if (evaluator == null) return StateSnapshot.EMPTY;
         ClassStore store = evaluator.classes();
@@ -131,7 +136,6 @@ public final class StateCapture {
             }
             if (reads.isEmpty()) return StateSnapshot.EMPTY; // the common case: a function of its arguments only
         }
-        Map<String, Object> values = new LinkedHashMap<>();
         Map<String, byte[]> encoded = new LinkedHashMap<>();
         List<String> skipped = new ArrayList<>();
         Walk[] walk = new Walk[1];
