@@ -101,3 +101,103 @@ def test_malformed_msg_type_is_logged_and_dropped(logged, channel):
     log = k.log()
     for name in ("null", "a number", "an object", "a list", "missing"):
         assert f"{channel}: header msg_type is {name}, expected a string; dropped" in log, log
+
+
+# --- 2. the worker socket before authentication -----------------------------------------------------------------
+
+def worker_socket_of(k):
+    """Starts a pool of one worker in `k` (kept as `pool`) and returns the kernel's worker socket path."""
+    from kernel_helpers import worker_socket
+
+    k.ok("Pool pool = new Pool(1);")
+    assert k.ok("pool.apply(x -> x * 2, 21)").result == "42"
+    workers = worker_processes(k.pid)
+    assert workers, "no worker process found"
+    return worker_socket(next(iter(workers.values())))
+
+
+def connect(path):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    return s
+
+
+def closed_by_peer(s, timeout):
+    """True when the kernel closes `s` within `timeout` s (reads until EOF or reset)."""
+    s.settimeout(timeout)
+    try:
+        while s.recv(4096):
+            pass
+        return True
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except socket.timeout:
+        return False
+
+
+def proc_counts(pid):
+    threads = int(next(l.split()[1] for l in open(f"/proc/{pid}/status") if l.startswith("Threads:")))
+    return threads, len(os.listdir(f"/proc/{pid}/fd"))
+
+
+def test_pre_auth_oversized_header_garbage_and_lane_frame_are_refused_at_once(logged, tmp_path):
+    import struct
+
+    k = logged
+    k.ok("int kept = 41;")
+    path = worker_socket_of(k)
+    shm = Path("/dev/shm") if Path("/dev/shm").is_dir() else tmp_path
+    bait = shm / f"jpool-fault-bait-{os.getpid()}"
+    bait.write_bytes(b"x" * 4096)
+    try:
+        probes = {
+            "900 MB header": struct.pack(">iB", 900_000_000, 10),
+            "random bytes": bytes([0xde, 0xad, 0xbe, 0xef, 0x01, 0x02]),
+            "not a hello": struct.pack(">iB", 20, 0x7f) + b"z" * 19,
+            # a frame with a shared-memory lane naming a file: flags PARTS|ARRAYS on type HELLO, path = the bait
+            "lane frame": struct.pack(">iBii", 200, 10 | 0xC0, 0, 0) + struct.pack(">iBiB", 1, 0, 1024, 1)
+                          + struct.pack(">qi", 1, len(str(bait))) + str(bait).encode(),
+        }
+        for what, data in probes.items():
+            started = time.monotonic()
+            s = connect(path)
+            s.sendall(data)
+            assert closed_by_peer(s, 3), f"{what}: connection not closed"
+            assert time.monotonic() - started < 3, what
+            s.close()
+        assert bait.exists() and bait.stat().st_size == 4096, "a file named before authentication was touched"
+    finally:
+        bait.unlink(missing_ok=True)
+    log = k.log()
+    assert "frame header announces 900000000 bytes" in log, log
+    assert "first frame is not a plain hello" in log, log
+    still_works(k)
+    assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+
+
+def test_idle_unauthenticated_connections_are_bounded_and_timed_out(logged):
+    k = logged
+    k.ok("int kept = 41;")
+    path = worker_socket_of(k)
+    threads_before, fds_before = proc_counts(k.pid)
+    conns = [connect(path) for _ in range(200)]
+    try:
+        # a connection beyond the bound is closed at accept; the rest are kept until the handshake timeout
+        wait_until(lambda: proc_counts(k.pid)[1] >= fds_before + 60, 10, "the kernel to accept connections")
+        threads, fds = proc_counts(k.pid)
+        assert threads <= threads_before + 4, (threads_before, threads)
+        assert fds <= fds_before + 64 + 4, (fds_before, fds)
+        started = time.monotonic()
+        for s in conns:
+            assert closed_by_peer(s, 15), "an idle unauthenticated connection was kept open"
+        assert time.monotonic() - started < 12
+    finally:
+        for s in conns:
+            s.close()
+    wait_until(lambda: proc_counts(k.pid)[1] <= fds_before + 2, 10, "descriptors to be given back")
+    assert "no hello within 5 s" in k.log()
+    still_works(k)
+    assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+    # a new worker still connects and authenticates
+    assert k.ok("try (Pool p2 = new Pool(1)) { p2.apply(x -> x * 3, 5); }").result is None
+    assert k.ok("new Pool(1).apply(x -> x * 3, 5)").result == "15"
