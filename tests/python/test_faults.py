@@ -201,3 +201,43 @@ def test_idle_unauthenticated_connections_are_bounded_and_timed_out(logged):
     # a new worker still connects and authenticates
     assert k.ok("try (Pool p2 = new Pool(1)) { p2.apply(x -> x * 3, 5); }").result is None
     assert k.ok("new Pool(1).apply(x -> x * 3, 5)").result == "15"
+
+
+# --- 3. a result that is slow to deserialize --------------------------------------------------------------------
+
+NESTED_SETS = """
+Set<Object> nestedSets(int depth) {
+    Set<Object> root = new HashSet<>(), s1 = root, s2 = new HashSet<>();
+    for (int i = 0; i < depth; i++) {
+        Set<Object> t1 = new HashSet<>(), t2 = new HashSet<>();
+        t1.add("x"); s1.add(t1); s1.add(t2); s2.add(t1); s2.add(t2); s1 = t1; s2 = t2;
+    }
+    return root;
+}
+"""
+
+
+def test_result_nested_sets_60_deep_fails_its_task_and_frees_the_pool(kernel_with_pool):
+    k = kernel_with_pool
+    k.ok(NESTED_SETS)
+    started = time.monotonic()
+    out = k.ok("""
+try { pool.apply(x -> nestedSets(60), 0); System.out.println("read it?!"); }
+catch (RuntimeException e) { System.out.println("failed: " + e); }
+""", timeout=120).stdout
+    assert "failed: " in out and "took more than 2 s to read" in out, out
+    assert time.monotonic() - started < 60
+    # the same pool answers again, and other tasks were not lost
+    assert k.ok("pool.map(x -> x * 2, List.of(1, 2, 3))").result == "[2, 4, 6]"
+    still_works(k)
+
+
+@pytest.fixture
+def kernel_with_pool():
+    k = Kernel()
+    try:
+        k.ok("int kept = 41;")
+        k.ok("Pool pool = new Pool(2);")
+        yield k
+    finally:
+        k.shutdown()
