@@ -241,3 +241,89 @@ def kernel_with_pool():
         yield k
     finally:
         k.shutdown()
+
+
+# --- 4. install.sh scopes ---------------------------------------------------------------------------------------
+
+RUN_INSTALLED = r"""
+import sys
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_client.manager import start_new_kernel
+print("RESOURCE_DIR", KernelSpecManager().get_kernel_spec("jpool").resource_dir, flush=True)
+km, kc = start_new_kernel(kernel_name="jpool", startup_timeout=120)
+try:
+    found = []
+    reply = kc.execute_interactive("1 + 1", timeout=120,
+                                   output_hook=lambda m: found.append(m["content"]["data"]["text/plain"])
+                                   if m["msg_type"] == "execute_result" else None)
+    print("STATUS", reply["content"]["status"], "RESULT", found, flush=True)
+finally:
+    kc.stop_channels()
+    km.shutdown_kernel(now=False)
+"""
+
+
+def fresh_jupyter_env(base, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTER_") and k != "JPOOL_PYTHON"}
+    env.update(JUPYTER_DATA_DIR=str(base / "data"), JUPYTER_CONFIG_DIR=str(base / "config"),
+               JUPYTER_RUNTIME_DIR=str(base / "runtime"), PYDEVD_DISABLE_FILE_VALIDATION="1")
+    env.update(extra)
+    return env
+
+
+def install(env, *args):
+    done = subprocess.run([str(ROOT / "install" / "install.sh"), *args], env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+def run_installed(python, env):
+    """Starts the kernel the given python's Jupyter finds, runs `1 + 1`; returns (resource dir, stdout)."""
+    done = subprocess.run([python, "-c", RUN_INSTALLED], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "STATUS ok RESULT ['2']" in done.stdout, done.stdout + done.stderr
+    return next(l.split(" ", 1)[1] for l in done.stdout.splitlines() if l.startswith("RESOURCE_DIR"))
+
+
+def spec_argv(spec_dir):
+    return json.loads((Path(spec_dir) / "kernel.json").read_text())["argv"]
+
+
+def test_install_user_into_fresh_jupyter_dirs(tmp_path):
+    env = fresh_jupyter_env(tmp_path)
+    out = install(env, "--user")
+    spec = tmp_path / "data" / "kernels" / "jpool"
+    assert f"in {spec}" in out and "JUPYTER_PATH" not in out, out
+    assert spec_argv(spec)[0] == str(spec / "launch.sh")
+    assert run_installed("/usr/bin/python3", env) == str(spec)
+
+
+def test_install_sys_prefix_into_a_fresh_environment(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    env = fresh_jupyter_env(tmp_path, JPOOL_PYTHON=python)
+    out = install(env, "--sys-prefix")
+    spec = venv / "share" / "jupyter" / "kernels" / "jpool"
+    assert f"in {spec}" in out and "JUPYTER_PATH" not in out, out
+    assert spec_argv(spec)[0] == str(spec / "launch.sh")
+    env.pop("JPOOL_PYTHON")
+    assert run_installed(python, env) == str(spec)
+
+
+def test_install_prefix_writes_only_its_own_kernelspec_and_names_jupyter_path(tmp_path):
+    env = fresh_jupyter_env(tmp_path)
+    install(env, "--user")  # another jpool kernelspec, the one Jupyter finds first
+    other = tmp_path / "data" / "kernels" / "jpool" / "kernel.json"
+    other_before = other.read_bytes()
+    prefix = tmp_path / "prefix"
+    out = install(env, "--prefix", str(prefix))
+    spec = prefix / "share" / "jupyter" / "kernels" / "jpool"
+    assert f"in {spec}" in out, out
+    assert f"export JUPYTER_PATH={prefix}/share/jupyter" in out, out
+    assert spec_argv(spec)[0] == str(spec / "launch.sh"), "kernel.json still has @SPEC@ or names another kernelspec"
+    assert other.read_bytes() == other_before, "install --prefix rewrote another jpool kernelspec"
+    # started the way the message says, from fresh Jupyter dirs: the prefix's kernelspec runs
+    env = fresh_jupyter_env(tmp_path / "fresh", JUPYTER_PATH=f"{prefix}/share/jupyter")
+    assert run_installed("/usr/bin/python3", env) == str(spec)
