@@ -327,3 +327,60 @@ def test_install_prefix_writes_only_its_own_kernelspec_and_names_jupyter_path(tm
     # started the way the message says, from fresh Jupyter dirs: the prefix's kernelspec runs
     env = fresh_jupyter_env(tmp_path / "fresh", JUPYTER_PATH=f"{prefix}/share/jupyter")
     assert run_installed("/usr/bin/python3", env) == str(spec)
+
+
+# --- 5. exit through reflection or method handles ----------------------------------------------------------------
+
+MT = "java.lang.invoke.MethodType.methodType(void.class, int.class)"
+LOOKUP = "java.lang.invoke.MethodHandles.lookup()"
+REFLECTIVE_EXITS = {
+    "Method.invoke System.exit": 'System.class.getMethod("exit", int.class).invoke(null, 0);',
+    "Method.invoke Runtime.halt": 'Runtime.class.getMethod("halt", int.class).invoke(Runtime.getRuntime(), 0);',
+    "Method.invoke of Method.invoke": 'java.lang.reflect.Method.class.getMethod("invoke", Object.class, Object[].class)'
+                                      '.invoke(System.class.getMethod("exit", int.class), null, new Object[]{0});',
+    "findStatic": f'{LOOKUP}.findStatic(System.class, "exit", {MT}).invoke(0);',
+    "findVirtual": f'{LOOKUP}.findVirtual(Runtime.class, "exit", {MT}).invoke(Runtime.getRuntime(), 0);',
+    "unreflect": f'{LOOKUP}.unreflect(System.class.getMethod("exit", int.class)).invoke(0);',
+    "bind": f'{LOOKUP}.bind(Runtime.getRuntime(), "halt", {MT}).invoke(0);',
+    "findVirtual of findStatic": f'var l = {LOOKUP}; ((java.lang.invoke.MethodHandle) l.findVirtual('
+                                 'java.lang.invoke.MethodHandles.Lookup.class, "findStatic", '
+                                 'java.lang.invoke.MethodType.methodType(java.lang.invoke.MethodHandle.class, Class.class,'
+                                 f' String.class, java.lang.invoke.MethodType.class)).invoke(l, System.class, "exit", {MT}))'
+                                 '.invoke(0);',
+    "method reference": "java.util.function.IntConsumer c = System::exit; c.accept(0);",
+}
+
+
+def test_exit_through_reflection_and_method_handles_is_refused(kernel_with_pool):
+    k = kernel_with_pool
+    pid = k.pid
+    for what, code in REFLECTIVE_EXITS.items():
+        e = k.execute(code)
+        assert e.status == "error", f"{what}: {e}"
+        assert "was blocked: it would end the kernel" in e.error_text(), f"{what}: {e.error_text()}"
+        assert pid_alive(pid), what
+    still_works(k)
+    # ordinary reflection still works, also on the notebook's own classes
+    k.ok("class Secret { private int v() { return 5; } }")
+    assert k.ok('var m = Secret.class.getDeclaredMethod("v"); m.setAccessible(true); (int) m.invoke(new Secret())').result == "5"
+    assert k.ok('(int) Math.class.getMethod("max", int.class, int.class).invoke(null, 3, 4)').result == "4"
+    assert k.ok(f'(int) {LOOKUP}.findStatic(Math.class, "abs", java.lang.invoke.MethodType.methodType(int.class, int.class))'
+                '.invokeExact(-3)').result == "3"
+    # in a worker the reflective exit ends only that worker, with its status
+    assert k.ok('var p = new Proc(() -> System.class.getMethod("exit", int.class).invoke(null, 3)); '
+                'p.start(); p.join(); p.exitCode()').result == "3"
+    assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+
+
+def test_an_unguarded_exit_route_is_named_in_the_log_and_leaves_no_workers(logged):
+    """java.beans.Statement reaches Runtime.exit inside the JDK, where no cell call can be rewritten: README says so.
+    The kernel then ends with a log line naming the cell, and its workers end with it."""
+    k = logged
+    k.ok("Pool pool = new Pool(1);")
+    assert k.ok("pool.apply(x -> x, 1)").result == "1"
+    workers = list(worker_processes(k.pid))
+    assert workers
+    k.kc.execute('new java.beans.Statement(Runtime.getRuntime(), "exit", new Object[]{0}).execute();')
+    wait_until(lambda: not pid_alive(k.pid), 60, "the kernel to exit")
+    wait_until(lambda: not any(pid_alive(p) for p in workers), 30, "its workers to exit")
+    assert "the kernel is exiting because code in a cell ended the JVM" in k.log(), k.log()
