@@ -384,3 +384,66 @@ def test_an_unguarded_exit_route_is_named_in_the_log_and_leaves_no_workers(logge
     wait_until(lambda: not pid_alive(k.pid), 60, "the kernel to exit")
     wait_until(lambda: not any(pid_alive(p) for p in workers), 30, "its workers to exit")
     assert "the kernel is exiting because code in a cell ended the JVM" in k.log(), k.log()
+
+
+# --- 6. temporary directories -----------------------------------------------------------------------------------
+
+def kernel_dirs(tmp):
+    return sorted(p.name for p in Path(tmp).iterdir() if p.name.startswith("jpool-"))
+
+
+def test_temp_dirs_are_removed_at_shutdown_and_swept_when_their_kernel_is_dead(tmp_path):
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {"JPOOL_JAVA_OPTS": f"-Djava.io.tmpdir={tmp}"}
+    # left behind by kernels that are gone: one with a dead pid, one of an older jpool whose socket nobody serves;
+    # kept: one whose kernel (this test process stands in for it) is alive, and a jpool-tests-* scratch dir
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    (tmp / "jpool-111").mkdir()
+    (tmp / "jpool-111" / "kernel.pid").write_text(f"{dead.pid} 0\n")
+    (tmp / "jpool-111" / "worker-1.log").write_text("old output\n")
+    (tmp / "jpool-222").mkdir()
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(str(tmp / "jpool-222" / "kernel.sock"))
+    stale.close()
+    (tmp / "jpool-333").mkdir()
+    (tmp / "jpool-333" / "kernel.pid").write_text(f"{os.getpid()} 0\n")
+    (tmp / "jpool-tests-keep").mkdir()
+
+    k = Kernel(extra_env=env)
+    try:
+        wait_until(lambda: kernel_dirs(tmp) == ["jpool-333", "jpool-tests-keep"], 30, "dead kernels' dirs to be swept")
+        k.ok("Pool pool = new Pool(1);")
+        assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+        assert k.ok("int kept = 41;") and k.ok("1 + 1").result == "2"
+        mine = [d for d in kernel_dirs(tmp) if d not in ("jpool-333", "jpool-tests-keep")]
+        assert len(mine) == 1 and (tmp / mine[0] / "kernel.sock").exists(), kernel_dirs(tmp)
+        pid = k.pid
+    finally:
+        k.shutdown()
+    wait_until(lambda: not pid_alive(pid), 30, "the kernel to exit")
+    assert kernel_dirs(tmp) == ["jpool-333", "jpool-tests-keep"], "the kernel's own directory was left behind"
+
+    # a kernel killed with SIGKILL leaves its directory; the next kernel sweeps it
+    k = Kernel(extra_env=env)
+    try:
+        k.ok("Pool pool = new Pool(1);")
+        assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+        left = [d for d in kernel_dirs(tmp) if d not in ("jpool-333", "jpool-tests-keep")]
+        os.kill(k.pid, 9)
+        wait_until(lambda: not pid_alive(k.pid), 30, "the killed kernel to be gone")
+        assert all((tmp / d).exists() for d in left)
+    finally:
+        k.shutdown()
+    k = Kernel(extra_env=env)
+    try:
+        wait_until(lambda: not any((tmp / d).exists() for d in left), 30, "the killed kernel's dir to be swept")
+        still_works_plain(k)
+    finally:
+        k.shutdown()
+    assert kernel_dirs(tmp) == ["jpool-333", "jpool-tests-keep"]
+
+
+def still_works_plain(k):
+    assert k.ok("1 + 1").result == "2"

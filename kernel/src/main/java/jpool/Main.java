@@ -44,6 +44,9 @@ public final class Main {
             KernelEvents.fireShutdown();
         }, "jpool-shutdown"));
         watchParent(System.getenv("JPY_PARENT_PID"));
+        Thread sweep = new Thread(jpool.ipc.KernelTempDir::sweep, "jpool-sweep"); // what killed kernels left in /tmp
+        sweep.setDaemon(true);
+        sweep.start();
         try {
             server.serve();
         } catch (Exception e) {

@@ -5,9 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +34,7 @@ public final class LocalServer implements AutoCloseable {
     }
 
     public LocalServer() throws IOException {
-        dir = Files.createTempDirectory("jpool-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dir = KernelTempDir.create();
         socketPath = dir.resolve("kernel.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
@@ -98,6 +96,7 @@ public final class LocalServer implements AutoCloseable {
         return true;
     }
 
+    /** Stops accepting and deletes the kernel's temporary directory (socket and worker logs): the kernel is ending. */
     @Override
     public void close() {
         handshakes.close();
@@ -106,10 +105,6 @@ public final class LocalServer implements AutoCloseable {
         } catch (IOException ignored) {
             // nothing useful to do while shutting down
         }
-        try {
-            Files.deleteIfExists(socketPath);
-        } catch (IOException ignored) {
-            // left in a private temp dir; harmless
-        }
+        KernelTempDir.delete(dir); // the socket and the worker logs: the kernel is ending
     }
 }
