@@ -447,3 +447,58 @@ def test_temp_dirs_are_removed_at_shutdown_and_swept_when_their_kernel_is_dead(t
 
 def still_works_plain(k):
     assert k.ok("1 + 1").result == "2"
+
+
+# --- 7. map over an endless Iterable ----------------------------------------------------------------------------
+
+ENDLESS = """
+Iterable<Integer> endless(long pauseNanos) {
+    return () -> new Iterator<Integer>() {
+        public boolean hasNext() { return true; }
+        public Integer next() { if (pauseNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos); return 7; }
+    };
+}
+"""
+
+
+@pytest.fixture
+def small_heap_kernel():
+    k = Kernel(extra_env={"JPOOL_JAVA_OPTS": "-Xmx256m"})
+    try:
+        k.ok("int kept = 41;")
+        k.ok("Pool pool = new Pool(1);")
+        k.ok(ENDLESS)
+        yield k
+    finally:
+        k.shutdown()
+
+
+def test_map_of_an_endless_iterable_fails_early_pointing_to_imap(small_heap_kernel):
+    k = small_heap_kernel
+    e = k.execute("pool.map(x -> x + 1, endless(0))", timeout=120)
+    assert e.status == "error", e
+    text = e.error_text()
+    assert "map read" in text and "the inputs are endless or too many to hold at once" in text and "pool.imap" in text, text
+    assert "OutOfMemoryError" not in text
+    e = k.execute("%%pool -n 1 --map endless(0)\nit * 2", timeout=120)
+    assert e.status == "error" and "%%pool --map read" in e.error_text(), e
+    # the heap was given back: the same kernel maps, keeps its variables, and imap over the endless input works
+    assert k.ok("pool.map(x -> x + 1, List.of(1, 2, 3))").result == "[2, 3, 4]"
+    assert k.ok("var it = pool.imap(x -> x + 1, endless(0)).iterator(); it.next() + it.next()").result == "16"
+    still_works(k)
+
+
+def test_interrupt_during_the_read_of_an_endless_iterable_answers_within_a_second(small_heap_kernel):
+    k = small_heap_kernel
+    started = []
+    msg_id = k.kc.execute('System.out.println("reading"); pool.map(x -> x, endless(100_000))')
+    k.wait_for(lambda: "reading" in "".join(m["content"].get("text", "") for m in k.by_parent.get(msg_id, [])
+                                             if m["msg_type"] == "stream"), 60, "the cell to start reading")
+    t0 = time.monotonic()
+    k.interrupt()
+    e = k.collect(msg_id, timeout=30)
+    elapsed = time.monotonic() - t0
+    assert e.status == "error", e
+    assert elapsed < 1.0, f"interrupt took {elapsed:.2f} s"
+    still_works(k)
+    assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
