@@ -34,6 +34,10 @@ fi
 # Jupyter's kernelspec tool, run as a module so that it works without the 'jupyter-kernelspec' script
 # (Debian's python3-jupyter-client ships the module only). Debian's Jupyter lives on /usr/bin/python3.
 py=""
+if [[ -n "${JPOOL_PYTHON:-}" ]] && ! "$JPOOL_PYTHON" -c 'import jupyter_client' >/dev/null 2>&1; then
+  # never fall back to another python here: --sys-prefix would then install into that python's prefix
+  echo "install.sh: JPOOL_PYTHON=$JPOOL_PYTHON cannot import jupyter_client." >&2; exit 1
+fi
 for cand in "${JPOOL_PYTHON:-}" /usr/bin/python3 python3; do
   [[ -n "$cand" ]] && command -v "$cand" >/dev/null 2>&1 && "$cand" -c 'import jupyter_client' >/dev/null 2>&1 && { py="$cand"; break; }
 done
@@ -57,7 +61,6 @@ cp "$jar" "$spec/jpool.jar"
 cp "$here/logo-32x32.png" "$here/logo-64x64.png" "$spec/"
 sed "s|@JAVA@|$java_bin|" "$here/launch.sh" > "$spec/launch.sh"
 chmod +x "$spec/launch.sh"
-# argv[0] is filled in after install because the final directory is only known then.
 cat > "$spec/kernel.json" <<JSON
 {
   "argv": ["@SPEC@/launch.sh", "{connection_file}"],
@@ -67,11 +70,40 @@ cat > "$spec/kernel.json" <<JSON
   "metadata": {"debugger": false}
 }
 JSON
-kernelspec install --replace --name jpool "${scope[@]}" "$spec" >/dev/null 2>&1 \
-  || { kernelspec install --replace --name jpool "${scope[@]}" "$spec"; exit 1; }
-dest="$(kernelspec list --json 2>/dev/null | "$py" -c 'import json,sys; print(json.load(sys.stdin)["kernelspecs"]["jpool"]["resource_dir"])')"
-sed -i "s|@SPEC@|$dest|" "$dest/kernel.json"
+# Installs with jupyter_client's own KernelSpecManager, which returns the directory it wrote: argv[0] is filled in
+# there and only there (asking "where is jpool?" afterwards could name another jpool kernelspec that Jupyter finds
+# first, or none at all for a --prefix that is not on Jupyter's path). Prints the directory, then, when Jupyter
+# would not find it, the JUPYTER_PATH entry that makes it visible.
+install_py='
+import json, os, sys
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_core.paths import jupyter_path
+spec, scope = sys.argv[1], sys.argv[2:]
+kw = {"user": True} if scope == ["--user"] else {"prefix": sys.prefix if scope == ["--sys-prefix"] else os.path.abspath(scope[1])}
+dest = KernelSpecManager().install_kernel_spec(spec, "jpool", replace=True, **kw)
+path = os.path.join(dest, "kernel.json")
+with open(path) as f:
+    k = json.load(f)
+k["argv"] = [a.replace("@SPEC@", dest) for a in k["argv"]]
+with open(path, "w") as f:
+    json.dump(k, f, indent=2)
+print(dest)
+kernels = os.path.dirname(dest)
+seen = [os.path.realpath(p) for p in jupyter_path("kernels")]
+print("" if os.path.realpath(kernels) in seen else os.path.dirname(kernels))
+'
+if ! out="$(PYDEVD_DISABLE_FILE_VALIDATION=1 "$py" -Xfrozen_modules=off -c "$install_py" "$spec" "${scope[@]}" 2>"$stage/err")"; then
+  echo "install.sh: installing the kernelspec (${scope[*]}) failed:" >&2
+  cat "$stage/err" >&2
+  exit 1
+fi
+dest="$(sed -n 1p <<<"$out")"
+missing="$(sed -n 2p <<<"$out")"
 echo "Installed kernel 'jpool' (Java (jpool)) in $dest"
+if [[ -n "$missing" ]]; then
+  echo "Jupyter does not look in $missing; to use this kernel, run Jupyter with"
+  echo "  export JUPYTER_PATH=$missing\${JUPYTER_PATH:+:\$JUPYTER_PATH}"
+fi
 
 if [[ -n "$demo" ]]; then
   out="$root/target/demo"

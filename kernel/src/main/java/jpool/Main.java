@@ -39,8 +39,14 @@ public final class Main {
         CellPrintStream.install();
         CellInputStream.install(); // reading System.in in a cell asks the frontend (input_request)
         KernelServer server = new KernelServer(info, kernel);
-        Runtime.getRuntime().addShutdownHook(new Thread(KernelEvents::fireShutdown, "jpool-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            ExitWitness.report();
+            KernelEvents.fireShutdown();
+        }, "jpool-shutdown"));
         watchParent(System.getenv("JPY_PARENT_PID"));
+        Thread sweep = new Thread(jpool.ipc.KernelTempDir::sweep, "jpool-sweep"); // what killed kernels left in /tmp
+        sweep.setDaemon(true);
+        sweep.start();
         try {
             server.serve();
         } catch (Exception e) {

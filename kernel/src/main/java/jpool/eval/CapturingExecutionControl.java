@@ -41,6 +41,9 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
             b = new ClassFile(b).redirectStaticCall("java.lang.System", "exit", "(I)V", "jpool.ExitGuard");
             b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "exit", "(I)V", "jpool.ExitGuard");
             b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "halt", "(I)V", "jpool.ExitGuard");
+            // ... and so do those reached through reflection or method handles (jpool.ReflectiveExitGuard)
+            for (String[] call : jpool.ReflectiveExitGuard.rewrittenCalls())
+                b = new ClassFile(b).redirectVirtualCall(call[0], call[1], call[2], "jpool.ReflectiveExitGuard");
             store.add(cbcs[i].name(), b);
             prepared[i] = new ClassBytecodes(cbcs[i].name(), b);
         }

@@ -5,9 +5,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The kernel's end of the private channel to its workers: a UNIX-domain socket inside a directory only this user
  * can enter (0700), plus a random per-kernel secret that each worker receives on its stdin. A connection whose
- * first frame does not carry the secret is closed before anything from it is deserialized.
+ * first frame does not carry the secret is closed before anything from it is deserialized; until it has shown the
+ * secret it gets only a small, timed handshake ({@link Handshakes}).
  */
 public final class LocalServer implements AutoCloseable {
     private final Path dir;
@@ -28,21 +27,22 @@ public final class LocalServer implements AutoCloseable {
     private final String secret;
     private final Map<String, CompletableFuture<Hello>> expected = new ConcurrentHashMap<>();
     private final Thread acceptor;
-    private volatile boolean closed;
+    private final Handshakes handshakes;
 
     /** A worker that proved it knows the secret. */
     public record Hello(String workerId, long pid, FrameChannel channel) {
     }
 
     public LocalServer() throws IOException {
-        dir = Files.createTempDirectory("jpool-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dir = KernelTempDir.create();
         socketPath = dir.resolve("kernel.sock");
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         secret = HexFormat.of().formatHex(raw);
-        acceptor = new Thread(this::acceptLoop, "jpool-accept");
+        handshakes = new Handshakes(server, this::greet);
+        acceptor = new Thread(handshakes, "jpool-accept");
         acceptor.setDaemon(true);
         acceptor.start();
     }
@@ -72,53 +72,39 @@ public final class LocalServer implements AutoCloseable {
         expected.remove(workerId);
     }
 
-    private void acceptLoop() {
-        while (!closed) {
-            SocketChannel s;
-            try {
-                s = server.accept();
-            } catch (IOException e) {
-                if (!closed) jpool.protocol.KernelLog.warn("worker channel stopped accepting: " + e);
-                return;
-            }
-            Thread t = new Thread(() -> handshake(s), "jpool-handshake");
-            t.setDaemon(true);
-            t.start();
-        }
-    }
-
-    private void handshake(SocketChannel s) {
-        FrameChannel ch = new FrameChannel(s);
+    /** Checks a HELLO payload (worker id, secret, pid); true when it authenticated an expected worker. */
+    private boolean greet(SocketChannel s, byte[] hello) {
+        String id, offered;
+        long pid;
         try {
-            Frame f = ch.receive();
-            if (f.type() != Frame.HELLO || f.payload().length > 4096) throw new IOException("no hello");
-            Payload.Reader r = new Payload.Reader(f.payload());
-            String id = r.getString();
-            String offered = r.getString();
-            long pid = r.getLong();
-            boolean ok = MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
-            CompletableFuture<Hello> waiting = ok ? expected.remove(id) : null;
-            if (waiting == null) throw new IOException("refused a worker connection with a wrong secret or unknown id");
-            waiting.complete(new Hello(id, pid, ch));
-        } catch (IOException e) {
-            jpool.protocol.KernelLog.warn("worker handshake failed: " + e.getMessage());
-            ch.close();
+            Payload.Reader r = new Payload.Reader(hello);
+            id = r.getString();
+            offered = r.getString();
+            pid = r.getLong();
+        } catch (RuntimeException | IOException e) {
+            return false;
         }
+        boolean ok = MessageDigest.isEqual(offered.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8));
+        // the id is looked up only once the secret matched: a stranger's name selects nothing
+        CompletableFuture<Hello> waiting = ok ? expected.remove(id) : null;
+        if (waiting == null) return false;
+        Hello greeted = new Hello(id, pid, new FrameChannel(s));
+        // completed on a thread of its own, as before: whatever waits on it must not hold up the accepting thread
+        Thread t = new Thread(() -> waiting.complete(greeted), "jpool-hello-" + id);
+        t.setDaemon(true);
+        t.start();
+        return true;
     }
 
-
+    /** Stops accepting and deletes the kernel's temporary directory (socket and worker logs): the kernel is ending. */
     @Override
     public void close() {
-        closed = true;
+        handshakes.close();
         try {
             server.close();
         } catch (IOException ignored) {
             // nothing useful to do while shutting down
         }
-        try {
-            Files.deleteIfExists(socketPath);
-        } catch (IOException ignored) {
-            // left in a private temp dir; harmless
-        }
+        KernelTempDir.delete(dir); // the socket and the worker logs: the kernel is ending
     }
 }

@@ -226,7 +226,8 @@ public final class Serial {
 
     /**
      * Reads an object written by {@link #write}, resolving classes with {@code loader}. A class the filter refuses
-     * gives an InvalidClassException that names it (the JDK's own says only "filter status: REJECTED").
+     * gives an InvalidClassException that names it (the JDK's own says only "filter status: REJECTED"); so does a value
+     * over the {@link ReadLimits} of its stream (depth, references, array sizes, time).
      */
     public static Object read(byte[] bytes, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         return read(bytes, null, loader, filter);
@@ -241,9 +242,15 @@ public final class Serial {
             if (status == ObjectInputFilter.Status.REJECTED && refused[0] == null) refused[0] = info;
             return status;
         };
+        ReadLimits limits = new ReadLimits(bytes.length);
         try {
-            return readFiltered(bytes, arrays, loader, recording);
+            return readFiltered(bytes, arrays, loader, recording, limits);
         } catch (InvalidClassException e) {
+            if (limits.refusal() != null) {
+                InvalidClassException bounded = new InvalidClassException("the value was refused: " + limits.refusal());
+                bounded.initCause(e);
+                throw bounded;
+            }
             ObjectInputFilter.FilterInfo info = refused[0];
             if (info == null) throw e;
             Class<?> c = info.serialClass();
@@ -257,9 +264,11 @@ public final class Serial {
         }
     }
 
-    private static Object readFiltered(byte[] bytes, Object[] arrays, ClassLoader loader, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+    private static Object readFiltered(byte[] bytes, Object[] arrays, ClassLoader loader, ObjectInputFilter filter,
+                                       ReadLimits limits) throws IOException, ClassNotFoundException {
         int[] range = {0, bytes.length};
         Object[] bulk = isBulk(bytes) ? readBulk(bytes, arrays, filter, range) : new Object[0];
+        limits.admit(bulk);
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes, range[0], range[1])) {
             {
                 enableResolveObject(true); // also so that a stray BulkRef in a plain stream is refused
@@ -281,7 +290,9 @@ public final class Serial {
                 return bulk[ref.index()];
             }
         }) {
-            in.setObjectInputFilter(filter);
+            // the stream's own limits first (they refuse), then the allow-list (which decides about classes)
+            in.setObjectInputFilter(info -> limits.checkInput(info) == ObjectInputFilter.Status.REJECTED
+                    ? ObjectInputFilter.Status.REJECTED : filter.checkInput(info));
             return in.readObject();
         }
     }

@@ -86,11 +86,11 @@ public final class PoolCell {
 
     /** The elements of something a cell wants to map over, or null when it is not iterable. */
     static List<Object> elements(Object items) {
+        // an Iterable or Stream may be endless: read with a bound on memory
+        if (items instanceof Iterable<?> it) return jpool.pool.InputReader.readAll(it.iterator(), "%%pool --map");
+        if (items instanceof BaseStream<?, ?> st) return jpool.pool.InputReader.readAll(st.iterator(), "%%pool --map");
         List<Object> out = new ArrayList<>();
-        if (items instanceof Iterable<?> it) it.forEach(out::add);
-        else if (items instanceof BaseStream<?, ?> st) {
-            for (Iterator<?> i = st.iterator(); i.hasNext(); ) out.add(i.next());
-        } else if (items instanceof Object[] a) out.addAll(Arrays.asList(a));
+        if (items instanceof Object[] a) out.addAll(Arrays.asList(a));
         else if (items instanceof int[] a) Arrays.stream(a).forEach(out::add);
         else if (items instanceof long[] a) Arrays.stream(a).forEach(out::add);
         else if (items instanceof double[] a) Arrays.stream(a).forEach(out::add);

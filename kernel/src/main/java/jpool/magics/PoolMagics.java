@@ -68,7 +68,12 @@ final class PoolMagics {
             throw new MagicException("%%pool: --map " + expr + " does not compile: " + compileDetail(captured.error()));
         if (captured.error() != null) throw new MagicFailure(captured);
         Object items = PoolCell.takeCaptured();
-        List<Object> elements = PoolCell.elements(items);
+        List<Object> elements;
+        try {
+            elements = PoolCell.elements(items);
+        } catch (IllegalStateException e) { // endless or too many elements: InputReader's message says what to do
+            throw new MagicException(e.getMessage());
+        }
         if (elements == null)
             throw new MagicException("%%pool: --map " + expr + " is " + (items == null ? "null" : "a " + items.getClass().getName())
                     + ", not something to iterate over (use a List, Set, array, Stream or other Iterable)");

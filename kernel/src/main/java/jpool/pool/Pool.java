@@ -452,9 +452,7 @@ public final class Pool implements AutoCloseable, Rich {
         if (items instanceof java.util.Collection<?> c) {
             all = c.toArray(); // one bulk copy; chunks are cut from the array (a subList copy walks an iterator)
         } else {
-            List<Object> read = new ArrayList<>();
-            for (Object o : items) read.add(o);
-            all = read.toArray();
+            all = InputReader.readAll(items.iterator(), label).toArray(); // fails early when they cannot fit
         }
         int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.length / (4.0 * processes)));
         Batch b = new Batch(CellScope.current(), label);

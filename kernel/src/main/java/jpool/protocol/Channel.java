@@ -20,13 +20,20 @@ final class Channel {
     private static final byte[] DELIMITER = "<IDS|MSG>".getBytes(StandardCharsets.US_ASCII);
     private final ZMQ.Socket socket;
     private final Signer signer;
+    private final String name;
     private final Object sendLock = new Object();
     private final Object pollLock = new Object();
     private Selector selector;
 
-    Channel(ZMQ.Socket socket, Signer signer) {
+    Channel(String name, ZMQ.Socket socket, Signer signer) {
+        this.name = name;
         this.socket = socket;
         this.signer = signer;
+    }
+
+    /** The channel's Jupyter name (shell, control, stdin, iopub), for log lines about it. */
+    String name() {
+        return name;
     }
 
     ZMQ.Socket socket() {
@@ -49,12 +56,15 @@ final class Channel {
         }
     }
 
-    /** Reads every frame of the next multipart message, then parses it; a bad message never blocks the loop. */
+    /**
+     * Reads every frame of the next multipart message, then parses and checks it; a bad message never blocks the
+     * loop. Every MalformedMessageException names this channel and why the message was dropped.
+     */
     WireMessage receive() throws MalformedMessageException {
         List<byte[]> frames = new ArrayList<>();
         do {
             byte[] f = socket.recv(0);
-            if (f == null) throw new MalformedMessageException("receive interrupted");
+            if (f == null) throw new MalformedMessageException(name + ": receive interrupted");
             frames.add(f);
         } while (socket.hasReceiveMore());
         int d = -1;
@@ -65,17 +75,21 @@ final class Channel {
             }
         }
         if (d < 0 || frames.size() < d + 6)
-            throw new MalformedMessageException("message has no <IDS|MSG> delimiter or too few parts (" + frames.size() + " frames)");
+            throw new MalformedMessageException(name + ": message has no <IDS|MSG> delimiter or too few parts (" + frames.size() + " frames)");
         String signature = new String(frames.get(d + 1), StandardCharsets.US_ASCII);
         byte[] h = frames.get(d + 2), p = frames.get(d + 3), m = frames.get(d + 4), c = frames.get(d + 5);
         if (!signer.verify(signature, h, p, m, c))
-            throw new MalformedMessageException("message signature does not match the connection key; dropped");
+            throw new MalformedMessageException(name + ": message signature does not match the connection key; dropped");
+        WireMessage msg;
         try {
-            return new WireMessage(new ArrayList<>(frames.subList(0, d)), parse(h), parse(p), parse(m), parse(c),
+            msg = new WireMessage(new ArrayList<>(frames.subList(0, d)), parse(h), parse(p), parse(m), parse(c),
                     new ArrayList<>(frames.subList(d + 6, frames.size())));
         } catch (RuntimeException e) {
-            throw new MalformedMessageException("message JSON could not be parsed: " + e.getMessage(), e);
+            throw new MalformedMessageException(name + ": message JSON could not be parsed: " + e.getMessage() + "; dropped", e);
         }
+        String problem = MessageCheck.problem(msg.header());
+        if (problem != null) throw new MalformedMessageException(name + ": " + problem + "; dropped");
+        return msg;
     }
 
     private static JsonObject parse(byte[] json) {

@@ -40,10 +40,10 @@ public final class KernelServer {
     /** Binds every socket, announces "starting" and serves until a shutdown request; returns when done. */
     public void serve() throws Exception {
         Signer signer = new Signer(info.signatureScheme(), info.key());
-        iopub = new Channel(bind(SocketType.PUB, info.iopubPort()), signer);
-        shell = new Channel(bind(SocketType.ROUTER, info.shellPort()), signer);
-        control = new Channel(bind(SocketType.ROUTER, info.controlPort()), signer);
-        stdin = new Channel(bind(SocketType.ROUTER, info.stdinPort()), signer);
+        iopub = new Channel("iopub", bind(SocketType.PUB, info.iopubPort()), signer);
+        shell = new Channel("shell", bind(SocketType.ROUTER, info.shellPort()), signer);
+        control = new Channel("control", bind(SocketType.ROUTER, info.controlPort()), signer);
+        stdin = new Channel("stdin", bind(SocketType.ROUTER, info.stdinPort()), signer);
         ZMQ.Socket hb = bind(SocketType.REP, info.hbPort());
         publisher = new Publisher(iopub, session);
         publisher.publishStatus(new JsonObject(), "starting");
@@ -59,7 +59,7 @@ public final class KernelServer {
         Thread controlLoop = daemon("jpool-control", () -> loop(control));
         heartbeat.start();
         controlLoop.start();
-        Thread shellLoop = new Thread(() -> loop(shell), "jpool-shell");
+        Thread shellLoop = vital("jpool-shell", () -> loop(shell));
         shellLoop.start();
         stopped.await();
         shellLoop.join(2000);
@@ -79,45 +79,73 @@ public final class KernelServer {
     }
 
     private static Thread daemon(String name, Runnable r) {
-        Thread t = new Thread(r, name);
+        Thread t = vital(name, r);
         t.setDaemon(true);
         return t;
     }
 
+    /**
+     * A kernel thread that must not die quietly: if it ever ends by an exception its loop did not catch, the
+     * kernel logs it and exits, so the frontend sees a dead kernel instead of one that answers heartbeats only.
+     */
+    private static Thread vital(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setUncaughtExceptionHandler((thread, e) -> {
+            KernelLog.warn("kernel thread " + thread.getName() + " died unexpectedly; the kernel exits", e);
+            System.exit(70); // shutdown hooks stop the workers
+        });
+        return t;
+    }
+
+    /**
+     * Serves one channel until shutdown. Whatever a message does, the loop goes on: a malformed one is logged with
+     * the channel and why and dropped, and a failure while handling one is logged and the next message served.
+     */
     private void loop(Channel channel) {
         ZMQ.Poller poller = zmq.createPoller(1);
         poller.register(channel.socket(), ZMQ.Poller.POLLIN);
-        while (running) {
-            if (poller.poll(200) <= 0) continue;
-            WireMessage msg;
-            try {
-                msg = channel.receive();
-            } catch (MalformedMessageException e) {
-                KernelLog.warn(e.getMessage());
-                continue;
-            } catch (RuntimeException e) {
-                if (!running) break;
-                KernelLog.warn("socket error", e);
-                continue;
-            }
-            handleSafely(channel, msg);
-            if (channel == shell) {
-                // requests that were queued behind a failed cell: its execute requests are aborted, the rest answered
-                WireMessage queued;
-                while ((queued = backlog.poll()) != null) {
-                    if ("execute_request".equals(queued.type())) abort(channel, queued);
-                    else handleSafely(channel, queued);
+        try {
+            while (running) {
+                try {
+                    serveNext(channel, poller);
+                } catch (Throwable e) {
+                    if (!running) break;
+                    KernelLog.warn(channel.name() + ": unexpected failure, serving on", e);
                 }
             }
+        } finally {
+            poller.close();
         }
-        poller.close();
+    }
+
+    private void serveNext(Channel channel, ZMQ.Poller poller) {
+        if (poller.poll(200) <= 0) return;
+        WireMessage msg;
+        try {
+            msg = channel.receive();
+        } catch (MalformedMessageException e) {
+            KernelLog.warn(e.getMessage());
+            return;
+        } catch (RuntimeException e) {
+            if (running) KernelLog.warn(channel.name() + ": socket error", e);
+            return;
+        }
+        handleSafely(channel, msg);
+        if (channel == shell) {
+            // requests that were queued behind a failed cell: its execute requests are aborted, the rest answered
+            WireMessage queued;
+            while ((queued = backlog.poll()) != null) {
+                if ("execute_request".equals(queued.type())) abort(channel, queued);
+                else handleSafely(channel, queued);
+            }
+        }
     }
 
     private void handleSafely(Channel channel, WireMessage msg) {
         try {
             handle(channel, msg);
-        } catch (RuntimeException | Error e) {
-            KernelLog.warn("failed to handle " + msg.type(), e);
+        } catch (Throwable e) {
+            KernelLog.warn(channel.name() + ": failed to handle '" + msg.type() + "'", e);
         }
     }
 

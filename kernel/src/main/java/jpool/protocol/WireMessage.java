@@ -13,12 +13,18 @@ public record WireMessage(List<byte[]> identities, JsonObject header, JsonObject
 
     /** The message type named in the header, e.g. {@code execute_request}. */
     public String type() {
-        return header.has("msg_type") ? header.get("msg_type").getAsString() : "";
+        return string(header, "msg_type");
     }
 
     /** The message id from the header. */
     public String id() {
-        return header.has("msg_id") ? header.get("msg_id").getAsString() : "";
+        return string(header, "msg_id");
+    }
+
+    /** A header field that is a JSON string, else "" (never throws: log lines about bad messages read it too). */
+    private static String string(JsonObject o, String field) {
+        var e = o.get(field);
+        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : "";
     }
 
     /** A string field of the content, or {@code fallback} when it is absent or not a string. */

@@ -27,11 +27,11 @@ public final class CellProbe implements AutoCloseable {
             ZMQ.Socket out = zmq.createSocket(SocketType.PAIR);
             out.connect(address);
             Signer signer = new Signer("hmac-sha256", "probe-key");
-            receiver = new Channel(in, signer);
+            receiver = new Channel("shell", in, signer);
             JsonObject request = new JsonObject();
             request.addProperty("msg_id", REQUEST_ID);
             request.addProperty("msg_type", "execute_request");
-            cell = new Cell(new Publisher(new Channel(out, signer), "probe-session"), request, 7, null);
+            cell = new Cell(new Publisher(new Channel("iopub", out, signer), "probe-session"), request, 7, null);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

@@ -39,7 +39,7 @@ class ChannelTest {
         peer.connect(address);
         peer.setReceiveTimeOut(10_000);
         signer = new Signer("hmac-sha256", KEY);
-        channel = new Channel(kernelSide, signer);
+        channel = new Channel("shell", kernelSide, signer);
     }
 
     @AfterEach
@@ -113,7 +113,19 @@ class ChannelTest {
         String sig = signer.sign(b(HEADER), b("{}"), b("{}"), b(bad));
         sendFrames(b("<IDS|MSG>"), b(sig), b(HEADER), b("{}"), b("{}"), b(bad));
         MalformedMessageException e = assertThrows(MalformedMessageException.class, channel::receive);
-        assertTrue(e.getMessage().startsWith("message JSON could not be parsed"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("shell: message JSON could not be parsed"), e.getMessage());
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "\"msg_type\":null,|null", "\"msg_type\":7,|a number", "\"msg_type\":{\"a\":1},|an object",
+            "\"msg_type\":[\"execute_request\"],|a list", "|missing", "\"msg_type\":\"\",|empty"})
+    void aHeaderWithoutAStringMsgTypeIsRejectedWithTheReason(String field, String why) throws Exception {
+        String header = "{" + (field == null ? "" : field) + "\"msg_id\":\"m\",\"session\":\"s\"}";
+        String sig = signer.sign(b(header), b("{}"), b("{}"), b(CONTENT));
+        sendFrames(b("<IDS|MSG>"), b(sig), b(header), b("{}"), b("{}"), b(CONTENT));
+        MalformedMessageException e = assertThrows(MalformedMessageException.class, channel::receive);
+        assertTrue(e.getMessage().startsWith("shell: header msg_type is " + why), e.getMessage());
     }
 
     @Test

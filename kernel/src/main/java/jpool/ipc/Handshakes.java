@@ -1,0 +1,174 @@
+package jpool.ipc;
+
+import jpool.protocol.KernelLog;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+
+/**
+ * Accepts connections on the worker socket and reads each one's HELLO frame, all on one thread with one selector,
+ * before the peer has shown the secret. Until then a peer is a stranger, so it gets only a bounded handshake: at
+ * most {@link #MAX_HELLO} bytes (a header announcing more is refused at once, nothing is allocated for it), a plain
+ * HELLO frame and nothing else (no parts, no shared-memory lane: no file a stranger names is ever opened), within
+ * {@link #TIMEOUT_MILLIS}, and at most {@link #MAX_PENDING} strangers at a time (more are closed at accept).
+ * A stranger costs one buffer of its own and one descriptor, never a thread.
+ */
+final class Handshakes implements Runnable {
+    /** Largest HELLO payload: a worker id, the 64-character secret and a pid need far less. */
+    static final int MAX_HELLO = 4096;
+    /** How long a connection may take to send its HELLO (a worker sends it as soon as it has connected). */
+    static final long TIMEOUT_MILLIS = 5_000;
+    /** Connections waiting to authenticate at once; workers start a few at a time, so this is never reached by them. */
+    static final int MAX_PENDING = 64;
+
+    /** What to do with a connection that sent a well-formed HELLO: check it; false closes the connection. */
+    interface Greeter {
+        boolean greet(SocketChannel channel, byte[] hello);
+    }
+
+    private final ServerSocketChannel server;
+    private final Selector selector;
+    private final Greeter greeter;
+    private volatile boolean closed;
+    private int refusedSinceLog, loggedThisSecond;
+    private long lastLog = System.nanoTime() - 2_000_000_000L;
+
+    /** One connection before authentication: its length header, then its body, and its deadline. */
+    private static final class Pending {
+        final ByteBuffer header = ByteBuffer.allocate(5); // int length (counting the type byte), byte type
+        ByteBuffer body;
+        final long deadline = System.nanoTime() + TIMEOUT_MILLIS * 1_000_000;
+    }
+
+    Handshakes(ServerSocketChannel server, Greeter greeter) throws IOException {
+        this.server = server;
+        this.greeter = greeter;
+        this.selector = Selector.open();
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!closed) {
+                selector.select(500);
+                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                    SelectionKey key = it.next();
+                    it.remove();
+                    if (!key.isValid()) continue;
+                    if (key.isAcceptable()) accept();
+                    else if (key.isReadable()) read(key);
+                }
+                expire();
+                logRefusals();
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!closed) KernelLog.warn("worker channel stopped accepting", e);
+        } finally {
+            for (SelectionKey k : selector.keys()) close(k);
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // closing down
+            }
+        }
+    }
+
+    private void accept() throws IOException {
+        SocketChannel s;
+        while ((s = server.accept()) != null) {
+            if (selector.keys().size() - 1 >= MAX_PENDING) { // one key is the server's own
+                quietClose(s);
+                refused("more than " + MAX_PENDING + " connections waiting to authenticate; closed at accept");
+                continue;
+            }
+            s.configureBlocking(false);
+            s.register(selector, SelectionKey.OP_READ, new Pending());
+        }
+    }
+
+    private void read(SelectionKey key) {
+        Pending p = (Pending) key.attachment();
+        SocketChannel s = (SocketChannel) key.channel();
+        try {
+            if (p.body == null) {
+                if (s.read(p.header) < 0) throw new IOException("closed before its hello");
+                if (p.header.hasRemaining()) return;
+                int length = p.header.getInt(0);
+                byte type = p.header.get(4);
+                if (length < 1 || length - 1 > MAX_HELLO)
+                    throw new IOException("frame header announces " + length + " bytes; at most " + MAX_HELLO
+                            + " are read before the secret is shown");
+                if (type != Frame.HELLO) throw new IOException("first frame is not a plain hello (type " + type + ")");
+                p.body = ByteBuffer.allocate(length - 1);
+            }
+            if (s.read(p.body) < 0) throw new IOException("closed in the middle of its hello");
+            if (p.body.hasRemaining()) return;
+            key.cancel();
+            selector.selectNow(); // deregisters the channel, so that it can be made blocking again
+            s.configureBlocking(true);
+            if (!greeter.greet(s, p.body.array())) {
+                quietClose(s);
+                refused("wrong secret or unknown worker id");
+            }
+        } catch (IOException | RuntimeException e) {
+            close(key);
+            refused(e.getMessage());
+        }
+    }
+
+    /** Closes every connection whose handshake took too long. */
+    private void expire() {
+        long now = System.nanoTime();
+        for (SelectionKey k : selector.keys()) {
+            if (k.attachment() instanceof Pending p && now - p.deadline > 0) {
+                close(k);
+                refused("no hello within " + TIMEOUT_MILLIS / 1000 + " s");
+            }
+        }
+    }
+
+    /** Logs a refusal: up to 10 lines a second, the rest of a burst summed up, so a flood cannot fill the log. */
+    private void refused(String why) {
+        logRefusals();
+        if (loggedThisSecond < 10) {
+            loggedThisSecond++;
+            KernelLog.warn("refused a worker-socket connection before authentication: " + why);
+        } else {
+            refusedSinceLog++;
+        }
+    }
+
+    private void logRefusals() {
+        if (System.nanoTime() - lastLog < 1_000_000_000L) return;
+        if (refusedSinceLog > 0)
+            KernelLog.warn("refused " + refusedSinceLog + " more worker-socket connections before authentication");
+        refusedSinceLog = 0;
+        loggedThisSecond = 0;
+        lastLog = System.nanoTime();
+    }
+
+    private static void close(SelectionKey k) {
+        k.cancel();
+        quietClose(k.channel());
+    }
+
+    private static void quietClose(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to tell a stranger
+        }
+    }
+
+    /** Stops accepting; pending connections are closed by the selector thread as it ends. */
+    void close() {
+        closed = true;
+        selector.wakeup();
+    }
+}
