@@ -123,3 +123,58 @@ def test_null_is_a_queue_item_like_none(kernel):
     assert r.result.strip('"') == "task a, pill, null, 0"
     r = kernel.execute("tasks.getNow()")
     assert r.status == "error" and "queue empty" in r.error_text()
+
+
+def test_a_cell_with_a_compile_error_anywhere_runs_nothing(kernel):
+    kernel.ok("int ran = 0;")
+    r = kernel.execute('''
+        ran = 1;
+        System.out.println("printed before the error");
+        int helper = ran + 1;
+        String wrong = helper;
+    ''')
+    assert r.status == "error"
+    assert r.errors[0]["ename"] == "CompilationError"
+    assert "line 5" in r.error_text() and "int cannot be converted to java.lang.String" in r.error_text()
+    assert r.stdout == "", r.stdout
+    assert kernel.ok("ran").result == "0"
+    # nothing of it was declared either, and a fixed cell then runs in full
+    assert "cannot find symbol" in kernel.execute("helper").error_text()
+    r = kernel.ok('ran = 1;\nint helper = ran + 1;\nString right = "" + helper;\nright')
+    assert r.result == "2"
+
+
+def test_the_check_follows_what_ran_before(kernel):
+    # a cell that stopped half-way (runtime error) declared only what came before the error
+    r = kernel.execute('int before = 1;\nif (before == 1) throw new IllegalStateException("stop");\nint after = 2;')
+    assert r.status == "error" and "stop" in r.error_text()
+    assert "cannot find symbol" in kernel.execute("int z = after;\nz").error_text()
+    # a declaration replaced in a cell that failed to compile keeps its old value and type
+    kernel.ok('String kept = "old";')
+    r = kernel.execute('int kept = 5;\nint y = "no";')
+    assert r.status == "error"
+    assert kernel.ok('kept.length();\nkept').result == "old"
+    # one-snippet cells are followed too
+    kernel.ok("double single = 2.5;")
+    assert kernel.ok("double twice = single * 2;\ntwice").result == "5.0"
+
+
+def test_a_pool_call_checked_before_it_submits(kernel, pool):
+    kernel.ok("Pool cpool = new Pool(1);")
+    r = kernel.execute('''
+        var started = cpool.applyAsync(() -> { System.out.println("ran in the worker"); return 1; });
+        started.get();
+        int broken = "text";
+    ''')
+    assert r.status == "error" and "ran in the worker" not in r.all_text()
+    assert "tasks 0 done, 0 pending" in kernel.ok("cpool.status()").result
+    kernel.ok("cpool.terminate();")
+
+
+def test_printf_at_the_end_of_a_cell_shows_no_value(kernel):
+    r = kernel.ok('System.out.printf("%d apples%n", 3)')
+    assert r.stdout == "3 apples\n"
+    assert r.result is None
+    r = kernel.ok('System.err.format("warned%n");\nnew java.io.PrintWriter(System.out).printf("x")')
+    assert r.result is None
+    assert kernel.ok('new StringBuilder("sb").append(1)').result == "sb1"  # a value, not a stream

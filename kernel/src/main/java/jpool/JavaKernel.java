@@ -193,7 +193,8 @@ public final class JavaKernel implements KernelBackend {
     @Override
     public JsonObject isComplete(String code) {
         // "Math.max?" would look like a ternary still being typed, and the console would wait for more lines
-        String status = magics.isMagic(code) || PagerRequest.parse(code) != null ? "complete" : evaluator.isComplete(code);
+        String status = PagerRequest.parse(code) != null ? "complete"
+                : magics.isMagic(code) ? jpool.magics.CellMagicInput.isComplete(code) : evaluator.isComplete(code);
         JsonObject o = new JsonObject();
         o.addProperty("status", status);
         if ("incomplete".equals(status)) o.addProperty("indent", "    ");
