@@ -178,3 +178,34 @@ def test_printf_at_the_end_of_a_cell_shows_no_value(kernel):
     r = kernel.ok('System.err.format("warned%n");\nnew java.io.PrintWriter(System.out).printf("x")')
     assert r.result is None
     assert kernel.ok('new StringBuilder("sb").append(1)').result == "sb1"  # a value, not a stream
+
+
+def test_a_failed_task_shows_its_remote_trace_pointing_at_the_cell(kernel):
+    kernel.ok("Pool tpool2 = new Pool(1);")
+    defining = kernel.ok('''
+        int check(int x) {
+            if (x == 3) throw new IllegalArgumentException("no threes");
+            return x;
+        }
+    ''')
+    n = defining.reply["execution_count"]
+    r = kernel.execute("tpool2.apply(x -> check(x), 3)")
+    m = r.reply["execution_count"]
+    assert r.status == "error"
+    text = re.sub(r"\x1b\[[0-9;]*m", "", r.error_text())
+    assert "TaskFailed" in text and "in the worker: java.lang.IllegalArgumentException: no threes" in text, text
+    assert f"at check (cell [{n}], line 3)" in text or f"check(cell [{n}], line 3)" in text, text
+    assert f"(cell [{m}], line 1)" in text, text
+    assert not re.search(r"^\s+at jpool\.", text, re.M), text  # trimmed of jpool's own frames
+    # the same trace is on the exception object, and the last cell exception is at hand
+    r = kernel.ok('TaskFailed tf = Mp.lastError();\ntf.remoteTrace()')
+    assert f"(cell [{n}], line 3)" in r.result, r.result
+
+
+def test_map_failed_shows_traces_and_keeps_results_in_the_last_error(kernel):
+    r = kernel.execute("tpool2.map(x -> check(x), List.of(1, 2, 3, 4))")
+    assert r.status == "error"
+    text = re.sub(r"\x1b\[[0-9;]*m", "", r.error_text())
+    assert "MapFailed" in text and "input #2 3: in the worker: java.lang.IllegalArgumentException: no threes" in text, text
+    assert kernel.ok("MapFailed mf = Mp.lastError();\nmf.results()").result == "[1, 2, null, 4]"
+    kernel.ok("tpool2.terminate();")

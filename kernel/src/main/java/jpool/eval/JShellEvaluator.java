@@ -145,7 +145,15 @@ public final class JShellEvaluator implements AutoCloseable {
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
                 Snippet s = e.snippet();
-                origins.put(s.id(), new ErrorFormatter.Origin(cellNumber, lineOf(code, piece.offset())));
+                ErrorFormatter.Origin origin = new ErrorFormatter.Origin(cellNumber, lineOf(code, piece.offset()));
+                origins.put(s.id(), origin);
+                if (e.status() != Snippet.Status.REJECTED) {
+                    try {
+                        CellLines.remember(analysis.wrapper(s), origin); // for traces that come back from workers
+                    } catch (RuntimeException noWrapper) {
+                        // imports and erroneous snippets have none
+                    }
+                }
                 if (e.status() == Snippet.Status.REJECTED) {
                     return CellResult.failed(errors.compileError(code, piece, shell.diagnostics(s).toList(), cellNumber));
                 }
@@ -179,6 +187,10 @@ public final class JShellEvaluator implements AutoCloseable {
         Throwable real = control.lastException();
         // JShell's EvalException carries frames already mapped to snippet ids and snippet lines, but it is a copy
         // made of strings: the error keeps the real exception object as its cause (its class, fields, cause chain)
+        // a pool or process failure has no local frames worth showing (it is made without a stack), but the real
+        // object carries the worker's trace, which the error shows
+        if (real instanceof jpool.workers.RemoteFailure || real instanceof jpool.pool.MapFailed)
+            return errors.runtimeError(real, origins);
         if (jshellException instanceof EvalException ev) {
             CellError shown = errors.runtimeError(ev, origins);
             return new CellError(shown.ename(), shown.evalue(), shown.traceback(), real != null ? real : ev);

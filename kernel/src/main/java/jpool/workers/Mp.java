@@ -25,6 +25,15 @@ public final class Mp {
         return Proc.current();
     }
 
+    /**
+     * The exception of the last cell that failed (Python's {@code sys.last_value}), typed as the caller needs it:
+     * {@code MapFailed f = Mp.lastError(); f.results()}. Null when none has, and always in a worker.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T extends Throwable> T lastError() {
+        return (T) jpool.LastCellError.get();
+    }
+
     /** True inside a worker JVM, false in the kernel. */
     public static boolean inWorker() {
         return WorkerIdentity.isWorker();
