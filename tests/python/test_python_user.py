@@ -209,3 +209,23 @@ def test_map_failed_shows_traces_and_keeps_results_in_the_last_error(kernel):
     assert "MapFailed" in text and "input #2 3: in the worker: java.lang.IllegalArgumentException: no threes" in text, text
     assert kernel.ok("MapFailed mf = Mp.lastError();\nmf.results()").result == "[1, 2, null, 4]"
     kernel.ok("tpool2.terminate();")
+
+
+def test_log_to_stderr_prints_lifecycle_events_tagged_by_process(kernel):
+    r = kernel.ok('''
+        Mp.logToStderr("DEBUG");
+        var logged = new Proc("logged", () -> System.out.println("doing some work"));
+        logged.start();
+        logged.join();
+        Mp.logToStderr("OFF");
+        var quiet = new Proc("quiet", () -> System.out.println("quiet work"));
+        quiet.start();
+        quiet.join();
+    ''')
+    err = r.stderr.splitlines()
+    assert "[INFO/logged] child process calling self.run()" in err, r.stderr
+    assert "[DEBUG/MainProcess] calling join() for process logged" in err, r.stderr
+    assert err.index("[INFO/logged] process shutting down") < err.index("[INFO/logged] process exiting with exitcode 0")
+    assert "[logged] doing some work" in r.stdout and "[quiet] quiet work" in r.stdout
+    assert "quiet" not in r.stderr, r.stderr
+    assert "must be one of DEBUG, INFO, WARNING, OFF" in kernel.execute('Mp.logToStderr("LOUD");').error_text()

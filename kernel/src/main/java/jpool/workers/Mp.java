@@ -34,6 +34,20 @@ public final class Mp {
         return (T) jpool.LastCellError.get();
     }
 
+    /**
+     * Prints process lifecycle events on stderr from now on, as Python's {@code multiprocessing.log_to_stderr()}
+     * with {@code logger.setLevel(logging.INFO)}: {@code [INFO/Proc-1] child process calling self.run()}, {@code [INFO/Proc-1]
+     * process exiting with exitcode 0}; DEBUG adds joins, terminations and pool steps. Levels: DEBUG, INFO, WARNING, OFF.
+     */
+    public static void logToStderr(String level) {
+        MpLog.setLevel(level);
+    }
+
+    /** {@link #logToStderr(String)} at INFO. */
+    public static void logToStderr() {
+        logToStderr("INFO");
+    }
+
     /** True inside a worker JVM, false in the kernel. */
     public static boolean inWorker() {
         return WorkerIdentity.isWorker();
