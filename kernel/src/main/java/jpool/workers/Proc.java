@@ -311,7 +311,7 @@ public class Proc implements Serializable {
         @Override
         public void failed(long taskId, RemoteError error) {
             failure = new ProcessFailed(name, error);
-            router.note(2, "Process " + name + " failed:\n" + error.trace());
+            router.note(2, "Process " + name + " failed:\n" + failure.remoteTrace());
         }
 
         @Override
