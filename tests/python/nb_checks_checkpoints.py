@@ -1,4 +1,4 @@
-"""Checks of notebooks/06-checkpoints.ipynb after nbconvert executed it (wired in by test_notebooks.py through
+"""Checks of notebooks/07-checkpoints.ipynb after nbconvert executed it (wired in by test_notebooks.py through
 CHECKS): a grid search stopped part way resumes from its checkpoint and computes only the rest."""
 import re
 
@@ -47,4 +47,4 @@ def check_checkpoints(nb):
     assert _result(nb, "cleanup") == "[]"
 
 
-CHECKS = {"06-checkpoints.ipynb": check_checkpoints}
+CHECKS = {"07-checkpoints.ipynb": check_checkpoints}

@@ -128,7 +128,7 @@ def test_notebook_is_saved_clean_for_the_jpool_kernel(notebook):
 # Checks kept next to the features they test (nb_checks_*.py, each exposing CHECKS = {file name: fn}); they take
 # the executed notebook as an nbformat NotebookNode.
 NODE_CHECKS = {}
-for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "nb_checks_checkpoints"):
+for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "nb_checks_tutorial", "nb_checks_checkpoints"):
     try:
         NODE_CHECKS.update(importlib.import_module(_module).CHECKS)
     except ModuleNotFoundError as e:

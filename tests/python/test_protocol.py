@@ -367,6 +367,14 @@ def test_comm_open_for_an_unknown_target_is_closed(kernel):
     ("for (int i = 0; i < 3; i++) {", "incomplete"),
     ("int f() {\n    return 1;", "incomplete"),
     ("int x = ;)", "invalid"),
+    ("int = 7q;", "invalid"),                         # JShell calls it a whole statement; it does not parse
+    ("1 +* 2;", "invalid"),
+    ("undefinedMethod(3);", "complete"),               # parses: the error comes when it runs
+    ("%%pool --map List.of(1, 2)", "incomplete"),    # a cell magic's header alone waits for its body
+    ("%%pool --map List.of(1, 2)\nit * 2", "incomplete"),
+    ("%%pool --map List.of(1, 2)\nit * 2\n", "complete"),  # an empty line ends the body, as in IPython
+    ("%%pool --help", "complete"),
+    ("%cpu", "complete"),
 ])
 def test_is_complete(kernel, code, status):
     reply = kernel.shell_reply(kernel.kc.is_complete(code))["content"]

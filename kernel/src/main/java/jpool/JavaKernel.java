@@ -23,7 +23,7 @@ public final class JavaKernel implements KernelBackend {
             "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
             "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
             "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
-            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Call", "jpool.pool.TaskFailed",
+            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Act", "jpool.pool.Act2", "jpool.pool.Call", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
             "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
             "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
@@ -117,6 +117,7 @@ public final class JavaKernel implements KernelBackend {
         }
         if (result.error() != null) {
             CellError e = result.error();
+            if (e.cause() != null) LastCellError.set(e.cause());
             return new ExecutionError(e.ename(), e.evalue(), e.traceback());
         }
         if (result.hasValue() && !silent) {
@@ -193,7 +194,8 @@ public final class JavaKernel implements KernelBackend {
     @Override
     public JsonObject isComplete(String code) {
         // "Math.max?" would look like a ternary still being typed, and the console would wait for more lines
-        String status = magics.isMagic(code) || PagerRequest.parse(code) != null ? "complete" : evaluator.isComplete(code);
+        String status = PagerRequest.parse(code) != null ? "complete"
+                : magics.isMagic(code) ? jpool.magics.CellMagicInput.isComplete(code) : evaluator.isComplete(code);
         JsonObject o = new JsonObject();
         o.addProperty("status", status);
         if ("incomplete".equals(status)) o.addProperty("indent", "    ");

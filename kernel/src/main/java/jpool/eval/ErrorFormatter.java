@@ -66,6 +66,15 @@ public final class ErrorFormatter {
         for (Throwable cur = t; cur != null && seen.add(cur); cur = cur.getCause()) {
             tb.add((enclosing == null ? "" : "Caused by: ") + BOLD_RED + className(cur) + RESET
                     + (cur.getMessage() == null ? "" : ": " + cleanMessage(cur.getMessage())));
+            if (cur instanceof jpool.workers.RemoteFailure rf) remoteTrace(tb, "", rf.remoteTrace());
+            if (cur instanceof jpool.pool.MapFailed mf) {
+                int shown = 0;
+                for (var o : mf.failures()) {
+                    if (shown++ == MAX_REMOTE_TRACES) break;
+                    if (o.error() instanceof jpool.workers.RemoteFailure rf)
+                        remoteTrace(tb, "input #" + o.index() + " " + abbreviate(String.valueOf(o.input())) + ": ", rf.remoteTrace());
+                }
+            }
             StackTraceElement[] frames = cur.getStackTrace();
             int lastUser = lastUserFrame(frames);
             int sharedFrom = frames.length - (enclosing == null ? 0 : sharedTail(frames, enclosing));
@@ -84,6 +93,24 @@ public final class ErrorFormatter {
         }
         String evalue = t.getMessage() == null ? "" : cleanMessage(t.getMessage());
         return new CellError(className(t), evalue, tb, t);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 60 ? s.substring(0, 57) + "..." : s;
+    }
+
+    /** Remote traces a MapFailed shows in the cell (every one is in its failures()). */
+    private static final int MAX_REMOTE_TRACES = 3;
+
+    /** A worker's stack trace under the failure it caused, indented, its frames pointing at cells where known. */
+    private static void remoteTrace(List<String> tb, String label, String trace) {
+        List<String> lines = trace.lines().toList();
+        if (lines.isEmpty()) return;
+        tb.add("  " + label + "in the worker: " + BOLD_RED + lines.get(0) + RESET);
+        for (String l : lines.subList(1, lines.size())) {
+            String t = l.strip();
+            tb.add("    " + (t.contains("(cell [") ? GREEN + t + RESET : t));
+        }
     }
 
     /** How many frames at the bottom of a cause's trace repeat its enclosing exception's (Java's "... n more"). */

@@ -40,6 +40,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final SourceCodeAnalysis analysis;
     private final CapturingExecutionControl control;
     private final ErrorFormatter errors = new ErrorFormatter();
+    private final CompileCheck compileCheck;
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
     /** Set by {@link #stop()}, cleared when a cell starts. */
@@ -67,6 +68,7 @@ public final class JShellEvaluator implements AutoCloseable {
                     throw new IllegalStateException("default import failed: " + imp);
             }
         }
+        compileCheck = new CompileCheck(classpath, imports);
     }
 
     /** The classes cells have defined so far (shipped to worker JVMs). */
@@ -81,6 +83,7 @@ public final class JShellEvaluator implements AutoCloseable {
         java.nio.file.Path p = path.toAbsolutePath().normalize();
         if (!java.nio.file.Files.exists(p)) throw new IllegalArgumentException("no such file or directory: " + p);
         shell.addToClasspath(p.toString());
+        compileCheck.addToClasspath(p.toString());
         addedClasspath.add(p.toUri().toString());
     }
 
@@ -101,11 +104,40 @@ public final class JShellEvaluator implements AutoCloseable {
 
     /** Runs a cell; {@code cellNumber} is its execution count, used to point at lines in errors. */
     public CellResult eval(String code, int cellNumber) {
-        CellResult result = CellResult.NOTHING;
         control.clearStop();
-        for (SnippetSplitter.Piece piece : SnippetSplitter.split(analysis, code)) {
+        List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(analysis, code);
+        List<String> sources = pieces.stream().map(SnippetSplitter.Piece::source).toList();
+        // a cell of several snippets is compiled as a whole first: one that does not compile runs nothing
+        boolean checked = pieces.size() > 1;
+        if (checked) {
+            CompileCheck.Rejection r = compileCheck.check(sources, this::declarationSources);
+            if (r != null) return CellResult.failed(errors.compileError(code, pieces.get(r.index()), r.diagnostics(), cellNumber));
+        }
+        int[] accepted = {0};
+        try {
+            return run(code, cellNumber, pieces, accepted);
+        } finally {
+            if (checked) {
+                if (accepted[0] < pieces.size()) compileCheck.ranOnly(accepted[0]);
+            } else {
+                compileCheck.record(sources.subList(0, accepted[0]));
+            }
+        }
+    }
+
+    /** The notebook's live declarations and imports, in order, as typed (to rebuild the compile check's mirror). */
+    private List<String> declarationSources() {
+        return shell.snippets().filter(s -> s instanceof DeclarationSnippet || s instanceof jdk.jshell.ImportSnippet)
+                .filter(s -> shell.status(s).isActive()).map(Snippet::source).toList();
+    }
+
+    /** Runs the pieces in order; {@code accepted[0]} counts those JShell compiled (and ran, or tried to). */
+    private CellResult run(String code, int cellNumber, List<SnippetSplitter.Piece> pieces, int[] accepted) {
+        CellResult result = CellResult.NOTHING;
+        for (SnippetSplitter.Piece piece : pieces) {
             if (control.wasStopped()) return interruptedResult();
             List<SnippetEvent> events = shell.eval(piece.source());
+            if (events.stream().noneMatch(e -> e.causeSnippet() == null && e.status() == Snippet.Status.REJECTED)) accepted[0]++;
             // JShell turns a stopped run into a normal completion without value; the user asked to stop the cell,
             // so it must end as an error (and later snippets of the cell must not run)
             if (control.wasStopped()) return interruptedResult();
@@ -113,7 +145,15 @@ public final class JShellEvaluator implements AutoCloseable {
             for (SnippetEvent e : events) {
                 if (e.causeSnippet() != null) continue; // knock-on updates of other snippets
                 Snippet s = e.snippet();
-                origins.put(s.id(), new ErrorFormatter.Origin(cellNumber, lineOf(code, piece.offset())));
+                ErrorFormatter.Origin origin = new ErrorFormatter.Origin(cellNumber, lineOf(code, piece.offset()));
+                origins.put(s.id(), origin);
+                if (e.status() != Snippet.Status.REJECTED) {
+                    try {
+                        CellLines.remember(analysis.wrapper(s), origin); // for traces that come back from workers
+                    } catch (RuntimeException noWrapper) {
+                        // imports and erroneous snippets have none
+                    }
+                }
                 if (e.status() == Snippet.Status.REJECTED) {
                     return CellResult.failed(errors.compileError(code, piece, shell.diagnostics(s).toList(), cellNumber));
                 }
@@ -126,7 +166,8 @@ public final class JShellEvaluator implements AutoCloseable {
                         System.err.println("note: " + describe(d) + " was defined, but cannot be used until "
                                 + String.join(", ", missing) + " is declared");
                 }
-                if (producesValue(s)) result = CellResult.value(control.lastValue());
+                if (producesValue(s) && !StatementValues.isStatementLike(control.lastValue()))
+                    result = CellResult.value(control.lastValue());
             }
         }
         return result;
@@ -146,6 +187,10 @@ public final class JShellEvaluator implements AutoCloseable {
         Throwable real = control.lastException();
         // JShell's EvalException carries frames already mapped to snippet ids and snippet lines, but it is a copy
         // made of strings: the error keeps the real exception object as its cause (its class, fields, cause chain)
+        // a pool or process failure has no local frames worth showing (it is made without a stack), but the real
+        // object carries the worker's trace, which the error shows
+        if (real instanceof jpool.workers.RemoteFailure || real instanceof jpool.pool.MapFailed)
+            return errors.runtimeError(real, origins);
         if (jshellException instanceof EvalException ev) {
             CellError shown = errors.runtimeError(ev, origins);
             return new CellError(shown.ename(), shown.evalue(), shown.traceback(), real != null ? real : ev);
@@ -319,11 +364,21 @@ public final class JShellEvaluator implements AutoCloseable {
         if (code.isBlank()) return "complete";
         List<SnippetSplitter.Piece> pieces = SnippetSplitter.split(analysis, code);
         if (pieces.isEmpty()) return "complete";
+        // JShell calls a whole but wrong statement ("int = 7q;") complete: a piece that does not even parse is invalid
+        for (SnippetSplitter.Piece p : pieces) {
+            if (p.completeness().isComplete() && isErroneous(p.source()) && SyntaxCheck.unparseable(p.source())) return "invalid";
+        }
         return switch (pieces.get(pieces.size() - 1).completeness()) {
             case COMPLETE, COMPLETE_WITH_SEMI, EMPTY -> "complete";
             case DEFINITELY_INCOMPLETE, CONSIDERED_INCOMPLETE -> "incomplete";
             case UNKNOWN -> "invalid";
         };
+    }
+
+    /** JShell's quick judgement: could not make a snippet of it (parse errors, but also some unknown names). */
+    private boolean isErroneous(String source) {
+        List<Snippet> snippets = analysis.sourceToSnippets(source);
+        return snippets.isEmpty() || snippets.stream().anyMatch(sn -> sn.kind() == Snippet.Kind.ERRONEOUS);
     }
 
     /** The cell split into its complete snippets, as source text (used by magics that wrap a cell body). */
@@ -338,6 +393,7 @@ public final class JShellEvaluator implements AutoCloseable {
 
     @Override
     public void close() {
+        compileCheck.close();
         shell.close();
     }
 }

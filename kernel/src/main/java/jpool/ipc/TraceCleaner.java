@@ -16,7 +16,7 @@ final class TraceCleaner {
     private static final Pattern CELL_LAMBDA = Pattern.compile("\\blambda\\$do_it\\$\\$?[0-9a-f]*\\$\\d+");
     /** A lambda inside a method, e.g. {@code lambda$steps$0}. */
     private static final Pattern METHOD_LAMBDA = Pattern.compile("\\blambda\\$([A-Za-z_]\\w*)\\$\\d+");
-    private static final Pattern WRAPPER_FILE = Pattern.compile("\\(\\$JShell\\$\\d+[A-Z]?\\.java:(\\d+)\\)");
+    private static final Pattern WRAPPER_FILE = Pattern.compile("\\(\\$JShell\\$(\\d+[A-Z]?)\\.java:(\\d+)\\)");
 
     private TraceCleaner() {
     }
@@ -25,11 +25,13 @@ final class TraceCleaner {
         StringBuilder out = new StringBuilder();
         for (String line : trace.split("\n", -1)) {
             String t = line.strip();
-            if (t.startsWith("at jpool.workers.") || t.startsWith("at jpool.pool.ChunkTask") || t.startsWith("at java.base/jdk.internal.reflect.")
+            // jpool's own frames (running the task, adapting a void task) say nothing about the user's code
+            if (t.startsWith("at jpool.") || t.startsWith("at java.base/jdk.internal.reflect.")
                     || t.startsWith("at java.base/java.lang.reflect.Method.invoke")) continue;
             String cleaned = LOADER.matcher(line).replaceAll("at ");
             cleaned = WRAPPER.matcher(cleaned).replaceAll("");
-            cleaned = WRAPPER_FILE.matcher(cleaned).replaceAll("(notebook cell)");
+            // the kernel knows which cell and line a wrapper's line is (jpool.eval.CellLines); it rewrites this marker
+            cleaned = WRAPPER_FILE.matcher(cleaned).replaceAll("(notebook cell \\$JShell\\$$1:$2)");
             cleaned = CELL_LAMBDA.matcher(cleaned).replaceAll("<lambda in cell>");
             cleaned = METHOD_LAMBDA.matcher(cleaned).replaceAll("<lambda in $1>");
             cleaned = cleaned.replace("at .", "at ").replace("at do_it$", "at <cell>");

@@ -108,6 +108,16 @@ public final class AsyncResult<T> {
         return true;
     }
 
+    /** Waits at most {@code seconds} and tells whether the result is ready (Python's {@code wait(timeout)}). */
+    public boolean waitFor(double seconds) {
+        return waitFor(Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
+    /** The same call with its value changed by {@code f} (progress counts stay the call's). */
+    <U> AsyncResult<U> map(java.util.function.Function<? super T, ? extends U> f) {
+        return new AsyncResult<>(future.thenApply(f), batch);
+    }
+
     static RuntimeException unwrap(ExecutionException e) {
         Throwable c = e.getCause();
         if (c instanceof RuntimeException r) return r;

@@ -143,6 +143,12 @@ public final class Pool implements AutoCloseable, Rich {
 
     // ---- configuration ------------------------------------------------------------------------------------
 
+    /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code seconds}; 0 = no limit. */
+    public Pool timeout(double seconds) {
+        if (seconds < 0 || Double.isNaN(seconds)) throw new IllegalArgumentException("timeout must be positive seconds (0 = none), got " + seconds);
+        return timeout(seconds == 0 ? null : Duration.ofNanos((long) (seconds * 1e9)));
+    }
+
     /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit. */
     public Pool timeout(Duration limit) {
         if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("timeout must be positive, got " + limit);
@@ -201,6 +207,64 @@ public final class Pool implements AutoCloseable, Rich {
     /** Like {@link #applyAsync(Fn, Object, Consumer, Consumer)} for a task without argument. */
     public <R> AsyncResult<R> applyAsync(Call<R> fn, Consumer<? super R> onResult, Consumer<? super RuntimeException> onError) {
         return single(fn, ChunkTask.Kind.CALL, null, onResult, onError);
+    }
+
+    /** Starts {@code fn(arg)}; {@code onResult} gets the value in the kernel when it is done (errors: {@link AsyncResult#get()}). */
+    public <A, R> AsyncResult<R> applyAsync(Fn<A, R> fn, A arg, Consumer<? super R> onResult) {
+        return single(fn, ChunkTask.Kind.FN, arg, onResult, null);
+    }
+
+    /** Starts {@code fn}; {@code onResult} gets the value in the kernel when it is done. */
+    public <R> AsyncResult<R> applyAsync(Call<R> fn, Consumer<? super R> onResult) {
+        return single(fn, ChunkTask.Kind.CALL, null, onResult, null);
+    }
+
+    // Tasks that return nothing. A one-argument lambda cannot be overloaded on void vs value (see Act), so these
+    // have their own names; a no-argument one can, so apply/applyAsync also take a Job.
+
+    /** Runs {@code fn}, which returns nothing, in a worker and waits for it to finish. */
+    public void apply(Job fn) {
+        applyAsync(fn).get();
+    }
+
+    /** Starts {@code fn}, which returns nothing, in a worker; the result's value is null. */
+    public AsyncResult<Void> applyAsync(Job fn) {
+        return applyAsync(NothingReturned.of(fn));
+    }
+
+    /** Runs {@code fn(arg)}, which returns nothing, in a worker and waits for it to finish (a void {@code apply}). */
+    public <A> void run(Act<A> fn, A arg) {
+        runAsync(fn, arg).get();
+    }
+
+    /** Starts {@code fn(arg)}, which returns nothing, in a worker; returns at once (a void {@code applyAsync}). */
+    public <A> AsyncResult<Void> runAsync(Act<A> fn, A arg) {
+        return applyAsync(NothingReturned.of(fn), arg);
+    }
+
+    /** Starts {@code fn(arg)}; {@code onDone} runs in the kernel when it has finished well. */
+    public <A> AsyncResult<Void> runAsync(Act<A> fn, A arg, Runnable onDone) {
+        return runAsync(fn, arg, onDone, null);
+    }
+
+    /** Starts {@code fn(arg)}; then {@code onDone} or {@code onError} runs in the kernel. Either may be null. */
+    public <A> AsyncResult<Void> runAsync(Act<A> fn, A arg, Runnable onDone, Consumer<? super RuntimeException> onError) {
+        return applyAsync(NothingReturned.of(fn), arg, onDone == null ? null : v -> onDone.run(), onError);
+    }
+
+    /** {@code fn} over every item in the workers, waiting for all; {@link MapFailed} if any failed (a void {@code map}). */
+    public <A> void forEach(Act<A> fn, Iterable<A> items) {
+        forEachAsync(fn, items).get();
+    }
+
+    /** Starts {@code fn} over every item and returns at once; {@code get()} waits, and throws {@link MapFailed} if any failed. */
+    public <A> AsyncResult<Void> forEachAsync(Act<A> fn, Iterable<A> items) {
+        return mapAsync(NothingReturned.of(fn), items).map(values -> null);
+    }
+
+    /** {@code fn(a, b)} for every pair, waiting for all (a void {@code starmap}). */
+    public <A, B> void starForEach(Act2<A, B> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
+        starmap(NothingReturned.of(fn), pairs);
     }
 
     /** {@code fn} over every item, results in input order; {@link MapFailed} (with the good results) if any failed. */

@@ -28,6 +28,16 @@ public final class Manager implements AutoCloseable, Serializable {
         return own(new SharedMap<>());
     }
 
+    /** A new shared map owned by this manager, starting with a copy of {@code initial}'s entries. */
+    public synchronized <K, V> SharedMap<K, V> map(java.util.Map<? extends K, ? extends V> initial) {
+        return own(new SharedMap<>(initial));
+    }
+
+    /** A new shared list owned by this manager, starting with a copy of {@code initial} (Python: {@code manager.list(range(5))}). */
+    public synchronized <E> SharedList<E> list(java.util.Collection<? extends E> initial) {
+        return own(new SharedList<>(initial));
+    }
+
     /** A new shared list owned by this manager. */
     public synchronized <E> SharedList<E> list() {
         return own(new SharedList<>());

@@ -4,7 +4,6 @@ import jpool.workers.KernelLink;
 
 import java.time.Duration;
 import java.util.NoSuchElementException;
-import java.util.Objects;
 
 /**
  * A FIFO queue shared by the kernel and every worker, like Python's {@code multiprocessing.Queue}:
@@ -14,7 +13,8 @@ import java.util.Objects;
  * q.get()            // Point[x=1, y=2], in the kernel
  * }</pre>
  * Items may be any Serializable value, including instances of classes defined in cells; each is copied when put
- * (later changes to the original do not show). {@code null} is not an item: {@link #poll()} uses it for "empty".
+ * (later changes to the original do not show). {@code null} is an item too, as Python's {@code None} (a poison
+ * pill: {@code q.put(null)}); {@link #poll()} also answers null when the queue is empty, {@link #getNow()} tells them apart.
  * The queue itself lives in the kernel until {@link #dispose()} or the kernel ends.
  * <p>In a worker, {@link #get()} takes up to 64 waiting items in one call to the kernel and serves the next gets
  * from them (so a busy queue costs one round trip per batch, not per item); another process that finds the queue
@@ -49,14 +49,14 @@ public class MpQueue<T> extends SharedHandle {
      * a put to a closed queue is reported in the worker's output rather than thrown.
      */
     public void put(T item) {
-        Objects.requireNonNull(item, "a queue item cannot be null");
-        if (bounded) call("put", item, Sharing.FOREVER);
-        else Sharing.cast(id(), "add", item);
+        Object sent = NullItem.wrap(item);
+        if (bounded) call("put", sent, Sharing.FOREVER);
+        else Sharing.cast(id(), "add", sent);
     }
 
     /** Adds an item, waiting at most {@code seconds} for room; IllegalStateException when still full. */
     public void put(T item, double seconds) {
-        call("put", Objects.requireNonNull(item, "a queue item cannot be null"), Sharing.nanos(seconds));
+        call("put", NullItem.wrap(item), Sharing.nanos(seconds));
     }
 
     /** Removes and returns the head item, waiting as long as it takes; IllegalStateException if closed and empty. */
@@ -78,7 +78,7 @@ public class MpQueue<T> extends SharedHandle {
     }
 
     private Object take(long nanos) {
-        return KernelLink.connected() ? Prefetch.get(id(), nanos) : call("get", nanos);
+        return NullItem.unwrap(KernelLink.connected() ? Prefetch.get(id(), nanos) : call("get", nanos));
     }
 
     /** The head item removed, or null when the queue is empty right now. */
@@ -90,11 +90,16 @@ public class MpQueue<T> extends SharedHandle {
     /** The head item removed, or null when none came within {@code seconds}. */
     @SuppressWarnings("unchecked")
     public T poll(double seconds) {
+        return (T) NullItem.unwrap(pollRaw(seconds));
+    }
+
+    /** The head item as the queue holds it (a null item as {@link NullItem}), or null when none came. */
+    private Object pollRaw(double seconds) {
         if (KernelLink.connected()) {
             Object held = Prefetch.pollHeld(id());
-            if (held != null) return (T) held;
+            if (held != null) return held;
         }
-        return (T) call("poll", Sharing.nanos(seconds));
+        return call("poll", Sharing.nanos(seconds));
     }
 
     /** How many items are waiting (already stale when it returns if other processes use the queue). */
@@ -121,9 +126,10 @@ public class MpQueue<T> extends SharedHandle {
     }
 
     /** Throws NoSuchElementException when empty right now; for symmetry with {@code queue.get_nowait()}. */
+    @SuppressWarnings("unchecked")
     public T getNow() {
-        T item = poll();
+        Object item = pollRaw(0);
         if (item == null) throw new NoSuchElementException("queue empty");
-        return item;
+        return (T) NullItem.unwrap(item);
     }
 }

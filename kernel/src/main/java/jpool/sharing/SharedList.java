@@ -21,6 +21,12 @@ public class SharedList<E> extends SharedHandle implements Rich {
         super("list");
     }
 
+    /** A new shared list holding a copy of {@code initial}, in its order (Python: {@code manager.list(range(5))}). */
+    public SharedList(Collection<? extends E> initial) {
+        this();
+        if (!initial.isEmpty()) addAll(initial);
+    }
+
     /** Appends {@code element}; returns its index. */
     public int add(E element) {
         return (Integer) call("add", element);

@@ -22,6 +22,12 @@ public class SharedMap<K, V> extends SharedHandle implements Rich {
         super("map");
     }
 
+    /** A new shared map holding a copy of {@code initial}'s entries (Python: {@code manager.dict({"a": 1})}). */
+    public SharedMap(Map<? extends K, ? extends V> initial) {
+        this();
+        if (!initial.isEmpty()) putAll(initial);
+    }
+
     /** Sets the value of {@code key}; returns the previous value or null. */
     @SuppressWarnings("unchecked")
     public V put(K key, V value) {

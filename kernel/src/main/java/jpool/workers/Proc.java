@@ -116,6 +116,7 @@ public class Proc implements Serializable {
             }
             s.handle = handle;
             started = s;
+            s.log(MpLog.Level.INFO, "child process calling self.run()");
             ACTIVE.add(this);
             STARTED.add(this);
             s.exit.whenComplete((c, e) -> ACTIVE.remove(this));
@@ -135,6 +136,7 @@ public class Proc implements Serializable {
      */
     public void join() {
         Started s = requireStarted("join");
+        MpLog.main(MpLog.Level.DEBUG, "calling join() for process " + name);
         try {
             s.exit.get();
         } catch (InterruptedException e) {
@@ -147,6 +149,7 @@ public class Proc implements Serializable {
     /** Waits at most {@code timeout} for the process to end; check {@link #isAlive()} afterwards. */
     public void join(Duration timeout) {
         Started s = requireStarted("join");
+        MpLog.main(MpLog.Level.DEBUG, "calling join() for process " + name);
         try {
             s.exit.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -178,6 +181,7 @@ public class Proc implements Serializable {
     /** Sends SIGTERM; a later {@link #join()} sees exit code -15. */
     public void terminate() {
         Started s = requireStarted("terminate");
+        MpLog.main(MpLog.Level.DEBUG, "terminating " + name);
         s.terminated = true;
         s.handle.terminate();
     }
@@ -289,6 +293,11 @@ public class Proc implements Serializable {
             this.state = state;
         }
 
+        /** A lifecycle line of this process ({@link MpLog}), among its output. */
+        void log(MpLog.Level at, String message) {
+            if (MpLog.enabled(at)) router.note(2, MpLog.line(at, name, message));
+        }
+
         @Override
         public void log(int stream, String text) {
             tail.add(text);
@@ -302,11 +311,15 @@ public class Proc implements Serializable {
         @Override
         public void failed(long taskId, RemoteError error) {
             failure = new ProcessFailed(name, error);
-            router.note(2, "Process " + name + " failed:\n" + error.trace());
+            router.note(2, "Process " + name + " failed:\n" + failure.remoteTrace());
         }
 
         @Override
         public void exited(int exitCode) {
+            if (exitCode >= 0) { // a process killed by a signal says nothing more, as in Python
+                log(MpLog.Level.INFO, "process shutting down");
+                log(MpLog.Level.INFO, "process exiting with exitcode " + exitCode);
+            }
             router.close();
             exit.complete(exitCode);
         }

@@ -30,11 +30,12 @@ public class RemoteFailure extends RuntimeException {
 
     /** The worker's stack trace, causes included. */
     public String remoteTrace() {
-        return remoteTrace;
+        // resolved when read: a task may fail before the cell that defined its lambda has finished registering it
+        return jpool.eval.CellLines.pointAtCells(remoteTrace);
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + ": " + getMessage() + "\n--- remote stack trace ---\n" + remoteTrace;
+        return getClass().getSimpleName() + ": " + getMessage() + "\n--- remote stack trace ---\n" + remoteTrace();
     }
 }

@@ -195,5 +195,10 @@ class CompletionAndInspectTest {
         JShellEvaluator e = cells.evaluator;
         assertEquals("invalid", e.isComplete("int x = ;"));
         assertEquals("invalid", e.isComplete("x )"));
+        assertEquals("invalid", e.isComplete("int = 7q;"), "JShell calls it complete; it does not parse");
+        assertEquals("invalid", e.isComplete("int a = 1;\nint = 7q;"));
+        assertEquals("complete", e.isComplete("undefinedHere(3);"), "parses; the unknown name is an error when it runs");
+        assertEquals("complete", e.isComplete("import java.time.*;"));
+        assertEquals("complete", e.isComplete("1 + 1"));
     }
 }

@@ -101,11 +101,20 @@ class JShellEvaluatorTest {
     }
 
     @Test
-    void aFailingSnippetStopsTheCellAndEarlierSnippetsStayDefined() {
+    void aCompileErrorAnywhereRunsNothingOfTheCell() {
         CellError e = cells.error("int beforeFailure = 1;\nint broken = \"text\";\nint afterFailure = 3;");
         assertEquals("CompilationError", e.ename());
-        assertEquals(1, cells.value("beforeFailure"));
+        assertEquals("CompilationError", cells.error("beforeFailure").ename(), "not even the first line was declared");
         assertEquals("CompilationError", cells.error("afterFailure").ename());
+    }
+
+    @Test
+    void aRuntimeErrorStopsTheCellAndEarlierSnippetsStayDefined() {
+        CellError e = cells.error("int beforeThrow = 1;\nif (beforeThrow == 1) throw new IllegalStateException(\"x\");\nint afterThrow = 3;");
+        assertEquals("java.lang.IllegalStateException", e.ename());
+        assertEquals(1, cells.value("beforeThrow"));
+        assertEquals("CompilationError", cells.error("afterThrow").ename());
+        assertEquals(4, cells.value("int later = beforeThrow + 3;\nlater"), "the check knows what ran");
     }
 
     @Test

@@ -33,7 +33,14 @@ class KernelSideTest {
         assertEquals(List.of("b"), q.poll());
         assertNull(q.poll());
         assertTrue(q.isEmpty());
-        assertThrows(NullPointerException.class, () -> q.put(null));
+        // null is an item, as Python's None (poison pills); getNow tells it from "empty"
+        q.put(null);
+        assertEquals(1, q.size());
+        assertNull(q.getNow());
+        assertThrows(NoSuchElementException.class, q::getNow);
+        q.put(null);
+        assertNull(q.get());
+        assertTrue(q.isEmpty());
     }
 
     @Test
