@@ -100,9 +100,7 @@ public final class CheckpointedPool {
 
     private static Object[] toArray(Iterable<?> items) {
         if (items instanceof java.util.Collection<?> c) return c.toArray();
-        List<Object> read = new ArrayList<>();
-        for (Object o : items) read.add(o);
-        return read.toArray();
+        return InputReader.readAll(items.iterator(), "map").toArray(); // fails early when they cannot fit
     }
 
     /** A started call: its outcomes in input order once all are in, the batch of inputs it computes. */
