@@ -153,12 +153,19 @@ def test_two_kernels_on_one_checkpoint_do_not_corrupt_it(tmp_path):
     side = tmp_path / "runs.txt"
     a, b = start(tmp_path), start(tmp_path)
     try:
+        gate = tmp_path / "go"
         a.ok(setup_cell(side))
-        a.ok('var slow = cp.checkpoint("shared").mapAsync(x -> { ran(x); Thread.sleep(200); return x; }, forty, 1);')
+        # the first kernel's map holds the checkpoint until the test opens the gate
+        a.ok(f'''var slow = cp.checkpoint("shared").mapAsync(x -> {{
+            ran(x);
+            while (!java.nio.file.Files.exists(java.nio.file.Path.of("{gate}"))) Thread.sleep(10);
+            return x;
+        }}, forty, 1);''')
         wait_until(lambda: len(runs(side)) >= 2, timeout=60, what="the first kernel's map to start")
         b.ok('Pool other = new Pool(1);')
         r = b.execute('other.checkpoint("shared").map(x -> x, List.of(1))')
         assert r.status == "error" and "in use by another kernel" in r.error_text(), r.error_text()
+        gate.write_text("go")
         assert a.ok('slow.get().size()').result == "40"
         r = b.ok('other.checkpoint("shared").map(x -> -1, List.of(5))')  # a's run ended: b may use it now
         assert r.result == "[-1]"
@@ -190,7 +197,7 @@ def test_a_checkpointed_notebook_run_twice_by_nbconvert_takes_a_tenth_the_second
     import subprocess
     from nbformat.v4 import new_code_cell, new_notebook
     nb = new_notebook(cells=[
-        new_code_cell('Pool pool = new Pool(2);\nint work(int x) throws Exception { Thread.sleep(200); return x * x; }'),
+        new_code_cell('Pool pool = new Pool(2);\nint work(int x) throws Exception { Thread.sleep(1000); return x * x; }'),
         new_code_cell('long t0 = System.nanoTime();\n'
                       'List<Integer> squares = pool.checkpoint("twice").map(x -> work(x), '
                       'java.util.stream.IntStream.range(0, 24).boxed().toList(), 1);\n'
