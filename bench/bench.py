@@ -22,6 +22,8 @@ REPEAT = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--r
 ONLY = next((a.split("=", 1)[1] if "=" in a else sys.argv[sys.argv.index(a) + 1] for a in sys.argv[1:]
              if a.startswith("--only")), None)
 ONLY = set(ONLY.split(",")) if ONLY else None
+# --kernel=NAME: the kernelspec to measure (e.g. an older build installed under another name, to compare builds)
+KERNEL = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--kernel=")), "jpool")
 
 
 def wanted(key):
@@ -214,7 +216,7 @@ JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar ou
 
 
 def jpool_side():
-    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="jpool", startup_timeout=120)
+    km, kc = jupyter_client.manager.start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
     try:
         code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1, best=BEST, map_warm_calls=MAP_WARM_CALLS,
                            mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
