@@ -297,3 +297,11 @@ if pytest is not None:
                 k.shutdown()
             except Exception:
                 pass
+
+    @pytest.fixture
+    def cleanup(kernel):
+        """Names of pools a test created; each is terminated afterwards, whatever the test did."""
+        names = []
+        yield names
+        for n in names:
+            kernel.execute(f'try {{ {n}.terminate(); }} catch (Throwable t) {{ }}')

@@ -5,18 +5,7 @@ import os
 import re
 import signal
 
-import pytest
-
-from kernel_helpers import kernel, worker_processes  # noqa: F401 (fixture)
-
-
-@pytest.fixture
-def cleanup(kernel):
-    """Names of pools a test created; each is terminated afterwards, whatever the test did."""
-    names = []
-    yield names
-    for n in names:
-        kernel.execute(f'try {{ {n}.terminate(); }} catch (Throwable t) {{ }}')
+from kernel_helpers import cleanup, kernel, worker_processes  # noqa: F401 (fixture)
 
 
 def killer(kernel, marker):

@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from kernel_helpers import kernel, pid_alive, wait_until, worker_processes  # noqa: F401 (fixture)
+from kernel_helpers import cleanup, kernel, pid_alive, wait_until, worker_processes  # noqa: F401 (fixture)
 
 
 def tagged_pairs(text):
@@ -21,15 +21,6 @@ def java_list(text):
     assert text.startswith("[") and text.endswith("]"), text
     inner = text[1:-1].strip()
     return [int(v) for v in inner.split(",")] if inner else []
-
-
-@pytest.fixture
-def cleanup(kernel):
-    """Names of pools a test created; each is terminated afterwards, whatever the test did."""
-    names = []
-    yield names
-    for n in names:
-        kernel.execute(f'try {{ {n}.terminate(); }} catch (Throwable t) {{ }}')
 
 
 def test_ten_apply_async_print_worker_names(kernel, cleanup):

@@ -104,13 +104,7 @@ public final class TaskProgress {
 
     /** The worker is exiting: what the running task finished goes to the kernel first. */
     static void deliverFinished() {
-        Unsent u = unsent;
-        if (u == null) return;
-        try {
-            u.deliverFinished(true);
-        } catch (RuntimeException | Error e) {
-            // exiting anyway: at worst those inputs run again
-        }
+        deliverFinished(true);
     }
 
     /**
@@ -118,12 +112,16 @@ public final class TaskProgress {
      * printed by an input knows the results of the inputs before it are in the kernel.
      */
     static void beforeOutput() {
+        deliverFinished(false);
+    }
+
+    private static void deliverFinished(boolean exiting) {
         Unsent u = unsent;
         if (u == null) return;
         try {
-            u.deliverFinished(false);
+            u.deliverFinished(exiting);
         } catch (RuntimeException | Error e) {
-            // reported with the task's result instead
+            // those inputs are reported with the task's result, or run again if the worker dies first
         }
     }
 }
