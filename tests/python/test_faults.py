@@ -502,3 +502,38 @@ def test_interrupt_during_the_read_of_an_endless_iterable_answers_within_a_secon
     assert elapsed < 1.0, f"interrupt took {elapsed:.2f} s"
     still_works(k)
     assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+
+
+@pytest.mark.parametrize("content, why", [
+    ({"code": {"a": 1}}, "content.code is an object, expected a string"),
+    ({"silent": False}, "content.code is missing, expected a string"),
+    ({"code": "1", "silent": "no"}, "content.silent is a string, expected a boolean"),
+    ([1], "execute_request JSON could not be parsed"),
+], ids=["code-object", "code-missing", "silent-string", "content-list"])
+def test_request_with_unusable_content_gets_an_error_reply_and_nothing_runs(logged, content, why):
+    import zmq
+    from jupyter_client.session import Session
+
+    k = logged
+    k.ok("int kept = 41;")
+    count = k.ok("1").reply["execution_count"]
+    info = k.km.get_connection_info()
+    session = Session(key=info["key"], signature_scheme=info["signature_scheme"])
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.linger = 0
+    sock.connect(f"{info['transport']}://{info['ip']}:{info['shell_port']}")
+    try:
+        header = {"msg_id": "bad-content", "msg_type": "execute_request", "session": "s", "username": "u",
+                  "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+        frames = [json.dumps(x).encode() for x in (header, {}, {}, content)]
+        sock.send_multipart([b"<IDS|MSG>", session.sign(frames)] + frames)
+        assert sock.poll(DEFAULT_TIMEOUT * 1000), "no error reply"
+        _, reply_frames = session.feed_identities(sock.recv_multipart())
+        reply = session.deserialize(reply_frames)
+    finally:
+        sock.close()
+    assert reply["msg_type"] == "execute_reply" and reply["parent_header"]["msg_id"] == "bad-content"
+    assert reply["content"]["status"] == "error" and why in reply["content"]["evalue"], reply["content"]
+    assert why in k.log()
+    still_works(k)
+    assert k.ok("2").reply["execution_count"] == count + 3  # 1 + 1, kept + 1, 2: the bad request ran nothing

@@ -558,7 +558,8 @@ def test_kernel_exits_when_the_client_that_started_it_dies():
 # --- bad input -----------------------------------------------------------------------------------------------------
 
 def test_malformed_and_wrongly_signed_shell_messages_are_ignored(fresh_kernel):
-    """Messages the kernel cannot trust or parse get no reply and do not run; the kernel goes on serving."""
+    """Messages the kernel cannot trust or parse do not run and get no reply (a signed request with a readable header
+    gets an error reply); the kernel goes on serving."""
     import json
 
     import zmq
@@ -594,7 +595,8 @@ def test_malformed_and_wrongly_signed_shell_messages_are_ignored(fresh_kernel):
         sock.send_multipart([b"<IDS|MSG>", b"", b"\xff\xfe", b"", b"", b""])
         sock.send_multipart([b"\x00" * 5000] * 7)
         # correctly signed but malformed: JSON that does not parse, a header that is not an object, no msg_type,
-        # content that is not an object, an unknown message type
+        # content that is not an object (a request with a readable header: answered with an error reply), an
+        # unknown message type
         signed([b"{not json", b"{}", b"{}", b"{}"])
         signed([b"[]", b"{}", b"{}", b"{}"])
         signed([json.dumps({"msg_id": "no-type", "session": "s", "username": "u", "version": "5.3"}).encode(),
@@ -603,6 +605,11 @@ def test_malformed_and_wrongly_signed_shell_messages_are_ignored(fresh_kernel):
         signed([header("no_such_request"), b"{}", b"{}", b"{}"])
         # then a good request on the same socket: its reply is the first (and only) one the socket receives
         request = good.send(sock, "kernel_info_request", {})
+        assert sock.poll(TIMEOUT * 1000), "no error reply to the execute_request whose content is a list"
+        _, frames = good.feed_identities(sock.recv_multipart())
+        error = good.deserialize(frames)
+        assert error["msg_type"] == "execute_reply" and error["parent_header"]["msg_id"] == "bad-execute_request", error
+        assert error["content"]["status"] == "error" and error["content"]["ename"] == "MalformedMessage", error
         assert sock.poll(TIMEOUT * 1000), "no reply to a valid kernel_info_request after the bad messages"
         _, frames = good.feed_identities(sock.recv_multipart())
         reply = good.deserialize(frames)

@@ -80,15 +80,26 @@ final class Channel {
         byte[] h = frames.get(d + 2), p = frames.get(d + 3), m = frames.get(d + 4), c = frames.get(d + 5);
         if (!signer.verify(signature, h, p, m, c))
             throw new MalformedMessageException(name + ": message signature does not match the connection key; dropped");
-        WireMessage msg;
+        List<byte[]> identities = new ArrayList<>(frames.subList(0, d));
+        JsonObject header;
         try {
-            msg = new WireMessage(new ArrayList<>(frames.subList(0, d)), parse(h), parse(p), parse(m), parse(c),
-                    new ArrayList<>(frames.subList(d + 6, frames.size())));
+            header = parse(h);
         } catch (RuntimeException e) {
             throw new MalformedMessageException(name + ": message JSON could not be parsed: " + e.getMessage() + "; dropped", e);
         }
-        String problem = MessageCheck.problem(msg.header());
+        String problem = MessageCheck.problem(header);
         if (problem != null) throw new MalformedMessageException(name + ": " + problem + "; dropped");
+        WireMessage msg;
+        try {
+            msg = new WireMessage(identities, header, parse(p), parse(m), parse(c),
+                    new ArrayList<>(frames.subList(d + 6, frames.size())));
+        } catch (RuntimeException e) {
+            WireMessage answerable = new WireMessage(identities, header, new JsonObject(), new JsonObject(), new JsonObject(), List.of());
+            throw new MalformedMessageException(name + ": " + answerable.type() + " JSON could not be parsed: "
+                    + e.getMessage() + "; dropped", e, answerable.type().endsWith("_request") ? answerable : null);
+        }
+        String bad = MessageCheck.contentProblem(msg.type(), msg.content());
+        if (bad != null) throw new MalformedMessageException(name + ": " + msg.type() + " " + bad + "; dropped", null, msg);
         return msg;
     }
 

@@ -125,6 +125,7 @@ public final class KernelServer {
             msg = channel.receive();
         } catch (MalformedMessageException e) {
             KernelLog.warn(e.getMessage());
+            if (e.answerable() != null) replyMalformed(channel, e.answerable(), e.getMessage());
             return;
         } catch (RuntimeException e) {
             if (running) KernelLog.warn(channel.name() + ": socket error", e);
@@ -139,6 +140,20 @@ public final class KernelServer {
                 else handleSafely(channel, queued);
             }
         }
+    }
+
+    /**
+     * Answers a request that could not be used with an error reply of its type (foo_request: foo_reply), as the
+     * protocol allows: the frontend then knows, instead of waiting for a reply that never comes. Nothing runs.
+     */
+    private void replyMalformed(Channel channel, WireMessage request, String why) {
+        String type = request.type();
+        JsonObject c = Cell.errorContent("MalformedMessage", why, java.util.List.of("jpool: " + why));
+        c.addProperty("status", "error");
+        if (type.equals("execute_request")) c.addProperty("execution_count", executionCount.get());
+        publisher.publishStatus(request.header(), "busy");
+        reply(channel, request, type.substring(0, type.length() - "_request".length()) + "_reply", c);
+        publisher.publishStatus(request.header(), "idle");
     }
 
     private void handleSafely(Channel channel, WireMessage msg) {
@@ -160,6 +175,7 @@ public final class KernelServer {
                 backlog.add(channel.receive());
             } catch (MalformedMessageException e) {
                 KernelLog.warn(e.getMessage());
+                if (e.answerable() != null) replyMalformed(channel, e.answerable(), e.getMessage());
             }
         }
     }

@@ -22,6 +22,32 @@ final class MessageCheck {
         return null;
     }
 
+    /**
+     * Why the content of a request of {@code type} cannot be used, or null: the fields the kernel reads must have
+     * their protocol types when present (code a string; cursor_pos and detail_level integers; the flags booleans),
+     * and an execute, complete, inspect or is_complete request must have its code. Unknown types pass.
+     */
+    static String contentProblem(String type, JsonObject content) {
+        boolean needsCode = switch (type) {
+            case "execute_request", "complete_request", "inspect_request", "is_complete_request" -> true;
+            default -> false;
+        };
+        if (!needsCode) return null;
+        String code = describeNonString(content.get("code"));
+        if (code != null) return "content.code is " + code + ", expected a string";
+        for (String f : new String[]{"cursor_pos", "detail_level"}) {
+            JsonElement e = content.get(f);
+            if (e != null && !e.isJsonNull() && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()))
+                return "content." + f + " is " + describeNonString(e) + ", expected an integer";
+        }
+        for (String f : new String[]{"silent", "store_history", "allow_stdin", "stop_on_error"}) {
+            JsonElement e = content.get(f);
+            if (e != null && !e.isJsonNull() && !(e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()))
+                return "content." + f + " is " + (describeNonString(e) == null ? "a string" : describeNonString(e)) + ", expected a boolean";
+        }
+        return null;
+    }
+
     /** Null for a JSON string, else what the element is ("missing", "null", "a number", "an object", ...). */
     private static String describeNonString(JsonElement e) {
         if (e == null) return "missing";

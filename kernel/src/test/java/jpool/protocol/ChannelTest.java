@@ -113,7 +113,9 @@ class ChannelTest {
         String sig = signer.sign(b(HEADER), b("{}"), b("{}"), b(bad));
         sendFrames(b("<IDS|MSG>"), b(sig), b(HEADER), b("{}"), b("{}"), b(bad));
         MalformedMessageException e = assertThrows(MalformedMessageException.class, channel::receive);
-        assertTrue(e.getMessage().startsWith("shell: message JSON could not be parsed"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("shell: execute_request JSON could not be parsed"), e.getMessage());
+        // its header was readable and it is a request: the kernel can answer it with an error reply
+        assertEquals("execute_request", e.answerable().type());
     }
 
     @org.junit.jupiter.params.ParameterizedTest
