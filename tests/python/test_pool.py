@@ -552,3 +552,29 @@ def test_long_map_from_code_shows_a_live_task_board(kernel, cleanup):
     assert "PoolWorker-" in text and "#5: task failed for input 5: java.lang.IllegalStateException: five" in text, text
     assert float(re.search(r"· ([\d.]+) s · finished", text).group(1)) >= 1.6, "elapsed counts from the call's start"
     assert any("ETA" in f["text/plain"] for f in frames[:-1]), "while running, the board estimates the time left"
+
+
+def test_task_output_reaches_the_cell_before_its_callback_and_join(kernel, cleanup):
+    """A task's stderr and stdout lines are in the cell before the lines its callback prints, and before what the
+    cell prints after close() + join() (each stream is coalesced on its own; a switch sends the other first)."""
+    cleanup.append("po")
+    r = kernel.execute('''
+        Pool po = new Pool(2);
+        for (int i = 0; i < 8; i++) {
+            po.applyAsync(x -> { System.err.println("task err " + x); System.out.println("task out " + x); return x; }, i,
+                    v -> System.out.println("callback " + v), null);
+        }
+        po.close();
+        po.join();
+        System.out.println("joined");
+    ''').assert_ok()
+    lines = []
+    for m in r.of_type("stream"):
+        lines += [(m["content"]["name"], ln) for ln in m["content"]["text"].splitlines()]
+    order = [ln for _, ln in lines]
+    for i in range(8):
+        err = next(k for k, ln in enumerate(order) if ln.endswith(f"task err {i}"))
+        out = next(k for k, ln in enumerate(order) if ln.endswith(f"task out {i}"))
+        cb = order.index(f"callback {i}")
+        assert err < cb and out < cb, order
+    assert order[-1] == "joined", order

@@ -17,6 +17,9 @@ public final class Cell {
     private final int executionCount;
     private final StreamBuffer stdout;
     private final StreamBuffer stderr;
+    /** Guards {@link #lastWritten}: which stream was written last, so a switch sends the other one's text first. */
+    private final Object streamOrder = new Object();
+    private StreamBuffer lastWritten;
     private final StdinReader stdin;
     private volatile boolean finished;
     private final JsonArray payloads = new JsonArray();
@@ -50,9 +53,20 @@ public final class Cell {
         finished = true;
     }
 
-    /** Appends text to the cell's stdout or stderr stream ({@code name} is "stdout" or "stderr"). */
+    /**
+     * Appends text to the cell's stdout or stderr stream ({@code name} is "stdout" or "stderr"). Text of the other
+     * stream buffered before it is sent first: each stream is coalesced on its own, and without this a worker's
+     * stderr line could reach the frontend after the stdout its task's callback printed later.
+     */
     public void write(String name, String text) {
-        ("stderr".equals(name) ? stderr : stdout).append(text);
+        StreamBuffer target = "stderr".equals(name) ? stderr : stdout;
+        synchronized (streamOrder) {
+            if (lastWritten != target) {
+                (target == stdout ? stderr : stdout).flush();
+                lastWritten = target;
+            }
+            target.append(text);
+        }
     }
 
     /** Sends any buffered stream text now. */
