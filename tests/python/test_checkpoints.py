@@ -217,3 +217,25 @@ def test_a_checkpointed_notebook_run_twice_by_nbconvert_takes_a_tenth_the_second
         assert "sum=4324" in text, text
         times.append(int(text.split("ms=")[1].split()[0]))
     assert times[1] * 10 < times[0], times
+
+
+def test_a_value_that_cannot_be_stored_is_returned_and_computed_again_next_time(kern, tmp_path):
+    side = tmp_path / "runs.txt"
+    kern.ok(setup_cell(side))
+    kern.ok('''
+        class Picky implements java.io.Serializable {
+            final int v;
+            Picky(int v) { this.v = v; }
+            private void writeObject(java.io.ObjectOutputStream out) throws java.io.IOException {
+                if (!Mp.inWorker()) throw new java.io.NotSerializableException("Picky travels only from workers");
+                out.defaultWriteObject();
+            }
+            public String toString() { return "Picky" + v; }
+        }
+    ''')
+    r = kern.ok('cp.checkpoint("picky").map(x -> { ran(x); return new Picky(x); }, List.of(1, 2, 3))')
+    assert r.result == "[Picky1, Picky2, Picky3]", r.result
+    assert "3 value(s) could not be stored and will be computed again next time" in r.stderr, r.stderr
+    r = kern.ok('cp.checkpoint("picky").map(x -> { ran(x); return new Picky(x); }, List.of(1, 2, 3))')
+    assert r.result == "[Picky1, Picky2, Picky3]"
+    assert len(runs(side)) == 6
