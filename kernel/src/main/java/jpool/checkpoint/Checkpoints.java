@@ -34,6 +34,11 @@ public final class Checkpoints {
         return (dir != null && !dir.isBlank() ? Path.of(dir) : Path.of("jpool-checkpoints")).toAbsolutePath();
     }
 
+    /** Throws a one-line {@link CheckpointUnavailable} when {@code name} will not do as a checkpoint's name. */
+    public static void checkName(String name) {
+        fileOf(name);
+    }
+
     /** The store file of checkpoint {@code name}; one line naming the problem when the name will not do. */
     static Path fileOf(String name) {
         if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}"))

@@ -39,7 +39,7 @@ public final class CheckpointedPool {
     CheckpointedPool(Pool pool, String name) {
         this.pool = pool;
         this.name = name;
-        jpool.checkpoint.Checkpoints.directory(); // nothing to open yet: the name is checked when a call opens it
+        jpool.checkpoint.Checkpoints.checkName(name); // the store itself is opened by each call, for its duration
     }
 
     /** Whether stored failures are kept (returned as they were) instead of computed again (the default). */
