@@ -203,6 +203,95 @@ def test_idle_unauthenticated_connections_are_bounded_and_timed_out(logged):
     assert k.ok("new Pool(1).apply(x -> x * 3, 5)").result == "15"
 
 
+def heartbeat_answers(info, payload=b"ping"):
+    """True when the kernel's heartbeat echoes `payload` within DEFAULT_TIMEOUT s (what a frontend's check does)."""
+    import zmq
+
+    s = zmq.Context.instance().socket(zmq.REQ)
+    s.linger = 0
+    s.connect(f"{info['transport']}://{info['ip']}:{info['hb_port']}")
+    try:
+        s.send(payload)
+        return bool(s.poll(DEFAULT_TIMEOUT * 1000)) and s.recv() == payload
+    finally:
+        s.close()
+
+
+def test_garbage_on_the_heartbeat_socket_leaves_heartbeat_and_cells_working(logged):
+    import zmq
+
+    k = logged
+    k.ok("int kept = 41;")
+    info = k.km.get_connection_info()
+    sock = zmq.Context.instance().socket(zmq.DEALER)
+    sock.linger = 0
+    sock.connect(f"{info['transport']}://{info['ip']}:{info['hb_port']}")
+    try:
+        # a message of many frames (a REP socket cannot answer one read in part), one of no envelope, 64 KiB, empty
+        sock.send_multipart([b"", b"garbage"] + [os.urandom(32) for _ in range(40)])
+        sock.send_multipart([os.urandom(64)])
+        sock.send_multipart([b"", os.urandom(65536)])
+        sock.send_multipart([b"", b""])
+        echoed = []
+        while sock.poll(2000):
+            echoed.append(sock.recv_multipart())
+    finally:
+        sock.close()
+    assert heartbeat_answers(info), "the heartbeat stopped answering after garbage"
+    assert k.km.is_alive()
+    still_works(k)
+    assert "died unexpectedly" not in k.log()
+
+
+def test_burst_of_concurrent_connects_while_a_pool_starts(logged):
+    import threading
+
+    k = logged
+    k.ok("int kept = 41;")
+    path = worker_socket_of(k)
+    threads_before, fds_before = proc_counts(k.pid)
+    info = k.km.get_connection_info()
+    # the pool starts (its workers connect and authenticate) while strangers connect from 8 threads at once
+    msg_id = k.kc.execute("Pool p4 = new Pool(4); p4.map(x -> x * x, List.of(1, 2, 3, 4, 5, 6, 7, 8))")
+    conns, lock, stop = [], threading.Lock(), threading.Event()
+
+    def flood():
+        while not stop.is_set() and len(conns) < 400:
+            try:
+                s = connect(path)
+                s.send(os.urandom(3))  # a header cut short: the kernel waits for the rest until its timeout
+            except OSError:
+                continue
+            with lock:
+                conns.append(s)
+
+    flooders = [threading.Thread(target=flood) for _ in range(8)]
+    for t in flooders:
+        t.start()
+    try:
+        e = k.collect(msg_id, timeout=120)
+        assert e.status == "ok", e
+        assert e.result == "[1, 4, 9, 16, 25, 36, 49, 64]"
+        threads, fds = proc_counts(k.pid)
+    finally:
+        stop.set()
+        for t in flooders:
+            t.join()
+    try:
+        # four workers' connections and threads, plus at most 64 strangers held by the one accepting thread
+        assert threads <= threads_before + 4 * 4 + 8, (threads_before, threads)
+        assert fds <= fds_before + 4 * 8 + 64 + 8, (fds_before, fds)
+        for s in conns:
+            assert closed_by_peer(s, 15), "a stranger's connection was kept open past the handshake timeout"
+    finally:
+        for s in conns:
+            s.close()
+    assert heartbeat_answers(info)
+    still_works(k)
+    assert k.ok("p4.map(x -> x + 1, List.of(1, 2))").result == "[2, 3]"
+    assert "died unexpectedly" not in k.log() and "stopped accepting" not in k.log()
+
+
 # --- 3. a result that is slow to deserialize --------------------------------------------------------------------
 
 NESTED_SETS = """

@@ -1,5 +1,8 @@
 package jpool.ipc;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import jpool.protocol.KernelLog;
 
 import java.io.IOException;
@@ -55,20 +58,16 @@ final class Handshakes implements Runnable {
     @Override
     public void run() {
         try {
-            while (!closed) {
-                selector.select(500);
-                for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
-                    SelectionKey key = it.next();
-                    it.remove();
-                    if (!key.isValid()) continue;
-                    if (key.isAcceptable()) accept();
-                    else if (key.isReadable()) read(key);
+            while (!closed && server.isOpen() && selector.isOpen()) {
+                try {
+                    serveOnce();
+                } catch (IOException | RuntimeException e) {
+                    // one failure (a connection reset mid-accept, no descriptor left) must not stop the accepting
+                    // thread: without it no worker could ever connect again, and every pool would hang starting
+                    if (!closed) KernelLog.warn("worker channel: " + e + "; accepting on");
                 }
-                expire();
-                logRefusals();
             }
-        } catch (IOException | RuntimeException e) {
-            if (!closed) KernelLog.warn("worker channel stopped accepting", e);
+            if (!closed) KernelLog.warn("worker channel stopped accepting: its socket was closed; new workers cannot connect");
         } finally {
             for (SelectionKey k : selector.keys()) close(k);
             try {
@@ -79,16 +78,32 @@ final class Handshakes implements Runnable {
         }
     }
 
+    private void serveOnce() throws IOException {
+        selector.select(500);
+        // a copy: reading a hello to its end deregisters its channel (selectNow), which changes the selected set
+        List<SelectionKey> ready = new ArrayList<>(selector.selectedKeys());
+        selector.selectedKeys().clear();
+        for (SelectionKey key : ready) {
+            if (!key.isValid()) continue;
+            if (key.isAcceptable()) accept();
+            else if (key.isReadable()) read(key);
+        }
+        expire();
+        logRefusals();
+    }
+
     private void accept() throws IOException {
         SocketChannel s;
         while ((s = server.accept()) != null) {
-            if (selector.keys().size() - 1 >= MAX_PENDING) { // one key is the server's own
-                quietClose(s);
-                refused("more than " + MAX_PENDING + " connections waiting to authenticate; closed at accept");
-                continue;
+            if (waiting() >= MAX_PENDING) {
+                // the oldest waiting connection makes room, not the new one: a worker sends its hello as soon as it
+                // connects, so a flood of idle strangers holding every place cannot keep a pool from starting
+                closeOldest();
+                refused("more than " + MAX_PENDING + " connections waiting to authenticate; the oldest was closed");
             }
             s.configureBlocking(false);
-            s.register(selector, SelectionKey.OP_READ, new Pending());
+            SelectionKey key = s.register(selector, SelectionKey.OP_READ, new Pending());
+            read(key); // a worker's hello is usually there already: greeted now, it never waits behind strangers
         }
     }
 
@@ -120,6 +135,21 @@ final class Handshakes implements Runnable {
             close(key);
             refused(e.getMessage());
         }
+    }
+
+    /** Connections accepted and not yet authenticated (closed ones stay in the key set until the next select). */
+    private int waiting() {
+        int n = 0;
+        for (SelectionKey k : selector.keys()) if (k.isValid() && k.attachment() instanceof Pending) n++;
+        return n;
+    }
+
+    private void closeOldest() {
+        SelectionKey oldest = null;
+        for (SelectionKey k : selector.keys())
+            if (k.isValid() && k.attachment() instanceof Pending p
+                    && (oldest == null || p.deadline - ((Pending) oldest.attachment()).deadline < 0)) oldest = k;
+        if (oldest != null) close(oldest);
     }
 
     /** Closes every connection whose handshake took too long. */

@@ -48,14 +48,7 @@ public final class KernelServer {
         publisher = new Publisher(iopub, session);
         publisher.publishStatus(new JsonObject(), "starting");
 
-        Thread heartbeat = daemon("jpool-heartbeat", () -> {
-            // ZMQ's proxy-free echo: whatever arrives goes straight back
-            hb.setReceiveTimeOut(200);
-            while (running) {
-                byte[] ping = hb.recv(0);
-                if (ping != null) hb.send(ping, 0);
-            }
-        });
+        Thread heartbeat = daemon("jpool-heartbeat", new Heartbeat(hb, () -> running));
         Thread controlLoop = daemon("jpool-control", () -> loop(control));
         heartbeat.start();
         controlLoop.start();
