@@ -593,6 +593,49 @@ def test_interrupt_during_the_read_of_an_endless_iterable_answers_within_a_secon
     assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
 
 
+ENDLESS_PAIRS = """
+Iterable<Map.Entry<Integer, Integer>> endlessPairs(long pauseNanos) {
+    return () -> new Iterator<Map.Entry<Integer, Integer>>() {
+        public boolean hasNext() { return true; }
+        public Map.Entry<Integer, Integer> next() {
+            if (pauseNanos > 0) java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
+            return Map.entry(3, 4);
+        }
+    };
+}
+"""
+
+
+@pytest.mark.parametrize("call", ["pool.starmap", 'pool.checkpoint("endless-pairs").starmap'])
+def test_starmap_of_endless_pairs_fails_early_pointing_to_imap(small_heap_kernel, call):
+    k = small_heap_kernel
+    k.ok(ENDLESS_PAIRS)
+    e = k.execute(f"{call}((a, b) -> a * b, endlessPairs(0))", timeout=120)
+    assert e.status == "error", e
+    text = e.error_text()
+    assert "starmap read" in text and "endless or too many to hold at once" in text and "pool.imap" in text, text
+    assert "OutOfMemoryError" not in text
+    # the heap was given back: the same starmap over a finite list works, variables are kept
+    assert k.ok(f"{call}((a, b) -> a * b, List.of(Map.entry(2, 3), Map.entry(4, 5)))").result == "[6, 20]"
+    still_works(k)
+
+
+def test_interrupt_during_the_read_of_endless_starmap_pairs_answers_within_a_second(small_heap_kernel):
+    k = small_heap_kernel
+    k.ok(ENDLESS_PAIRS)
+    msg_id = k.kc.execute('System.out.println("reading"); pool.starmap((a, b) -> a * b, endlessPairs(100_000))')
+    k.wait_for(lambda: "reading" in "".join(m["content"].get("text", "") for m in k.by_parent.get(msg_id, [])
+                                             if m["msg_type"] == "stream"), 60, "the cell to start reading")
+    t0 = time.monotonic()
+    k.interrupt()
+    e = k.collect(msg_id, timeout=30)
+    elapsed = time.monotonic() - t0
+    assert e.status == "error", e
+    assert elapsed < 1.0, f"interrupt took {elapsed:.2f} s"
+    still_works(k)
+    assert k.ok("pool.starmap((a, b) -> a + b, List.of(Map.entry(1, 1)))").result == "[2]"
+
+
 @pytest.mark.parametrize("content, why", [
     ({"code": {"a": 1}}, "content.code is an object, expected a string"),
     ({"silent": False}, "content.code is missing, expected a string"),

@@ -80,8 +80,7 @@ public final class CheckpointedPool {
 
     /** {@link Pool#starmap} with this checkpoint. */
     public <A, B, R> List<R> starmap(Fn2<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
-        List<Object> packed = new ArrayList<>();
-        for (Map.Entry<A, B> e : pairs) packed.add(new ChunkTask.Pair(e.getKey(), e.getValue()));
+        List<Object> packed = InputReader.readPairs(pairs, "starmap"); // fails early when they cannot fit
         return this.<R>values(run(fn, ChunkTask.Kind.FN2, packed.toArray(), 0, "starmap")).get();
     }
 

@@ -3,6 +3,7 @@ package jpool.pool;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads all the inputs of a call that needs them at once ({@code map}, {@code %%pool --map}), failing early, with
@@ -52,6 +53,26 @@ public final class InputReader {
             lookCloserAbove = live + reserve + (limit - live - reserve) / 2;
         }
         return read;
+    }
+
+    /**
+     * Every pair of a {@code starmap} packed for its workers, read under the same bound as {@link #readAll}: an
+     * endless or huge {@code Iterable} of pairs fails early with the same message instead of filling the heap.
+     */
+    static List<Object> readPairs(Iterable<? extends Map.Entry<?, ?>> pairs, String call) {
+        Iterator<? extends Map.Entry<?, ?>> it = pairs.iterator();
+        return readAll(new Iterator<Object>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Object next() {
+                Map.Entry<?, ?> e = it.next();
+                return new ChunkTask.Pair(e.getKey(), e.getValue());
+            }
+        }, call);
     }
 
     private static long used(Runtime rt) {

@@ -321,8 +321,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** {@code fn(a, b)} for every pair, results in input order (Python's starmap). */
     public <A, B, R> List<R> starmap(Fn2<A, B, R> fn, Iterable<? extends Map.Entry<A, B>> pairs) {
-        List<Object> packed = new ArrayList<>();
-        for (Map.Entry<A, B> e : pairs) packed.add(new ChunkTask.Pair(e.getKey(), e.getValue()));
+        List<Object> packed = InputReader.readPairs(pairs, "starmap"); // fails early when they cannot fit
         Batch b = submitAll(fn, ChunkTask.Kind.FN2, packed, 0, "starmap", null);
         return new AsyncResult<List<R>>(valuesOf(b)).get();
     }
