@@ -418,6 +418,56 @@ def test_install_prefix_writes_only_its_own_kernelspec_and_names_jupyter_path(tm
     assert run_installed("/usr/bin/python3", env) == str(spec)
 
 
+def uninstall(env, *args):
+    return subprocess.run([str(ROOT / "install" / "uninstall.sh"), *args], env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("scope", ["--user", "--sys-prefix", "--prefix"])
+def test_uninstall_removes_only_its_own_scopes_kernelspec(tmp_path, scope):
+    venv = tmp_path / "venv"
+    subprocess.run(["/usr/bin/python3", "-m", "venv", "--system-site-packages", "--without-pip", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    prefix = tmp_path / "prefix"
+    env = fresh_jupyter_env(tmp_path, JPOOL_PYTHON=python)
+    specs = {"--user": tmp_path / "data" / "kernels" / "jpool",
+             "--sys-prefix": venv / "share" / "jupyter" / "kernels" / "jpool",
+             "--prefix": prefix / "share" / "jupyter" / "kernels" / "jpool"}
+    for s in specs:
+        install(env, *([s, str(prefix)] if s == "--prefix" else [s]))
+    assert all((d / "kernel.json").is_file() for d in specs.values())
+    args = [scope, str(prefix)] if scope == "--prefix" else [scope]
+    done = uninstall(env, *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Removed kernel 'jpool' from {specs[scope]}" in done.stdout, done.stdout
+    assert not specs[scope].exists()
+    for s, d in specs.items():
+        if s != scope:
+            assert (d / "kernel.json").is_file(), f"uninstall.sh {scope} removed the {s} kernelspec"
+    again = uninstall(env, *args)
+    assert again.returncode == 1 and "no jpool kernelspec in" in again.stderr, again.stderr
+    assert len(again.stderr.strip().splitlines()) == 1, again.stderr
+    # what is left still starts: the kernelspec Jupyter now finds runs 1 + 1
+    env.pop("JPOOL_PYTHON")
+    if scope != "--prefix":
+        env["JUPYTER_PATH"] = f"{prefix}/share/jupyter"
+    left = run_installed(python, env)
+    assert left != str(specs[scope]) and Path(left) in specs.values()
+
+
+def test_uninstall_leaves_a_jpool_kernelspec_it_did_not_write(tmp_path):
+    env = fresh_jupyter_env(tmp_path)
+    spec = tmp_path / "data" / "kernels" / "jpool"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": ["python3", "-m", "mykernel", "-f", "{connection_file}"],
+                                                  "display_name": "someone else's", "language": "java"}))
+    done = uninstall(env)
+    assert done.returncode == 1 and "was not written by install.sh" in done.stderr, done.stderr
+    assert (spec / "kernel.json").is_file()
+    bad = uninstall(env, "--prefix")
+    assert bad.returncode == 2 and "--prefix needs a directory" in bad.stderr, bad.stderr
+
+
 # --- 5. exit through reflection or method handles ----------------------------------------------------------------
 
 MT = "java.lang.invoke.MethodType.methodType(void.class, int.class)"
