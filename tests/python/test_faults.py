@@ -314,10 +314,50 @@ def test_result_nested_sets_60_deep_fails_its_task_and_frees_the_pool(kernel_wit
 try { pool.apply(x -> nestedSets(60), 0); System.out.println("read it?!"); }
 catch (RuntimeException e) { System.out.println("failed: " + e); }
 """, timeout=120).stdout
-    assert "failed: " in out and "took more than 2 s to read" in out, out
+    assert "failed: TaskFailed: task failed for input 0: jpool.ipc.ValueRefused:" in out, out
+    assert "took more than 2 s to read" in out, out
     assert time.monotonic() - started < 60
     # the same pool answers again, and other tasks were not lost
     assert k.ok("pool.map(x -> x * 2, List.of(1, 2, 3))").result == "[2, 4, 6]"
+    still_works(k)
+
+
+DEEP_LISTS = """
+List<Object> deepLists(int depth) {
+    List<Object> root = new ArrayList<>(), at = root;
+    for (int i = 0; i < depth; i++) { List<Object> next = new ArrayList<>(); at.add(next); at = next; }
+    return root;
+}
+"""
+
+
+@pytest.fixture
+def deep_stack_workers():
+    # workers with a deep stack, so that they can write a value nested 1,100 deep (the kernel keeps its own)
+    k = Kernel(extra_env={"JPOOL_WORKER_OPTS": "-Xss64m"})
+    try:
+        k.ok("int kept = 41;")
+        k.ok("Pool pool = new Pool(2);")
+        yield k
+    finally:
+        k.shutdown()
+
+
+def test_result_over_the_depth_limit_fails_its_input_only_with_task_failed(deep_stack_workers):
+    k = deep_stack_workers
+    k.ok(DEEP_LISTS)
+    # chunks of one: the over-limit value is one task's result; the other inputs' results must all arrive
+    out = k.ok("""
+var rs = pool.mapResultsAsync(x -> x == 2 ? (Object) deepLists(1_100) : (Object) (x * 10), List.of(0, 1, 2, 3, 4), 1).get();
+for (var o : rs) System.out.println(o.index() + " " + (o.ok() ? "ok " + o.value() : "failed " + o.error()));
+""", timeout=120).stdout.splitlines()
+    out = [line for line in out if line[:1].isdigit()]  # an error's remote stack trace follows its line
+    assert out[:2] == ["0 ok 0", "1 ok 10"] and out[3:] == ["3 ok 30", "4 ok 40"], out
+    assert out[2].startswith("2 failed TaskFailed: task failed for input 2: jpool.ipc.ValueRefused:"), out
+    # the limit is named: deeper than MAX_DEPTH, or deeper than the kernel's reading stack holds (whichever is first)
+    assert "the value was refused: its objects are nested" in out[2], out
+    # the same pool answers again
+    assert k.ok("pool.map(x -> x + 1, List.of(1, 2))").result == "[2, 3]"
     still_works(k)
 
 

@@ -245,9 +245,13 @@ public final class Serial {
         ReadLimits limits = new ReadLimits(bytes.length);
         try {
             return readFiltered(bytes, arrays, loader, recording, limits);
+        } catch (StackOverflowError e) {
+            // nesting the reading thread's stack cannot hold, though under MAX_DEPTH: refused like any other limit,
+            // so the reading thread (the one serving a worker's results) lives on and the task fails, not the pool
+            throw new ValueRefused("its objects are nested too deeply to read on the kernel's stack");
         } catch (InvalidClassException e) {
             if (limits.refusal() != null) {
-                InvalidClassException bounded = new InvalidClassException("the value was refused: " + limits.refusal());
+                InvalidClassException bounded = new ValueRefused(limits.refusal());
                 bounded.initCause(e);
                 throw bounded;
             }

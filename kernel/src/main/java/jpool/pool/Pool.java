@@ -823,9 +823,14 @@ public final class Pool implements AutoCloseable, Rich {
         // read before taking the pool's lock (which every worker's results and every submission need)
         ChunkTask.ChunkResult r;
         RuntimeException unreadable = null;
+        RemoteError overLimit = null; // a value over a read limit fails its task (TaskFailed naming the limit)
         try {
             r = ChunkCodec.isResult(bytes) ? ChunkCodec.decodeResult(bytes, s.name, s.handle.pid())
                     : (ChunkTask.ChunkResult) Serial.read(bytes, arrays, KernelClasses.loader(), KernelClasses.FILTER);
+        } catch (jpool.ipc.ValueRefused e) {
+            r = null;
+            overLimit = RemoteError.of(e.getClass().getName(), "the result could not be read in the kernel: "
+                    + e.getMessage());
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
             unreadable = new NotShippable("the result could not be read in the kernel: " + e);
@@ -868,7 +873,7 @@ public final class Pool implements AutoCloseable, Rich {
         flush();
         if (retire) replace();
         if (r == null) {
-            if (!last || !t.cancelled) fail(t, s, at, at + n, unreadable, null);
+            if (!last || !t.cancelled) fail(t, s, at, at + n, overLimit == null ? unreadable : null, overLimit);
             return;
         }
         if (t.cancelled) return; // a cancelled task already failed as such; its late value is dropped
