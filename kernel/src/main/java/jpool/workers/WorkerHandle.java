@@ -231,6 +231,13 @@ public final class WorkerHandle {
                     dispatch(f, r, l);
                 } catch (RuntimeException e) {
                     KernelLog.warn("worker " + pid() + " listener failed", e); // one bad report must not deafen us
+                } catch (Error e) {
+                    // this thread must not die: nobody would hear the worker again and its pool would wait for good.
+                    // What the frame meant is lost, so the worker is ended; its tasks fail as a worker death does
+                    // and its pool replaces it. Reading goes on to the end of its stream.
+                    KernelLog.warn("worker " + pid() + ": handling its " + f.type() + " frame failed; the worker is"
+                            + " killed and replaced", e);
+                    kill();
                 }
             }
         } catch (IOException e) {
