@@ -36,14 +36,7 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
         for (int i = 0; i < cbcs.length; i++) {
             byte[] b = cbcs[i].bytecodes();
             if (isUserType(cbcs[i].name())) b = new ClassFile(b).withInterface(Serializable.class.getName());
-            // System.exit, Runtime.exit or Runtime.halt in a cell would end the kernel; jpool.ExitGuard refuses
-            // (and in a worker, exits or halts)
-            b = new ClassFile(b).redirectStaticCall("java.lang.System", "exit", "(I)V", "jpool.ExitGuard");
-            b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "exit", "(I)V", "jpool.ExitGuard");
-            b = new ClassFile(b).redirectVirtualCall("java.lang.Runtime", "halt", "(I)V", "jpool.ExitGuard");
-            // ... and so do those reached through reflection or method handles (jpool.ReflectiveExitGuard)
-            for (String[] call : jpool.ReflectiveExitGuard.rewrittenCalls())
-                b = new ClassFile(b).redirectVirtualCall(call[0], call[1], call[2], "jpool.ReflectiveExitGuard");
+            b = ExitRewrite.guard(b); // System.exit and its reflective routes meet jpool's guards
             store.add(cbcs[i].name(), b);
             prepared[i] = new ClassBytecodes(cbcs[i].name(), b);
         }
