@@ -322,6 +322,28 @@ catch (RuntimeException e) { System.out.println("failed: " + e); }
     still_works(k)
 
 
+def test_terminate_while_a_slow_result_is_read_frees_the_pool(kernel_with_pool):
+    k = kernel_with_pool
+    k.ok(NESTED_SETS)
+    # the worker returns its result at once; the kernel is reading it (for up to 2 s) when terminate() comes
+    out = k.ok("""
+var slow = pool.applyAsync(x -> nestedSets(60), 0);
+var quick = pool.applyAsync(x -> x + 1, 1);
+System.out.println("quick " + quick.get());
+long t0 = System.nanoTime();
+pool.terminate();
+System.out.println("terminated in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+try { slow.get(); System.out.println("read it?!"); } catch (RuntimeException e) { System.out.println("slow: " + e.getClass().getSimpleName()); }
+""", timeout=120).stdout
+    assert "quick 2" in out, out
+    ms = int(out.split("terminated in ")[1].split(" ms")[0])
+    assert ms < 5000, out
+    assert "slow: " in out and "read it?!" not in out, out
+    # the pool's workers are gone; a new pool works, variables are kept
+    assert k.ok("Pool fresh = new Pool(1); fresh.map(x -> x * 3, List.of(1, 2))").result == "[3, 6]"
+    still_works(k)
+
+
 DEEP_LISTS = """
 List<Object> deepLists(int depth) {
     List<Object> root = new ArrayList<>(), at = root;
