@@ -132,7 +132,7 @@ final class MavenMagic {
             row.put("from", j.from());
             rows.add(row);
         }
-        return rows;
+        return jpool.display.Display.table(rows);
     }
 
     private String names() {

@@ -78,7 +78,15 @@ public final class Resolver {
         } catch (IllegalArgumentException e) {
             throw new ResolutionFailed(e.getMessage());
         }
-        if (system == null) system = new RepositorySystemSupplier().get();
+        if (system == null) {
+            // the resolver logs through SLF4J; without a provider SLF4J prints a three-line warning on the kernel's stderr
+            // (and an info line about the provider named here, unless told to report warnings only)
+            if (System.getProperty("slf4j.provider") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN");
+                System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            }
+            system = new RepositorySystemSupplier().get();
+        }
         DownloadProgress listener = new DownloadProgress(progress);
         List<RemoteRepository> remotes = new ArrayList<>();
         for (Repository r : searched.values()) remotes.add(new RemoteRepository.Builder(r.id(), "default", r.url()).build());
@@ -91,7 +99,7 @@ public final class Resolver {
                 // a corrupt download must stop the resolution, not be used with a warning in a log nobody reads
                 .setChecksumPolicy(RepositoryPolicy.CHECKSUM_POLICY_FAIL)
                 // keep the losers of version conflicts in the graph so the user can be told which version won
-                .setConfigProperty(ConflictResolver.CONFIG_PROP_VERBOSE, "STANDARD")
+                .setConfigProperty(ConflictResolver.CONFIG_PROP_VERBOSE, ConflictResolver.Verbosity.STANDARD)
                 .setSystemProperties(System.getProperties())
                 .build()) {
             List<RemoteRepository> effective = system.newResolutionRepositories(session, remotes);
@@ -157,37 +165,45 @@ public final class Resolver {
         path.remove(path.size() - 1);
     }
 
-    /** One line: which artifact, what went wrong, where the resolver looked. */
+    /**
+     * One line: which artifact, what went wrong, where the resolver looked. A checksum failure says most, then an
+     * unreachable repository (the artifact may well be there), then "not found".
+     */
     private static String explain(DependencyResolutionException e, List<RemoteRepository> repos, MavenSettings settings) {
         List<String> tried = new ArrayList<>();
         for (RemoteRepository r : repos) tried.add(r.getId() + " (" + r.getUrl() + ")");
         String where = "tried the local repository " + settings.localRepository
                 + (settings.offline ? " (offline in " + settings.file + ")" : " and " + String.join(", ", tried));
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            for (Throwable s : t.getSuppressed()) {
-                String m = explainOne(s, where);
-                if (m != null) return m;
-            }
-            String m = explainOne(t, where);
-            if (m != null) return m;
-        }
+        List<Throwable> all = new ArrayList<>();
+        collect(e, all);
         if (e.getResult() != null) {
-            for (ArtifactResult ar : e.getResult().getArtifactResults()) {
-                for (Exception x : ar.getExceptions()) {
-                    for (Throwable t = x; t != null; t = t.getCause()) {
-                        String m = explainOne(t, where);
-                        if (m != null) return m;
-                    }
+            for (ArtifactResult ar : e.getResult().getArtifactResults()) for (Exception x : ar.getExceptions()) collect(x, all);
+            for (Exception x : e.getResult().getCollectExceptions()) collect(x, all);
+        }
+        for (Throwable t : all) {
+            if (t instanceof ChecksumFailureException) {
+                String of = "";
+                for (Throwable o : all) {
+                    if (o instanceof ArtifactTransferException te && te.getCause() == t) of = " of " + coords(te.getArtifact())
+                            + (te.getRepository() == null ? "" : " from " + te.getRepository().getId() + " (" + te.getRepository().getUrl() + ")");
                 }
-            }
-            for (Exception x : e.getResult().getCollectExceptions()) {
-                for (Throwable t = x; t != null; t = t.getCause()) {
-                    String m = explainOne(t, where);
-                    if (m != null) return m;
-                }
+                return "checksum failure" + of + ": " + firstLine(t.getMessage()) + "; the download was discarded and nothing was added";
             }
         }
+        for (Class<?> kind : List.of(ArtifactTransferException.class)) {
+            for (Throwable t : all) {
+                if (kind.isInstance(t) && !(t instanceof ArtifactNotFoundException)) return explainOne(t, where);
+            }
+        }
+        for (Throwable t : all) if (t instanceof ArtifactNotFoundException) return explainOne(t, where);
         return firstLine(e.getMessage());
+    }
+
+    private static void collect(Throwable t, List<Throwable> into) {
+        for (; t != null && !into.contains(t); t = t.getCause()) {
+            into.add(t);
+            for (Throwable s : t.getSuppressed()) collect(s, into);
+        }
     }
 
     private static String explainOne(Throwable t, String where) {
@@ -195,11 +211,9 @@ public final class Resolver {
             return "checksum failure: " + firstLine(t.getMessage()) + "; the download was discarded and nothing was added";
         }
         if (t instanceof ArtifactNotFoundException nf) {
-            if (nf.getCause() instanceof ChecksumFailureException c) return explainOne(c, where);
             return coords(nf.getArtifact()) + " was not found; " + where;
         }
         if (t instanceof ArtifactTransferException te) {
-            if (te.getCause() instanceof ChecksumFailureException c) return explainOne(c, where);
             RemoteRepository r = te.getRepository();
             String repo = r != null ? r.getId() + " (" + r.getUrl() + ")" : "a repository";
             return "could not reach " + repo + " for " + coords(te.getArtifact()) + " and it is not in the local repository "
