@@ -4,6 +4,8 @@ and a settings.xml that points the kernel at a scratch local repository (the rea
 import hashlib
 import shutil
 import subprocess
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 JAVAC = shutil.which("javac")
@@ -66,6 +68,10 @@ def build(root):
             deps=[("com.example", "greeter-core", "2.0")])
     publish(repo, work, "com.example", "broken", "1.0",
             {"ex/broken/Broken.java": "package ex.broken; public class Broken { }"}, bad_checksum=True)
+    # a stand-in for a user's own gson, in the package jpool's gson has (relocated inside jpool.jar)
+    publish(repo, work, "com.google.code.gson", "gson", "9.9-user",
+            {"com/google/gson/Gson.java": "package com.google.gson; public class Gson { "
+             "public static String who() { return \"the user's gson\"; } }"})
     publish(root / "repo2", work, "com.example", "extra", "1.0",
             {"ex/extra/Extra.java": "package ex.extra; public class Extra { public static String hi() { return \"extra\"; } }"})
     return repo
@@ -78,3 +84,17 @@ def settings(path, local, mirror_url=None, mirror_id="fixture", offline=False):
     path.write_text(f"<settings><localRepository>{local}</localRepository>"
                     f"<offline>{'true' if offline else 'false'}</offline>{mirror}</settings>")
     return path
+
+
+CENTRAL = "https://repo.maven.apache.org/maven2/"
+
+
+def central_unreachable():
+    """Why Maven Central cannot be used from this machine (a skip reason), or None when it answers."""
+    try:
+        urllib.request.urlopen(CENTRAL + "org/apache/commons/commons-math3/3.6.1/commons-math3-3.6.1.pom", timeout=10).close()
+        return None
+    except urllib.error.HTTPError:
+        return None  # it answered
+    except OSError as e:
+        return f"Maven Central ({CENTRAL}) cannot be reached from this machine: {e}"

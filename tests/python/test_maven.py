@@ -3,8 +3,6 @@ settings.xml through $JPOOL_MAVEN_SETTINGS): cells, running pool workers, new po
 every bad input gets one line and changes nothing. One test uses Maven Central and skips when it cannot be reached."""
 
 import time
-import urllib.error
-import urllib.request
 
 import pytest
 
@@ -82,6 +80,13 @@ def test_jars_reach_cells_running_workers_new_pools_and_procs(k):
     k.execute("early.terminate(); late.terminate();").assert_ok()
 
 
+def test_users_own_gson_wins_over_jpools_in_cells_and_workers(k):
+    k.execute("%maven com.google.code.gson:gson:9.9-user").assert_ok()
+    assert k.execute("com.google.gson.Gson.who()").assert_ok().result == "the user's gson"
+    r = k.execute('Pool g = new Pool(2); var w = g.map(x -> com.google.gson.Gson.who(), List.of(1, 2)); g.terminate(); w')
+    assert r.assert_ok().result == "[the user's gson, the user's gson]", r
+
+
 def test_list_shows_versions_and_where_each_jar_came_from(k, repos):
     _, repo = repos
     text = k.execute("%maven --list").assert_ok().all_text()
@@ -145,20 +150,10 @@ def test_offline_settings_are_honoured(repos, tmp_path):
         k3.shutdown()
 
 
-def central_reachable():
-    try:
-        urllib.request.urlopen("https://repo.maven.apache.org/maven2/org/apache/commons/commons-math3/3.6.1/"
-                               "commons-math3-3.6.1.pom", timeout=10).close()
-        return True
-    except urllib.error.HTTPError:
-        return True  # it answered
-    except OSError:
-        return False
-
-
 def test_real_artifact_from_maven_central(tmp_path):
-    if not central_reachable():
-        pytest.skip("Maven Central (https://repo.maven.apache.org/maven2/) cannot be reached from this machine")
+    why = maven_fixture.central_unreachable()
+    if why:
+        pytest.skip(why)
     s = maven_fixture.settings(tmp_path / "settings.xml", tmp_path / "local")
     kc = Kernel(extra_env={"JPOOL_MAVEN_SETTINGS": str(s)})
     try:

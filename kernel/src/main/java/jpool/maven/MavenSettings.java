@@ -11,6 +11,7 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,9 @@ final class MavenSettings {
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            doc = f.newDocumentBuilder().parse(file.toFile());
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(PomFragment.QUIET);
+            doc = b.parse(file.toFile());
         } catch (Exception e) {
             throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
         }

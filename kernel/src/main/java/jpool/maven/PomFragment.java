@@ -5,9 +5,12 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
+import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
+import org.xml.sax.SAXParseException;
 
 import javax.xml.XMLConstants;
+import javax.xml.parsers.DocumentBuilder;
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.parsers.ParserConfigurationException;
 import java.io.IOException;
@@ -20,6 +23,23 @@ import java.util.List;
  * POM, a {@code <dependencies>} block, or bare {@code <dependency>} elements one after another.
  */
 public record PomFragment(List<Coordinates> dependencies, List<Repository> repositories) {
+    /** Fails on the first error instead of also printing "[Fatal Error] ..." on the kernel's stderr (the default). */
+    static final ErrorHandler QUIET = new ErrorHandler() {
+        @Override
+        public void warning(SAXParseException e) {
+        }
+
+        @Override
+        public void error(SAXParseException e) throws SAXParseException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(SAXParseException e) throws SAXParseException {
+            throw e;
+        }
+    };
+
     /** Parses {@code xml}; throws {@link IllegalArgumentException} naming the first problem. */
     public static PomFragment parse(String xml) {
         // bare elements one after another are not a document; a wrapper makes every accepted shape one
@@ -29,7 +49,9 @@ public record PomFragment(List<Coordinates> dependencies, List<Repository> repos
             DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
             f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
             f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            doc = f.newDocumentBuilder().parse(new InputSource(new StringReader("<fragment>" + body + "</fragment>")));
+            DocumentBuilder b = f.newDocumentBuilder();
+            b.setErrorHandler(QUIET);
+            doc = b.parse(new InputSource(new StringReader("<fragment>" + body + "</fragment>")));
         } catch (SAXException e) {
             throw new IllegalArgumentException("the POM fragment is not well-formed XML: " + e.getMessage());
         } catch (ParserConfigurationException | IOException e) {

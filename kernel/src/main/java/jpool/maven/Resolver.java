@@ -79,12 +79,8 @@ public final class Resolver {
             throw new ResolutionFailed(e.getMessage());
         }
         if (system == null) {
-            // the resolver logs through SLF4J; without a provider SLF4J prints a three-line warning on the kernel's stderr
-            // (and an info line about the provider named here, unless told to report warnings only)
-            if (System.getProperty("slf4j.provider") == null) {
-                System.setProperty("slf4j.internal.verbosity", "WARN");
-                System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            }
+            // the resolver logs through SLF4J; jpool's (relocated) copy finds its no-op provider through
+            // META-INF/services, so it prints no "no providers" warning, and no system property leaks to a user's SLF4J
             system = new RepositorySystemSupplier().get();
         }
         DownloadProgress listener = new DownloadProgress(progress);
