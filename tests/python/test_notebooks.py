@@ -126,11 +126,16 @@ def test_notebook_is_saved_clean_for_the_jpool_kernel(notebook):
 
 
 # Checks kept next to the features they test (nb_checks_*.py, each exposing CHECKS = {file name: fn}); they take
-# the executed notebook as an nbformat NotebookNode.
+# the executed notebook as an nbformat NotebookNode. A module may also expose NEEDS = {file name: fn}, fn returning why
+# the notebook cannot run on this machine (a skip reason, e.g. Maven Central out of reach) or None.
 NODE_CHECKS = {}
-for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "nb_checks_tutorial", "nb_checks_checkpoints"):
+NEEDS = {}
+for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "nb_checks_tutorial", "nb_checks_checkpoints",
+                "nb_checks_maven"):
     try:
-        NODE_CHECKS.update(importlib.import_module(_module).CHECKS)
+        _checks = importlib.import_module(_module)
+        NODE_CHECKS.update(_checks.CHECKS)
+        NEEDS.update(getattr(_checks, "NEEDS", {}))
     except ModuleNotFoundError as e:
         if e.name != _module:
             raise
@@ -138,6 +143,9 @@ for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "n
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(notebook, executed):
+    why_not = NEEDS[notebook.name]() if notebook.name in NEEDS else None
+    if why_not:
+        pytest.skip(why_not)
     path = executed(notebook)
     nb = load(path)
     check_common(nb, notebook.name)

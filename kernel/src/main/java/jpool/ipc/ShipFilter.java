@@ -6,9 +6,9 @@ import java.util.function.Predicate;
 
 /**
  * The allow-list for deserializing what crosses between kernel and workers: JDK value and collection types, jpool's
- * own classes, classes the notebook defined (JShell's {@code REPL} package) and classes from jars the notebook added
- * (recognised by the caller's predicate). Everything else, in particular the JDK's gadget-prone internals, is refused
- * before it is instantiated.
+ * own classes (not the libraries relocated to {@code jpool.shaded}), classes the notebook defined (JShell's
+ * {@code REPL} package) and classes from jars the notebook added (recognised by the caller's predicate). Everything
+ * else, in particular the JDK's gadget-prone internals, is refused before it is instantiated.
  */
 public final class ShipFilter implements ObjectInputFilter {
     private static final List<String> ALLOWED_PREFIXES = List.of(
@@ -17,7 +17,9 @@ public final class ShipFilter implements ObjectInputFilter {
             "java.io.Serializable", "jpool.", "REPL.");
     private static final List<String> DENIED = List.of(
             "java.lang.reflect.", "java.lang.invoke.MethodHandle", "java.lang.ProcessBuilder", "java.lang.Runtime",
-            "java.lang.Thread", "java.lang.ClassLoader", "java.util.ServiceLoader");
+            "java.lang.Thread", "java.lang.ClassLoader", "java.util.ServiceLoader",
+            // the libraries bundled in jpool.jar, relocated there: their classes are jpool's means, never values
+            "jpool.shaded.");
     private static final long MAX_DEPTH = 2_000;
     private final Predicate<Class<?>> userClass;
 

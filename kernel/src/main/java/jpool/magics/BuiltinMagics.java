@@ -24,6 +24,10 @@ final class BuiltinMagics {
         d.registerLine("cpu", "per-CPU utilisation now, or over time", CpuMagic.USAGE, cpu::cpu);
         d.registerLine("checkpoints", "the notebook's checkpoints; %checkpoints clear NAME|--all", CheckpointMagic.USAGE,
                 CheckpointMagic::run);
+        MavenMagic maven = new MavenMagic(evaluator, d);
+        d.registerLine("maven", "resolve Maven artifacts (transitively) into the notebook and every worker", MavenMagic.USAGE, maven::line);
+        d.registerCell("loadFromPOM", "resolve the <dependency> elements of a POM fragment like %maven", MavenMagic.POM_USAGE,
+                maven::loadFromPom);
         d.registerLine("classpath", "add jars or class folders to the notebook (and to every worker)", "%classpath PATH...", args -> {
             if (args.isEmpty()) return String.join("\n", evaluator.addedClasspath());
             for (String a : args) {

@@ -28,6 +28,14 @@ class ShipFilterTest {
     }
 
     @Test
+    void jpoolsBundledLibrariesAreRefusedThoughTheyAreUnderJpool() throws Exception {
+        // relocation moved gson, H2, jeromq, the resolver... under jpool.shaded.*: the "jpool." allowance must not
+        // let their (gadget-prone) classes in
+        byte[] bytes = Serial.write(new jpool.shaded.BundledStandIn()).bytes();
+        assertThrows(InvalidClassException.class, () -> Serial.read(bytes, getClass().getClassLoader(), FILTER));
+    }
+
+    @Test
     void writeRecordsClassesAndLambdas() throws Exception {
         java.util.function.IntSupplier s = (java.util.function.IntSupplier & java.io.Serializable) () -> 7;
         Serial.Written w = Serial.write(s);

@@ -1,0 +1,5 @@
+package jpool.shaded;
+
+/** Stands for a class of a library bundled (relocated) in jpool.jar, which has no business crossing to a worker. */
+public class BundledStandIn implements java.io.Serializable {
+}
