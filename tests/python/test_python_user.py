@@ -51,7 +51,7 @@ def test_the_value_overload_still_wins_for_value_tasks(kernel, pool):
     assert kernel.ok("upool.apply(x -> x + 1, 41)").result == "42"
 
 
-def test_a_pool_cell_of_only_statements(kernel):
+def test_a_pool_cell_of_only_statements(kernel, pool):
     r = kernel.ok("%%pool -n 2 --map List.of(1, 2) --out _void\nwork(it);")
     assert sorted(int(rest.split()[1]) for _, rest in tagged(r.all_text()) if rest.startswith("work ")) == [1, 2]
     assert kernel.ok("_void").result == "[null, null]"
