@@ -42,6 +42,21 @@ public final class JavaKernel implements KernelBackend {
         magics = new MagicDispatcher(evaluator);
     }
 
+    /**
+     * Runs what a kernel does in its first seconds (JShell, its compiler on a declaration, an expression, a lambda
+     * and a completion) without a frontend: install.sh runs it once under {@code -XX:ArchiveClassesAtExit} so that
+     * the classes it loads go into a class-data sharing archive, which later kernels map instead of loading them.
+     */
+    static void rehearseStart() {
+        JavaKernel k = new JavaKernel();
+        k.evaluator.eval("int rehearsal = 1 + 1;", 1);
+        k.evaluator.eval("rehearsal * 2", 2);
+        k.evaluator.eval("List.of(1, 2, 3).stream().map(x -> x * rehearsal).toList()", 3);
+        k.evaluator.eval("String greet(String who) { return \"hi \" + who; }", 4);
+        k.complete("Math.ma", 7);
+        k.isComplete("for (int i = 0;");
+    }
+
     private static boolean exists(String className) {
         try {
             Class.forName(className, false, JavaKernel.class.getClassLoader());
@@ -53,6 +68,11 @@ public final class JavaKernel implements KernelBackend {
 
     @Override
     public JsonObject kernelInfo() {
+        return info();
+    }
+
+    /** kernel_info content: it needs no JShell, so it can be answered while JShell is still starting. */
+    static JsonObject info() {
         JsonObject c = new JsonObject();
         c.addProperty("implementation", "jpool");
         c.addProperty("implementation_version", Version.VERSION);
