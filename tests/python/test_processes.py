@@ -460,7 +460,7 @@ def test_pool_takes_the_spares_and_spares_die_with_the_kernel(fresh_kernel):
 
 
 def test_a_new_kernel_starts_the_spares_a_first_pool_takes():
-    # Spares start once JShell is up, so the notebook's first Pool finds its workers waiting; JPOOL_SPARES=0 keeps
+    # Spares start once the first cell has run, so the notebook's first Pool finds its workers waiting; JPOOL_SPARES=0 keeps
     # an idle kernel free of worker JVMs.
     k = Kernel()
     try:

@@ -14,18 +14,18 @@ import java.util.concurrent.CompletionException;
  * and answers {@code kernel_info} at once (a frontend shows the kernel as ready) while {@link JavaKernel} is built on
  * a thread of its own; the first request that needs JShell (a cell, a completion) waits for it. The first cell is not
  * delayed by this: it would have waited for JShell anyway, and now the frontend's own start overlaps with it.
- * Once JShell is up, the spare workers a first {@code new Pool()} needs are started (none with JPOOL_SPARES=0).
+ * Once the first cell has run, the spare workers a first {@code new Pool()} needs are started (none with
+ * JPOOL_SPARES=0).
  */
 final class StartingKernel implements KernelBackend {
     private final CompletableFuture<JavaKernel> kernel = new CompletableFuture<>();
+    /** Only the shell thread runs cells, so a plain field will do. */
+    private boolean sparesStarted;
 
     StartingKernel() {
         Thread t = new Thread(() -> {
             try {
                 kernel.complete(new JavaKernel());
-                // after JShell, not beside it: on a small machine the two JVM starts would slow JShell's; the user's
-                // first cells and think time then hide the spares' start
-                Workers.prestartAtKernelStart();
             } catch (Throwable e) {
                 KernelLog.warn("JShell could not start: " + e);
                 kernel.completeExceptionally(e);
@@ -53,7 +53,18 @@ final class StartingKernel implements KernelBackend {
 
     @Override
     public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
-        return kernel().execute(code, cell, silent, storeHistory);
+        try {
+            return kernel().execute(code, cell, silent, storeHistory);
+        } finally {
+            // After the first cell, not beside JShell's start or that cell's first compile: on a small machine the
+            // JVM starts would slow both. The user's reading and typing then hide the spares' start.
+            if (!sparesStarted) {
+                sparesStarted = true;
+                Thread t = new Thread(Workers::prestartAtKernelStart, "jpool-prestart"); // not on the reply's path
+                t.setDaemon(true);
+                t.start();
+            }
+        }
     }
 
     @Override
