@@ -43,8 +43,8 @@ public final class JavaKernel implements KernelBackend {
     }
 
     /**
-     * Runs what a kernel does in its first seconds (JShell, its compiler on a declaration, an expression, a lambda
-     * and a completion) without a frontend: install.sh runs it once under {@code -XX:ArchiveClassesAtExit} so that
+     * Runs what a kernel does in its first seconds (JShell, its compiler on a declaration, an expression, a lambda,
+     * a completion, a first pool) without a frontend: install.sh runs it once under {@code -XX:ArchiveClassesAtExit} so that
      * the classes it loads go into a class-data sharing archive, which later kernels map instead of loading them.
      */
     static void rehearseStart() {
@@ -53,6 +53,10 @@ public final class JavaKernel implements KernelBackend {
         k.evaluator.eval("rehearsal * 2", 2);
         k.evaluator.eval("List.of(1, 2, 3).stream().map(x -> x * rehearsal).toList()", 3);
         k.evaluator.eval("String greet(String who) { return \"hi \" + who; }", 4);
+        // a first pool: its shipping path (capture, class bytes, serialization) is most of a first map's time
+        k.evaluator.eval("Pool rehearsalPool = new Pool(1);", 5);
+        k.evaluator.eval("rehearsalPool.map(x -> greet(\"#\" + x), List.of(1, 2, 3))", 6);
+        k.evaluator.eval("rehearsalPool.terminate();", 7);
         k.complete("Math.ma", 7);
         k.isComplete("for (int i = 0;");
     }

@@ -24,6 +24,7 @@ public final class Main {
         }
         if (args.length == 1 && args[0].equals("--rehearse-start")) { // install.sh: see JavaKernel.rehearseStart
             JavaKernel.rehearseStart();
+            KernelEvents.fireShutdown(); // its pool's worker and temporary directory go, as at a kernel's shutdown
             System.exit(0);
         }
         if (args.length != 1 || args[0].startsWith("-")) {
