@@ -10,10 +10,16 @@ Per repetition, for each kernel in turn (jpool, ipykernel, jpool, ipykernel, ...
   * start: KernelManager.start_kernel() to the first kernel_info_reply received (the kernel_info_request is sent
     right after start_kernel returns; ZeroMQ queues it until the kernel binds its shell socket);
   * first cell: start to the first `1 + 1` done (iopub idle for it), i.e. start + first execution;
+  * first pool result: right after that cell, a cell that makes a pool of 2 and maps 3 items (jpool: `new Pool(2)`
+    and `map`; ipykernel: `multiprocessing.Pool(2)` and `map` with its default start method), timed from the start
+    to that cell's execute_reply: what opening a notebook and running its first pool cell costs;
   * cell round trip after warm-up (WARMUP executes of `1 + 1`, then ROUNDS measured): execute_request sent to
     execute_reply received, and to the kernel's iopub `status: idle` for that request;
   * shutdown: KernelManager.request_shutdown() (shutdown_request on the control channel) to the kernel process's
     exit (Popen.wait; shutdown_kernel() itself would poll every 0.1 s).
+  * memory: after the warm cells, the proportional set size (PSS, from /proc/PID/smaps_rollup: shared pages split
+    between the processes that map them) of the kernel and every process under it: the pool's 2 workers and, for
+    jpool, its spare workers (JPOOL_SPARES=0 turns them off);
 Start and shutdown: median and best over the repetitions; round trips: median and best over all measured cells.
 Prints a markdown table; ratio = ipykernel time / jpool time, so > 1 means jpool is faster. Not a test: the
 numbers depend on the machine and its load (printed with them).
@@ -39,11 +45,17 @@ ap.add_argument("--rounds", type=int, help="measured cells per repetition (defau
 ap.add_argument("--warmup", type=int, default=20, help="unmeasured cells before the measured ones (default 20)")
 ap.add_argument("--jpool", default="jpool", help="jpool's kernelspec name (default jpool)")
 ap.add_argument("--python", default="python3", help="ipykernel's kernelspec name (default python3)")
+ap.add_argument("--without-archive", action="store_true",
+                help="also run jpool without its start-up archive (JPOOL_JAVA set to the same java turns it off)")
 ARGS = ap.parse_args()
 REPS = ARGS.reps or (3 if ARGS.quick else 7)
 ROUNDS = ARGS.rounds or (50 if ARGS.quick else 200)
 WARMUP = ARGS.warmup
 CODE = "1 + 1"
+POOL_CELL = {
+    "jpool": "Pool pool = new Pool(2);\npool.map(x -> x * x, List.of(1, 2, 3))",
+    "ipykernel": "import multiprocessing\npool = multiprocessing.Pool(2)\npool.map(abs, [-1, -2, -3])",
+}
 TIMEOUT = 120  # seconds for any single step before the run is abandoned
 
 
@@ -106,11 +118,45 @@ class Client:
         self.iopub.close(linger=0)
 
 
-def one_run(name):
+def tree_pss_mb(pid):
+    """PSS in MB of process `pid` and all its descendants, and how many processes that is."""
+    children = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(ppid, []).append(int(d))
+    todo, total, n = [pid], 0, 0
+    while todo:
+        p = todo.pop()
+        todo.extend(children.get(p, []))
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+            n += 1
+        except (OSError, StopIteration):
+            pass
+    return total / 1024, n
+
+
+def installed_java(name):
+    """The java a jpool kernelspec's launch.sh runs (install.sh writes it in)."""
+    spec = jupyter_client.kernelspec.get_kernel_spec(name)
+    with open(os.path.join(spec.resource_dir, "launch.sh")) as f:
+        return next(line.split(":-", 1)[1].rstrip('}"\n') for line in f if line.startswith("java="))
+
+
+def one_run(name, label):
     out = {}
     km = jupyter_client.KernelManager(kernel_name=name)
+    env = dict(os.environ)
+    if label == "jpool, no archive":
+        env["JPOOL_JAVA"] = installed_java(name)
     t0 = time.perf_counter()
-    km.start_kernel()
+    km.start_kernel(env=env)
     try:
         c = Client(km)
         _, t_info, _ = c.request("kernel_info_request", {}, want_idle=False)
@@ -118,6 +164,8 @@ def one_run(name):
         # the first cell: its idle may be lost if iopub is not connected yet, so bound the wait by its reply
         _, t_reply, t_idle = c.execute(CODE, idle_timeout=5)
         out["first_cell"] = (t_idle or t_reply) - t0
+        _, t_reply, _ = c.execute(POOL_CELL[label.split(",")[0]], want_idle=False)
+        out["first_pool"] = t_reply - t0
         c.wait_iopub()
         for _ in range(WARMUP):
             c.execute(CODE)
@@ -127,6 +175,9 @@ def one_run(name):
             reply.append(t_reply - t_sent)
             idle.append(t_idle - t_sent)
         out["reply"], out["idle"] = reply, idle
+        out["pss"], out["procs"] = tree_pss_mb(km.provisioner.process.pid)
+        c.execute("pool.terminate()" + (";" if label.startswith("jpool") else ""))  # ipykernel may hang at
+        # shutdown with a live multiprocessing pool
         c.close()
     except BaseException:
         km.shutdown_kernel(now=True)
@@ -147,6 +198,8 @@ def fmt(s):
 
 def main():
     kernels = {"jpool": ARGS.jpool, "ipykernel": ARGS.python}
+    if ARGS.without_archive:
+        kernels["jpool, no archive"] = ARGS.jpool
     for label, name in kernels.items():
         try:
             jupyter_client.kernelspec.get_kernel_spec(name)
@@ -155,19 +208,22 @@ def main():
                      "/usr/bin/python3 -m ipykernel install --user)")
     print(f"cpus: {os.cpu_count()}, repetitions: {REPS}, cells: {WARMUP} warm-up + {ROUNDS} measured per "
           f"repetition, load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
-    res = {k: {"start": [], "first_cell": [], "reply": [], "idle": [], "shutdown": []} for k in kernels}
+    res = {k: {"start": [], "first_cell": [], "first_pool": [], "reply": [], "idle": [], "shutdown": [], "pss": [],
+               "procs": []} for k in kernels}
     for rep in range(REPS):
         for label, name in kernels.items():
-            r = one_run(name)
+            r = one_run(name, label)
             for key, v in r.items():
                 (res[label][key].extend if isinstance(v, list) else res[label][key].append)(v)
             print(f"  rep {rep + 1}/{REPS} {label}: start {fmt(r['start'])}, first cell {fmt(r['first_cell'])}, "
-                  f"cell idle median {fmt(statistics.median(r['idle']))}, shutdown {fmt(r['shutdown'])}",
+                  f"cell idle median {fmt(statistics.median(r['idle']))}, shutdown {fmt(r['shutdown'])}, "
+                  f"memory {r['pss']:.0f} MB in {r['procs']} processes",
                   file=sys.stderr, flush=True)
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     rows = [
         ("kernel start to kernel_info_reply", "start"),
         ("kernel start to first `1 + 1` done (iopub idle)", "first_cell"),
+        ("kernel start to first pool result (`1 + 1`, then a pool of 2 mapping 3 items)", "first_pool"),
         ("warm `1 + 1`: execute_request to execute_reply", "reply"),
         ("warm `1 + 1`: execute_request to iopub idle", "idle"),
         ("shutdown_request to process exit", "shutdown"),
@@ -179,6 +235,15 @@ def main():
         j, p = res["jpool"][key], res["ipykernel"][key]
         jm, pm, jb, pb = statistics.median(j), statistics.median(p), min(j), min(p)
         print(f"| {label} | {fmt(jm)} | {fmt(pm)} | {pm / jm:.2f}x | {fmt(jb)} | {fmt(pb)} | {pb / jb:.2f}x |")
+        if ARGS.without_archive:
+            n = res["jpool, no archive"][key]
+            print(f"| ... jpool without its start-up archive | {fmt(statistics.median(n))} | | "
+                  f"{pm / statistics.median(n):.2f}x | {fmt(min(n))} | | {pb / min(n):.2f}x |")
+    pss = {k: statistics.median(res[k]["pss"]) for k in kernels}
+    procs = {k: statistics.median(res[k]["procs"]) for k in kernels}
+    print(f"| memory after the session (PSS of the kernel and its {procs['jpool']:.0f} / {procs['ipykernel']:.0f} "
+          f"processes: pool of 2, jpool's spares) | {pss['jpool']:.0f} MB | {pss['ipykernel']:.0f} MB | "
+          f"{pss['ipykernel'] / pss['jpool']:.2f}x | | | |")
     print(f"ratio = ipykernel time / jpool time (> 1: jpool is faster). Start and shutdown: {REPS} repetitions; "
           f"warm cells: {REPS * ROUNDS} per kernel.")
     for label in kernels:

@@ -105,6 +105,23 @@ if [[ -n "$missing" ]]; then
   echo "  export JUPYTER_PATH=$missing\${JUPYTER_PATH:+:\$JUPYTER_PATH}"
 fi
 
+# A start-up archive, recorded by running what a kernel does in its first seconds (Main --rehearse-start) once with
+# the installed jar and java: later kernels map those classes instead of loading them (see launch.sh). Without it
+# the kernel works the same, only slower to start.
+if [[ "$java_major" -ge 25 ]]; then
+  record=(-XX:AOTCacheOutput="$dest/jpool.aot" -Xlog:aot=off -Xlog:cds=off); archive="$dest/jpool.aot"
+else
+  record=(-XX:ArchiveClassesAtExit="$dest/jpool.jsa" -Xlog:cds=off); archive="$dest/jpool.jsa"
+fi
+rm -f "$dest/jpool.aot" "$dest/jpool.jsa"
+if "$java_bin" "${record[@]}" -Djava.awt.headless=true -jar "$dest/jpool.jar" --rehearse-start >"$stage/rehearsal" 2>&1 \
+   && [[ -s "$archive" ]]; then
+  echo "Recorded a start-up archive for Java $java_major: $archive"
+else
+  rm -f "$archive"
+  echo "install.sh: no start-up archive (the kernel starts without it, more slowly): $(tail -n 1 "$stage/rehearsal")" >&2
+fi
+
 if [[ -n "$demo" ]]; then
   out="$root/target/demo"
   mkdir -p "$out"

@@ -459,6 +459,32 @@ def test_pool_takes_the_spares_and_spares_die_with_the_kernel(fresh_kernel):
     wait_until(lambda: not workers_with_socket(sockets), 15, f"workers and spares {sorted(workers)} to exit")
 
 
+def test_a_new_kernel_starts_the_spares_a_first_pool_takes():
+    # Spares start once the first cell has run, so the notebook's first Pool finds its workers waiting; JPOOL_SPARES=0 keeps
+    # an idle kernel free of worker JVMs.
+    k = Kernel()
+    try:
+        limit = int(k.execute("jpool.workers.Workers.spareLimit()").assert_ok().result)
+        cpus = int(k.execute("Runtime.getRuntime().availableProcessors()").assert_ok().result)
+        want = min(limit, cpus)
+        wait_until(lambda: len(worker_processes(k.pid)) >= want, 30, f"{want} spares to start")
+        spares = k.execute("jpool.workers.Workers.sparePids()").assert_ok().result
+        r = k.execute("Pool p = new Pool(%d); var pids = p.map(x -> ProcessHandle.current().pid(), "
+                      "java.util.stream.IntStream.range(0, 20).boxed().toList(), 1); p.terminate(); "
+                      "new TreeSet<>(pids).toString()" % want).assert_ok()
+        taken = set(r.result.strip('"[]').split(", "))
+        assert taken <= set(spares.strip('"[]').split(", ")), (taken, spares)
+    finally:
+        k.shutdown()
+    quiet = Kernel(extra_env={"JPOOL_SPARES": "0"})
+    try:
+        assert quiet.execute("1 + 1").assert_ok().result == "2"
+        assert quiet.execute("jpool.workers.Workers.sparePids().size()").assert_ok().result == "0"
+        assert worker_processes(quiet.pid) == {}
+    finally:
+        quiet.shutdown()
+
+
 def test_exit_keeps_shutdown_hook_output_and_status(kernel):
     # A worker's exit wakes its blocked readers (the JVM otherwise waits 0.3 s for them) by shutting only the
     # reading side of its channel: what shutdown hooks print still arrives, and the status is the one asked for.

@@ -42,6 +42,25 @@ public final class JavaKernel implements KernelBackend {
         magics = new MagicDispatcher(evaluator);
     }
 
+    /**
+     * Runs what a kernel does in its first seconds (JShell, its compiler on a declaration, an expression, a lambda,
+     * a completion, a first pool) without a frontend: install.sh runs it once under {@code -XX:ArchiveClassesAtExit} so that
+     * the classes it loads go into a class-data sharing archive, which later kernels map instead of loading them.
+     */
+    static void rehearseStart() {
+        JavaKernel k = new JavaKernel();
+        k.evaluator.eval("int rehearsal = 1 + 1;", 1);
+        k.evaluator.eval("rehearsal * 2", 2);
+        k.evaluator.eval("List.of(1, 2, 3).stream().map(x -> x * rehearsal).toList()", 3);
+        k.evaluator.eval("String greet(String who) { return \"hi \" + who; }", 4);
+        // a first pool: its shipping path (capture, class bytes, serialization) is most of a first map's time
+        k.evaluator.eval("Pool rehearsalPool = new Pool(1);", 5);
+        k.evaluator.eval("rehearsalPool.map(x -> greet(\"#\" + x), List.of(1, 2, 3))", 6);
+        k.evaluator.eval("rehearsalPool.terminate();", 7);
+        k.complete("Math.ma", 7);
+        k.isComplete("for (int i = 0;");
+    }
+
     private static boolean exists(String className) {
         try {
             Class.forName(className, false, JavaKernel.class.getClassLoader());
@@ -53,6 +72,11 @@ public final class JavaKernel implements KernelBackend {
 
     @Override
     public JsonObject kernelInfo() {
+        return info();
+    }
+
+    /** kernel_info content: it needs no JShell, so it can be answered while JShell is still starting. */
+    static JsonObject info() {
         JsonObject c = new JsonObject();
         c.addProperty("implementation", "jpool");
         c.addProperty("implementation_version", Version.VERSION);

@@ -22,6 +22,11 @@ public final class Main {
             System.out.println("jpool " + Version.VERSION);
             return;
         }
+        if (args.length == 1 && args[0].equals("--rehearse-start")) { // install.sh: see JavaKernel.rehearseStart
+            JavaKernel.rehearseStart();
+            KernelEvents.fireShutdown(); // its pool's worker and temporary directory go, as at a kernel's shutdown
+            System.exit(0);
+        }
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: java -jar jpool.jar CONNECTION_FILE   (Jupyter passes {connection_file})");
             System.exit(2);
@@ -35,7 +40,7 @@ public final class Main {
             return;
         }
         KernelLog.info("starting with " + args[0]);
-        JavaKernel kernel = new JavaKernel();
+        StartingKernel kernel = new StartingKernel();
         CellPrintStream.install();
         CellInputStream.install(); // reading System.in in a cell asks the frontend (input_request)
         KernelServer server = new KernelServer(info, kernel);

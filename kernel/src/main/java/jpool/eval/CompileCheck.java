@@ -115,7 +115,11 @@ final class CompileCheck implements AutoCloseable {
         thread.submit(() -> keepFirst(n));
     }
 
-    /** Pieces the real JShell ran without a check (one-snippet cells): the mirror declares them too. */
+    /**
+     * Declarations and imports the real JShell ran without a check (one-snippet cells): the mirror declares them too.
+     * Expressions and statements are not replayed: they declare nothing a later cell could need (a {@code $N} is
+     * numbered differently in the mirror anyway), and replaying them cost as much CPU as running the cells.
+     */
     void record(List<String> pieces) {
         if (pieces.isEmpty()) return;
         thread.submit(() -> {

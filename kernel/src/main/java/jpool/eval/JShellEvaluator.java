@@ -41,6 +41,7 @@ public final class JShellEvaluator implements AutoCloseable {
     private final CapturingExecutionControl control;
     private final ErrorFormatter errors = new ErrorFormatter();
     private final CompileCheck compileCheck;
+    private final CellValueWindow values;
     /** snippet id -> where it came from, so stack frames can name cell and line */
     private final Map<String, ErrorFormatter.Origin> origins = new ConcurrentHashMap<>();
     /** Set by {@link #stop()}, cleared when a cell starts. */
@@ -69,6 +70,7 @@ public final class JShellEvaluator implements AutoCloseable {
             }
         }
         compileCheck = new CompileCheck(classpath, imports);
+        values = new CellValueWindow(shell);
     }
 
     /** The classes cells have defined so far (shipped to worker JVMs). */
@@ -114,13 +116,14 @@ public final class JShellEvaluator implements AutoCloseable {
             if (r != null) return CellResult.failed(errors.compileError(code, pieces.get(r.index()), r.diagnostics(), cellNumber));
         }
         int[] accepted = {0};
+        List<String> declared = new ArrayList<>();
         try {
-            return run(code, cellNumber, pieces, accepted);
+            return run(code, cellNumber, pieces, accepted, declared);
         } finally {
             if (checked) {
                 if (accepted[0] < pieces.size()) compileCheck.ranOnly(accepted[0]);
             } else {
-                compileCheck.record(sources.subList(0, accepted[0]));
+                compileCheck.record(declared);
             }
         }
     }
@@ -132,12 +135,17 @@ public final class JShellEvaluator implements AutoCloseable {
     }
 
     /** Runs the pieces in order; {@code accepted[0]} counts those JShell compiled (and ran, or tried to). */
-    private CellResult run(String code, int cellNumber, List<SnippetSplitter.Piece> pieces, int[] accepted) {
+    private CellResult run(String code, int cellNumber, List<SnippetSplitter.Piece> pieces, int[] accepted,
+                           List<String> declared) {
         CellResult result = CellResult.NOTHING;
         for (SnippetSplitter.Piece piece : pieces) {
             if (control.wasStopped()) return interruptedResult();
             List<SnippetEvent> events = shell.eval(piece.source());
-            if (events.stream().noneMatch(e -> e.causeSnippet() == null && e.status() == Snippet.Status.REJECTED)) accepted[0]++;
+            if (events.stream().noneMatch(e -> e.causeSnippet() == null && e.status() == Snippet.Status.REJECTED)) {
+                accepted[0]++;
+                if (events.stream().anyMatch(e -> e.causeSnippet() == null && declares(e.snippet())))
+                    declared.add(piece.source());
+            }
             // JShell turns a stopped run into a normal completion without value; the user asked to stop the cell,
             // so it must end as an error (and later snippets of the cell must not run)
             if (control.wasStopped()) return interruptedResult();
@@ -166,6 +174,8 @@ public final class JShellEvaluator implements AutoCloseable {
                         System.err.println("note: " + describe(d) + " was defined, but cannot be used until "
                                 + String.join(", ", missing) + " is declared");
                 }
+                if (s instanceof VarSnippet v && v.subKind() == Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND
+                        && e.status() == Snippet.Status.VALID) values.added(v);
                 if (producesValue(s) && !StatementValues.isStatementLike(control.lastValue()))
                     result = CellResult.value(control.lastValue());
             }
@@ -207,6 +217,12 @@ public final class JShellEvaluator implements AutoCloseable {
             return kind + " " + d.name();
         }
         return "snippet";
+    }
+
+    /** A snippet later cells can name: an import, or a declaration other than an expression's {@code $N}. */
+    private static boolean declares(Snippet s) {
+        if (s instanceof VarSnippet v) return v.subKind() != Snippet.SubKind.TEMP_VAR_EXPRESSION_SUBKIND;
+        return s instanceof DeclarationSnippet || s instanceof jdk.jshell.ImportSnippet;
     }
 
     private boolean producesValue(Snippet s) {

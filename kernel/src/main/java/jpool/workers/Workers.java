@@ -106,6 +106,17 @@ public final class Workers {
         return h;
     }
 
+    /**
+     * Starts as many spares as a default {@code new Pool()} would use (within {@link #spareLimit()}) while the kernel
+     * itself starts, so that the first pool of a notebook finds its workers waiting instead of paying JVM starts.
+     */
+    public static void prestartAtKernelStart() {
+        synchronized (Workers.class) {
+            spareTarget = Math.max(spareTarget, Math.min(spareLimit(), Runtime.getRuntime().availableProcessors()));
+        }
+        prestartSpare();
+    }
+
     /** Starts spare workers in the background until as many as wanted are waiting (see the class comment). */
     public static void prestartSpare() {
         synchronized (Workers.class) {

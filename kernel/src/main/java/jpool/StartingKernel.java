@@ -1,0 +1,102 @@
+package jpool;
+
+import com.google.gson.JsonObject;
+import jpool.protocol.Cell;
+import jpool.protocol.KernelBackend;
+import jpool.protocol.KernelLog;
+import jpool.workers.Workers;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The kernel while its JShell starts: JShell and its imports take most of a second, so the kernel binds its sockets
+ * and answers {@code kernel_info} at once (a frontend shows the kernel as ready) while {@link JavaKernel} is built on
+ * a thread of its own; the first request that needs JShell (a cell, a completion) waits for it. The first cell is not
+ * delayed by this: it would have waited for JShell anyway, and now the frontend's own start overlaps with it.
+ * Once the first cell has run, the spare workers a first {@code new Pool()} needs are started (none with
+ * JPOOL_SPARES=0).
+ */
+final class StartingKernel implements KernelBackend {
+    private final CompletableFuture<JavaKernel> kernel = new CompletableFuture<>();
+    /** Only the shell thread runs cells, so a plain field will do. */
+    private boolean sparesStarted;
+
+    StartingKernel() {
+        Thread t = new Thread(() -> {
+            try {
+                kernel.complete(new JavaKernel());
+            } catch (Throwable e) {
+                KernelLog.warn("JShell could not start: " + e);
+                kernel.completeExceptionally(e);
+            }
+        }, "jpool-jshell-start");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The started kernel; the caller waits while JShell starts. A kernel whose JShell failed cannot run cells. */
+    private JavaKernel kernel() {
+        try {
+            return kernel.join();
+        } catch (CompletionException e) {
+            KernelLog.warn("exiting: JShell did not start (" + e.getCause() + ")");
+            System.exit(1);
+            throw e;
+        }
+    }
+
+    @Override
+    public JsonObject kernelInfo() {
+        return JavaKernel.info();
+    }
+
+    @Override
+    public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
+        try {
+            return kernel().execute(code, cell, silent, storeHistory);
+        } finally {
+            // After the first cell, not beside JShell's start or that cell's first compile: on a small machine the
+            // JVM starts would slow both. The user's reading and typing then hide the spares' start.
+            if (!sparesStarted) {
+                sparesStarted = true;
+                Thread t = new Thread(Workers::prestartAtKernelStart, "jpool-prestart"); // not on the reply's path
+                t.setDaemon(true);
+                t.start();
+            }
+        }
+    }
+
+    @Override
+    public JsonObject complete(String code, int cursor) {
+        return kernel().complete(code, cursor);
+    }
+
+    @Override
+    public JsonObject inspect(String code, int cursor, int detailLevel) {
+        return kernel().inspect(code, cursor, detailLevel);
+    }
+
+    @Override
+    public JsonObject isComplete(String code) {
+        return kernel().isComplete(code);
+    }
+
+    @Override
+    public JsonObject history(JsonObject request) {
+        return kernel().history(request);
+    }
+
+    @Override
+    public void interrupt() {
+        JavaKernel k = kernel.getNow(null);
+        if (k != null) k.interrupt(); // before JShell is up no cell runs: nothing to stop
+    }
+
+    @Override
+    public void shutdown(boolean restart) {
+        JavaKernel k = kernel.getNow(null);
+        if (k != null) k.shutdown(restart);
+        else KernelEvents.fireShutdown();
+    }
+}
