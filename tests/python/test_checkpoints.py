@@ -191,23 +191,28 @@ x * 3
     assert r.status == "error" and "--keep-failures goes with --checkpoint" in r.error_text()
 
 
-def test_a_checkpointed_notebook_run_twice_by_nbconvert_takes_a_tenth_the_second_time(tmp_path):
-    """The same notebook executed twice by nbconvert: the second run's checkpointed cell takes under a tenth."""
+def test_a_checkpointed_notebook_run_twice_by_nbconvert_computes_nothing_the_second_time(tmp_path):
+    """The same notebook executed twice by nbconvert: the second run takes every result from the checkpoint (no
+    input runs again, each run of an input leaves a file) and its saved output is the same. How much faster that is
+    belongs to bench/checkpoint_bench.py, not to a pass/fail test."""
     import nbformat
     import subprocess
     from nbformat.v4 import new_code_cell, new_notebook
+    ran = tmp_path / "ran"
+    ran.mkdir()
     nb = new_notebook(cells=[
-        new_code_cell('Pool pool = new Pool(2);\nint work(int x) throws Exception { Thread.sleep(1000); return x * x; }'),
-        new_code_cell('long t0 = System.nanoTime();\n'
-                      'List<Integer> squares = pool.checkpoint("twice").map(x -> work(x), '
+        new_code_cell('Pool pool = new Pool(2);\n'
+                      'int work(int x) throws Exception {\n'
+                      '    java.nio.file.Files.createTempFile(java.nio.file.Path.of("%s"), "input-" + x + "-", "");\n'
+                      '    return x * x;\n}' % ran),
+        new_code_cell('List<Integer> squares = pool.checkpoint("twice").map(x -> work(x), '
                       'java.util.stream.IntStream.range(0, 24).boxed().toList(), 1);\n'
-                      'System.out.println("ms=" + (System.nanoTime() - t0) / 1_000_000 + " sum=" + '
-                      'squares.stream().mapToInt(i -> i).sum());'),
+                      'System.out.println("sum=" + squares.stream().mapToInt(i -> i).sum());'),
     ], metadata={"kernelspec": {"name": "jpool", "display_name": "Java (jpool)", "language": "java"}})
     path = tmp_path / "twice.ipynb"
     nbformat.write(nb, str(path))
     env = dict(os.environ, JPOOL_CHECKPOINT_DIR=str(tmp_path / "ckpt"))
-    times = []
+    runs_after = []
     for run in range(2):
         out = tmp_path / f"run{run}.ipynb"
         proc = subprocess.run(["/usr/bin/jupyter", "nbconvert", "--to", "notebook", "--execute", "--output", str(out), str(path)],
@@ -215,8 +220,8 @@ def test_a_checkpointed_notebook_run_twice_by_nbconvert_takes_a_tenth_the_second
         assert proc.returncode == 0, proc.stderr[-3000:]
         text = "".join(o.get("text", "") for o in nbformat.read(str(out), 4).cells[1].outputs)
         assert "sum=4324" in text, text
-        times.append(int(text.split("ms=")[1].split()[0]))
-    assert times[1] * 10 < times[0], times
+        runs_after.append(len(list(ran.iterdir())))
+    assert runs_after == [24, 24], runs_after
 
 
 def test_a_value_that_cannot_be_stored_is_returned_and_computed_again_next_time(kern, tmp_path):

@@ -77,14 +77,44 @@ final class StartingKernel implements KernelBackend {
         return kernel().inspect(code, cursor, detailLevel);
     }
 
+    /**
+     * Answered at once even while JShell starts: a console asks this for every line typed, gives up after a second
+     * and then takes the late reply as the answer to its next request. Before JShell is up, bracket balance decides.
+     */
     @Override
     public JsonObject isComplete(String code) {
-        return kernel().isComplete(code);
+        JavaKernel k = startedWithin(IS_COMPLETE_WAIT_MILLIS);
+        if (k != null) return k.isComplete(code);
+        JsonObject o = new JsonObject();
+        String status = EarlyCompleteness.of(code);
+        o.addProperty("status", status);
+        if ("incomplete".equals(status)) o.addProperty("indent", "    ");
+        return o;
     }
 
+    /** No cell has run before JShell is up, so the history is empty: a console's start-up request is not held. */
     @Override
     public JsonObject history(JsonObject request) {
-        return kernel().history(request);
+        JavaKernel k = kernel.getNow(null);
+        if (k != null) return k.history(request);
+        JsonObject o = new JsonObject();
+        o.addProperty("status", "ok");
+        o.add("history", new com.google.gson.JsonArray());
+        return o;
+    }
+
+    private static final long IS_COMPLETE_WAIT_MILLIS = 300;
+
+    /** The kernel if JShell is up within {@code millis}, else null (a failed start is reported by the next cell). */
+    private JavaKernel startedWithin(long millis) {
+        try {
+            return kernel.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     @Override

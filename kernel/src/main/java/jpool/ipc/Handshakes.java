@@ -99,6 +99,9 @@ final class Handshakes implements Runnable {
                 // the oldest waiting connection makes room, not the new one: a worker sends its hello as soon as it
                 // connects, so a flood of idle strangers holding every place cannot keep a pool from starting
                 closeOldest();
+                // a registered channel keeps its descriptor until the selector drops the cancelled key: without this
+                // a burst of strangers would hold one descriptor each until the next select, past the bound
+                selector.selectNow();
                 refused("more than " + MAX_PENDING + " connections waiting to authenticate; the oldest was closed");
             }
             s.configureBlocking(false);
