@@ -8,6 +8,7 @@ import jpool.pool.AsyncResult;
 import jpool.pool.Fn;
 import jpool.pool.Outcome;
 import jpool.pool.Pool;
+import jpool.pool.PoolStatus;
 import jpool.workers.Mp;
 
 import javax.lang.model.SourceVersion;
@@ -180,7 +181,7 @@ final class PoolMagics {
 
     private static synchronized Pool magicPool(int n) {
         Pool p = MAGIC_POOLS.get(n);
-        if (p == null || !Pool.all().contains(p) || p.status().contains("[close]") || p.status().contains("[terminate]")) {
+        if (p == null || !Pool.all().contains(p) || !p.snapshot().running()) {
             p = new Pool(n).progressDisplays(false);
             MAGIC_POOLS.put(n, p);
         }
@@ -218,9 +219,10 @@ final class PoolMagics {
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th><th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
         for (Pool p : pools) {
-            text.append(p.status()).append('\n');
-            html.append("<tr><td colspan=\"7\"><b>").append(jpool.display.Html.escape(p.status())).append("</b></td></tr>");
-            for (Pool.WorkerState w : p.workers()) {
+            PoolStatus status = p.snapshot();
+            text.append(status.line()).append('\n');
+            html.append("<tr><td colspan=\"7\"><b>").append(jpool.display.Html.escape(status.line())).append("</b></td></tr>");
+            for (PoolStatus.Worker w : status.workers()) {
                 double[] st = ProcessStats.read(w.pid());
                 String cpu = st == null ? "" : String.format("%.1f s", st[0]);
                 String rss = st == null ? "" : ProcessStats.bytes(st[1]);

@@ -4,6 +4,7 @@ import jpool.display.MimeBundle;
 import jpool.monitor.ProcessStats;
 import jpool.monitor.TaskBoard;
 import jpool.pool.Pool;
+import jpool.pool.PoolStatus;
 import jpool.workers.Proc;
 
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ final class ProcessMagics {
         for (Proc p : Proc.started())
             rows.add(new Object[]{p.name(), p.pid(), p.isAlive() ? "running" : "stopped", p.exitCode(), p.daemon() ? "daemon" : ""});
         for (Pool pool : Pool.all())
-            for (Pool.WorkerState w : pool.workers())
+            for (PoolStatus.Worker w : pool.workers())
                 rows.add(new Object[]{w.name() + " (" + pool.name() + ")", w.pid(), w.busy() ? "busy" : "idle", null, ""});
         if (rows.isEmpty()) return new MimeBundle("no processes started yet");
         // CPU% over a short window: two readings of /proc/<pid>/stat

@@ -60,7 +60,7 @@ final class TaskRecord {
      */
     TaskRecord rest(int from) {
         java.util.ArrayList<Object> part = new java.util.ArrayList<>(inputs.subList(from, inputs.size()));
-        TaskRecord r = new TaskRecord(batch, first + from, part, Pool.ship(new ChunkTask(fn.form(), kind, part), fn, shipment), fn, kind);
+        TaskRecord r = new TaskRecord(batch, first + from, part, Submission.ship(new ChunkTask(fn.form(), kind, part), fn, shipment), fn, kind);
         r.attempts = attempts;
         r.noInput = noInput;
         return r;

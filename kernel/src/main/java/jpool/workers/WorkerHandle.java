@@ -2,6 +2,7 @@ package jpool.workers;
 
 import jpool.KernelServices;
 import jpool.ipc.BulkLane;
+import jpool.ipc.Delivery;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
@@ -140,19 +141,6 @@ public final class WorkerHandle {
      */
     public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s) throws IOException {
         run(taskId, name, exitAfter, s, Delivery.NOW);
-    }
-
-    /** When a frame leaves for the worker. */
-    public enum Delivery {
-        /** Written before the call returns. */
-        NOW,
-        /**
-         * Written soon by the channel's flusher thread, with whatever else is buffered by then: for a task queued
-         * behind others in a busy worker (one write for many small tasks, none in the caller).
-         */
-        SOON,
-        /** Left in the send buffer: the caller sends another frame for this worker right after, and it goes along. */
-        LATER
     }
 
     /** Like {@link #run(long, String, boolean, Shipment)}, the frame leaving as {@code delivery} says. */
