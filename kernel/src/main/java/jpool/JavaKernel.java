@@ -8,6 +8,7 @@ import jpool.display.Renderer;
 import jpool.eval.CellError;
 import jpool.eval.CellResult;
 import jpool.eval.JShellEvaluator;
+import jpool.magics.CellMagicInput;
 import jpool.magics.MagicDispatcher;
 import jpool.protocol.Cell;
 import jpool.protocol.KernelBackend;
@@ -21,9 +22,9 @@ public final class JavaKernel implements KernelBackend {
     /** API classes every cell can use without imports. */
     static final List<String> API_IMPORTS = List.of(
             "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
-            "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
-            "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
-            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Act", "jpool.pool.Act2", "jpool.pool.Call", "jpool.pool.TaskFailed",
+            "jpool.workers.Proc", "jpool.workers.Mp", "jpool.api.Job", "jpool.workers.ProcessFailed",
+            "jpool.workers.RemoteFailure", "jpool.api.NotShippable", "jpool.workers.WorkerStartFailed",
+            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.api.Fn", "jpool.api.Fn2", "jpool.api.Act", "jpool.api.Act2", "jpool.api.Call", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
             "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
             "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
@@ -219,7 +220,7 @@ public final class JavaKernel implements KernelBackend {
     public JsonObject isComplete(String code) {
         // "Math.max?" would look like a ternary still being typed, and the console would wait for more lines
         String status = PagerRequest.parse(code) != null ? "complete"
-                : magics.isMagic(code) ? jpool.magics.CellMagicInput.isComplete(code) : evaluator.isComplete(code);
+                : magics.isMagic(code) ? CellMagicInput.isComplete(code) : evaluator.isComplete(code);
         JsonObject o = new JsonObject();
         o.addProperty("status", status);
         if ("incomplete".equals(status)) o.addProperty("indent", "    ");

@@ -19,7 +19,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte CLASSPATH = 2;
     /**
      * A task: head {@code long id, UTF worker name, byte exit-after, long snapshot id}; parts: the state snapshot
-     * (empty when the worker has it already) and the task (a pool chunk's compact form, {@code jpool.pool.ChunkCodec},
+     * (empty when the worker has it already) and the task (a pool chunk's compact form, {@code jpool.shipping.ChunkCodec},
      * or a Java-serialized WorkerTask whose big arrays are the frame's {@link #arrays()}).
      */
     public static final byte RUN = 3;
@@ -43,7 +43,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte RECALL = 7;
     /**
      * A pool function a worker keeps for its lifetime: long id, then its Java-serialized bytes. Sent before the
-     * first compact task (see {@code jpool.pool.ChunkCodec}) that names it, so tasks carry only the id.
+     * first compact task (see {@code jpool.shipping.ChunkCodec}) that names it, so tasks carry only the id.
      */
     public static final byte FUNCTION = 8;
 

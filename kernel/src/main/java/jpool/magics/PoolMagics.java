@@ -1,17 +1,20 @@
 package jpool.magics;
 
+import jpool.api.Fn;
+import jpool.checkpoint.CheckpointUnavailable;
+import jpool.display.Html;
 import jpool.display.MimeBundle;
+import jpool.eval.CellError;
 import jpool.eval.CellResult;
 import jpool.monitor.ProcessStats;
 import jpool.monitor.TaskBoard;
 import jpool.pool.AsyncResult;
-import jpool.pool.Fn;
 import jpool.pool.Outcome;
 import jpool.pool.Pool;
+import jpool.pool.PoolBoard;
 import jpool.pool.PoolStatus;
 import jpool.workers.Mp;
 
-import javax.lang.model.SourceVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.lang.model.SourceVersion;
 
 /** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
 final class PoolMagics {
@@ -95,7 +99,7 @@ final class PoolMagics {
         try {
             run = checkpoint == null ? pool.mapResultsAsync(fn, elements, chunk)
                     : pool.checkpoint(checkpoint).keepFailures(f.has("--keep-failures")).mapResultsAsync(fn, elements, chunk);
-        } catch (jpool.checkpoint.CheckpointUnavailable e) {
+        } catch (CheckpointUnavailable e) {
             throw new MagicException("%%pool: " + e.getMessage());
         }
         List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
@@ -103,7 +107,7 @@ final class PoolMagics {
                 "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
                         + (n == 1 ? " worker)" : " workers)") + (run.fromCheckpoint() == 0 ? ""
                         : ", " + run.fromCheckpoint() + " from checkpoint '" + checkpoint + "'"),
-                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), jpool.pool.PoolBoard.rows(pool), failed.get(0))).start();
+                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), PoolBoard.rows(pool), failed.get(0))).start();
         List<Outcome<Object>> shown;
         List<String> failures;
         try {
@@ -139,7 +143,7 @@ final class PoolMagics {
 
 
     /** "cannot find symbol (variable undefinedVar)": the compiler's message with its symbol line, on one line. */
-    static String compileDetail(jpool.eval.CellError e) {
+    static String compileDetail(CellError e) {
         String detail = e.evalue().strip().split("\n")[0];
         for (String line : e.traceback()) {
             String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
@@ -221,7 +225,7 @@ final class PoolMagics {
         for (Pool p : pools) {
             PoolStatus status = p.snapshot();
             text.append(status.line()).append('\n');
-            html.append("<tr><td colspan=\"7\"><b>").append(jpool.display.Html.escape(status.line())).append("</b></td></tr>");
+            html.append("<tr><td colspan=\"7\"><b>").append(Html.escape(status.line())).append("</b></td></tr>");
             for (PoolStatus.Worker w : status.workers()) {
                 double[] st = ProcessStats.read(w.pid());
                 String cpu = st == null ? "" : String.format("%.1f s", st[0]);

@@ -1,5 +1,6 @@
 package jpool.magics;
 
+import jpool.display.Html;
 import jpool.display.MimeBundle;
 import jpool.monitor.ProcessStats;
 import jpool.monitor.TaskBoard;
@@ -95,7 +96,7 @@ final class ProcessMagics {
             String exit = r[3] == null ? "" : r[3].toString();
             String state = r[2] + (((String) r[4]).isEmpty() ? "" : " " + r[4]);
             text.append(String.format("%-28s %8d %-8s %5s %6s %9s%n", r[0], (Long) r[1], state, exit, cpu, rss));
-            html.append("<tr><td>").append(jpool.display.Html.escape(r[0].toString())).append("</td><td>").append(r[1]).append("</td><td>")
+            html.append("<tr><td>").append(Html.escape(r[0].toString())).append("</td><td>").append(r[1]).append("</td><td>")
                     .append(state).append("</td><td>").append(exit).append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");
         }
         return new MimeBundle(text.toString().stripTrailing()).with("text/html", html.append("</table>").toString());

@@ -1,8 +1,11 @@
 package jpool.pool;
 
+import jpool.api.Fn;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.ShippedFn;
 import jpool.display.CellScope;
-import jpool.workers.Shipment;
-import jpool.workers.StateCapture;
+import jpool.shipping.Shipment;
+import jpool.shipping.StateCapture;
 
 import java.util.ArrayList;
 import java.util.Iterator;

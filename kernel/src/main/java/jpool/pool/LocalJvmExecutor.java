@@ -1,7 +1,7 @@
 package jpool.pool;
 
 import jpool.ipc.Delivery;
-import jpool.workers.Shipment;
+import jpool.shipping.Shipment;
 import jpool.workers.WorkerHandle;
 import jpool.workers.WorkerListener;
 import jpool.workers.Workers;

@@ -1,16 +1,22 @@
 package jpool.pool;
 
+import jpool.api.Fn;
+import jpool.api.Fn2;
+import jpool.api.Call;
+import jpool.api.Act;
+import jpool.api.Act2;
+import jpool.shipping.ChunkTask;
 import jpool.KernelEvents;
 import jpool.display.CellScope;
 import jpool.display.Html;
 import jpool.display.Rich;
 import jpool.display.Tables;
 import jpool.protocol.Cell;
-import jpool.workers.Job;
+import jpool.api.Job;
 import jpool.workers.LogRouter;
 import jpool.workers.Mp;
-import jpool.workers.StateCapture;
-import jpool.workers.WorkerTask;
+import jpool.shipping.StateCapture;
+import jpool.shipping.WorkerTask;
 
 import java.io.Serializable;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package jpool.pool;
 
 import jpool.ipc.Delivery;
-import jpool.workers.Shipment;
+import jpool.shipping.Shipment;
 import jpool.workers.WorkerListener;
 
 import java.io.IOException;

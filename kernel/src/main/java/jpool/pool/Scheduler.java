@@ -3,15 +3,16 @@ package jpool.pool;
 import jpool.display.CellScope;
 import jpool.ipc.Delivery;
 import jpool.protocol.Cell;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
+import jpool.shipping.Shipment;
 import jpool.workers.LogRouter;
-import jpool.workers.Shipment;
 import jpool.workers.WorkerStartFailed;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -406,7 +407,7 @@ final class Scheduler {
 
     private static RuntimeException[] filled(int n, RuntimeException error) {
         RuntimeException[] errors = new RuntimeException[Math.max(0, n)];
-        java.util.Arrays.fill(errors, error);
+        Arrays.fill(errors, error);
         return errors;
     }
 

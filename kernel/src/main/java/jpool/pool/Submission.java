@@ -1,11 +1,14 @@
 package jpool.pool;
 
+import jpool.shipping.ChunkCodec;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.ShippedFn;
 import jpool.display.CellScope;
 import jpool.ipc.Serial;
 import jpool.protocol.Cell;
-import jpool.workers.NotShippable;
-import jpool.workers.Shipment;
-import jpool.workers.StateCapture;
+import jpool.api.NotShippable;
+import jpool.shipping.Shipment;
+import jpool.shipping.StateCapture;
 
 import java.io.IOException;
 import java.io.Serializable;

@@ -1,9 +1,12 @@
 package jpool.pool;
 
 import jpool.ipc.RemoteError;
-import jpool.workers.Shipment;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.Shipment;
+import jpool.shipping.ShippedFn;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -59,7 +62,7 @@ final class TaskRecord {
      * with the same notebook state, and the attempts this one made.
      */
     TaskRecord rest(int from) {
-        java.util.ArrayList<Object> part = new java.util.ArrayList<>(inputs.subList(from, inputs.size()));
+        ArrayList<Object> part = new ArrayList<>(inputs.subList(from, inputs.size()));
         TaskRecord r = new TaskRecord(batch, first + from, part, Submission.ship(new ChunkTask(fn.form(), kind, part), fn, shipment), fn, kind);
         r.attempts = attempts;
         r.noInput = noInput;

@@ -1,9 +1,12 @@
 package jpool.pool;
 
+import jpool.shipping.ChunkCodec;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.KernelClasses;
 import jpool.ipc.RemoteError;
 import jpool.ipc.Serial;
 import jpool.ipc.ValueRefused;
-import jpool.workers.NotShippable;
+import jpool.api.NotShippable;
 import jpool.workers.WorkerMain;
 
 import java.io.IOException;

@@ -2,8 +2,8 @@ package jpool.sharing;
 
 import jpool.KernelEvents;
 import jpool.ipc.Serial;
-import jpool.pool.KernelClasses;
-import jpool.protocol.KernelLog;
+import jpool.shipping.KernelClasses;
+import jpool.log.KernelLog;
 import jpool.workers.KernelCallHandler;
 import jpool.workers.WorkerHandle;
 

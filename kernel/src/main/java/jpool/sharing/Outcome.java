@@ -1,7 +1,7 @@
 package jpool.sharing;
 
 import jpool.ipc.Serial;
-import jpool.workers.NotShippable;
+import jpool.api.NotShippable;
 
 import java.io.IOException;
 

@@ -1,5 +1,7 @@
 package jpool.sharing;
 
+import jpool.log.KernelLog;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -98,7 +100,7 @@ final class PermitCore implements Core {
             if (n == null) return;
             available += n;
             freed.signalAll();
-            jpool.protocol.KernelLog.info("released " + n + " permit(s) held by dead " + caller);
+            KernelLog.info("released " + n + " permit(s) held by dead " + caller);
         } finally {
             lock.unlock();
         }

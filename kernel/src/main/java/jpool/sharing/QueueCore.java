@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The items of an {@link MpQueue} (or one direction of a {@link Pipe}), kept as serialized bytes: an item is
@@ -397,7 +398,7 @@ final class QueueCore implements Core {
         }
     }
 
-    private <T> T locked(java.util.function.Supplier<T> s) {
+    private <T> T locked(Supplier<T> s) {
         lock.lock();
         try {
             return s.get();

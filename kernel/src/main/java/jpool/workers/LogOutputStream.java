@@ -1,5 +1,6 @@
 package jpool.workers;
 
+import jpool.shipping.TaskProgress;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;

@@ -1,5 +1,10 @@
 package jpool.workers;
 
+import jpool.api.Job;
+import jpool.shipping.WorkerTask;
+import jpool.shipping.Shipment;
+import jpool.shipping.StateSnapshot;
+import jpool.shipping.StateCapture;
 import jpool.display.CellScope;
 import jpool.ipc.RemoteError;
 

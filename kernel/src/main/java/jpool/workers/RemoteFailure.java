@@ -1,12 +1,16 @@
 package jpool.workers;
 
+import jpool.eval.CellLines;
+import jpool.eval.RemoteTraced;
 import jpool.ipc.RemoteError;
+
+import java.util.List;
 
 /**
  * An exception that happened in a worker JVM, carried back as text: the remote exception's class name, message
  * and stack trace. {@link #remoteTrace()} is the trace as the worker printed it.
  */
-public class RemoteFailure extends RuntimeException {
+public class RemoteFailure extends RuntimeException implements RemoteTraced {
     private final String remoteClass;
     private final String remoteMessage;
     private final String remoteTrace;
@@ -31,7 +35,13 @@ public class RemoteFailure extends RuntimeException {
     /** The worker's stack trace, causes included. */
     public String remoteTrace() {
         // resolved when read: a task may fail before the cell that defined its lambda has finished registering it
-        return jpool.eval.CellLines.pointAtCells(remoteTrace);
+        return CellLines.pointAtCells(remoteTrace);
+    }
+
+    /** Its one remote trace. */
+    @Override
+    public List<Trace> remoteTraces() {
+        return List.of(new Trace(null, null, remoteTrace()));
     }
 
     @Override

@@ -7,13 +7,17 @@ import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
 import jpool.ipc.RemoteError;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
+import jpool.shipping.Shipment;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,7 +39,7 @@ public final class WorkerHandle {
     private long snapshotSent = -1;
     private byte[] stateSent;
     /** Pool functions this worker was sent (it keeps them all; see {@link Frame#FUNCTION}). */
-    private final java.util.Set<Long> functionsSent = new java.util.HashSet<>();
+    private final Set<Long> functionsSent = new HashSet<>();
     private static final byte[][] NO_PARTS = {};
     private static final byte[] NOTHING = new byte[0];
 
@@ -161,7 +165,7 @@ public final class WorkerHandle {
             channel.sendLater(Frame.FUNCTION, new Payload().putLong(f.id()).putBytes(f.bytes()).toBytes(), NO_PARTS, null);
         // a worker keeps the state it was sent last; the same bytes again (a loop of applyAsync calls on
         // unchanged variables) need not travel again
-        boolean fresh = s.state().id() != snapshotSent && !java.util.Arrays.equals(s.state().encoded(), stateSent);
+        boolean fresh = s.state().id() != snapshotSent && !Arrays.equals(s.state().encoded(), stateSent);
         if (fresh) {
             snapshotSent = s.state().id();
             stateSent = s.state().encoded();

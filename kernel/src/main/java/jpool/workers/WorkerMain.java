@@ -1,11 +1,16 @@
 package jpool.workers;
 
+import jpool.api.Job;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
 import jpool.ipc.RemoteError;
 import jpool.ipc.Serial;
 import jpool.ipc.ShipFilter;
+import jpool.shipping.ChunkCodec;
+import jpool.shipping.TaskProgress;
+import jpool.shipping.WorkerContext;
+import jpool.shipping.WorkerTask;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -16,6 +21,7 @@ import java.io.InputStreamReader;
 import java.io.NotSerializableException;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.net.StandardProtocolFamily;
 import java.net.URL;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +30,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -47,26 +57,12 @@ public final class WorkerMain {
     private static ShippedClassLoader loader;
     private static ShipFilter filter;
 
-    /** The allow-list the kernel applies to what this worker sends (a task checks its results against it). */
-    public static ShipFilter shipFilter() {
-        return filter;
-    }
-
-    /** The loader of notebook classes shipped to this worker (null outside a worker). */
-    public static ClassLoader loader() {
-        return loader;
-    }
-
-    /** Resolves a class name the way shipped values are resolved here. */
-    public static Class<?> shippedClass(String name) throws ClassNotFoundException {
-        return Class.forName(name, false, loader);
-    }
     private static long appliedSnapshot = -1;
     /**
      * State bytes of tasks taken back before they ran, by snapshot id: the kernel sends a snapshot's bytes only
      * with the first task that needs it, so a later task of the same snapshot finds them here.
      */
-    private static final java.util.Map<Long, byte[]> withdrawnState = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Long, byte[]> withdrawnState = new ConcurrentHashMap<>();
     /** What a skipped task reports; the kernel has already failed it and only counts the answer. */
     public static final String CANCELLED = "jpool.TaskCancelled";
     private static PrintStream realErr;
@@ -103,6 +99,7 @@ public final class WorkerMain {
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
         KernelLink.install(channel, loader, filter);
+        WorkerContext.install(loader, filter, () -> Mp.current().name());
         TaskProgress.install(channel);
         // SIGTERM (Proc.terminate): the running task's finished inputs are reported, and queue items prefetched and
         // not taken go back to the kernel (SIGKILL loses them)
@@ -222,7 +219,7 @@ public final class WorkerMain {
     }
 
     /** A task-shaped value the worker ships to itself once, while idle (see {@link #warmUp}). */
-    private record WarmUp(Job job, java.util.List<Object> values) implements WorkerTask {
+    private record WarmUp(Job job, List<Object> values) implements WorkerTask {
         @Override
         public Object execute() {
             return values;
@@ -241,8 +238,8 @@ public final class WorkerMain {
         try {
             Job job = () -> System.out.print("");
             Object[] boxes = {1, 2L, 3.0, true, 'c'};
-            WarmUp w = new WarmUp(job, java.util.List.of(new Proc("warm-up " + boxes.length, job), java.util.List.of(boxes),
-                    java.util.Map.of("k", new int[]{1}), new java.util.ArrayList<>(java.util.List.of("v"))));
+            WarmUp w = new WarmUp(job, List.of(new Proc("warm-up " + boxes.length, job), List.of(boxes),
+                    Map.of("k", new int[]{1}), new ArrayList<>(List.of("v"))));
             WarmUp back = (WarmUp) Serial.read(Serial.write(w).bytes(), loader, filter);
             Serial.write(back.execute());
         } catch (Throwable ignored) {
@@ -267,7 +264,7 @@ public final class WorkerMain {
                         for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
                     }
                     case Frame.CANCEL -> withdraw(inbox, r.getLong());
-                    case Frame.FUNCTION -> jpool.pool.ChunkCodec.learnFunction(r.getLong(), r.getBytes());
+                    case Frame.FUNCTION -> ChunkCodec.learnFunction(r.getLong(), r.getBytes());
                     case Frame.CLASSPATH -> {
                         int n = r.getInt();
                         for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
@@ -332,12 +329,12 @@ public final class WorkerMain {
                 applyState(state);
             }
             // a pool chunk of plain values comes in compact form; anything else is Java-serialized
-            WorkerTask t = jpool.pool.ChunkCodec.isTask(task) ? jpool.pool.ChunkCodec.decodeTask(task)
+            WorkerTask t = ChunkCodec.isTask(task) ? ChunkCodec.decodeTask(task)
                     : (WorkerTask) Serial.read(task, f.arrays(), loader, filter);
             TaskProgress.begin(id);
             value = t.execute();
         } catch (Throwable e) {
-            Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            Throwable shown = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
             KernelLink.giveBackHeld(); // queue items this task prefetched and did not take go back before it ends
             System.out.flush();
             System.err.flush();

@@ -1,8 +1,9 @@
 package jpool.pool;
 
+import jpool.shipping.ChunkCodec;
 import jpool.ipc.Delivery;
 import jpool.ipc.RemoteError;
-import jpool.workers.Shipment;
+import jpool.shipping.Shipment;
 import jpool.workers.WorkerListener;
 import jpool.workers.WorkerMain;
 

@@ -1,14 +1,18 @@
 package jpool.pool;
 
+import jpool.api.Fn;
 import jpool.pool.FakeExecutor.FakeWorker;
-import jpool.workers.Shipment;
-import jpool.workers.StateSnapshot;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.Shipment;
+import jpool.shipping.ShippedFn;
+import jpool.shipping.StateSnapshot;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -196,8 +200,8 @@ class SchedulerTest {
         w.nextSent();
         scheduler.terminate();
         w.awaitKilled();
-        assertInstanceOf(java.util.concurrent.CancellationException.class, outcome(b, 0).error());
-        assertInstanceOf(java.util.concurrent.CancellationException.class, outcome(b, 1).error());
+        assertInstanceOf(CancellationException.class, outcome(b, 0).error());
+        assertInstanceOf(CancellationException.class, outcome(b, 1).error());
         assertThrows(IllegalStateException.class, () -> submit(new Batch(null, "map"), List.of(List.of("late"))));
         scheduler = null;
     }

@@ -1,7 +1,10 @@
 package jpool.sharing;
 
+import jpool.ipc.Payload;
+import jpool.ipc.Serial;
 import org.junit.jupiter.api.Test;
 
+import java.io.ObjectInputFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,7 +41,7 @@ class CoreTest {
             return true;
         });
         for (byte b = 1; b <= 5; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
-        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         long number = batch.getLong();
         assertEquals(5, batch.getInt());
         assertArrayEquals(new byte[]{1}, batch.getBytes());
@@ -49,7 +52,7 @@ class CoreTest {
         Thread answer = new Thread(() -> {
             try {
                 while (recalled.isEmpty()) Thread.onSpinWait(); // the recall is the signal to answer
-                jpool.ipc.Payload back = new jpool.ipc.Payload().putLong(number).putInt(4);
+                Payload back = new Payload().putLong(number).putInt(4);
                 for (byte b = 2; b <= 5; b++) back.putBytes(new byte[]{b});
                 q.apply("giveBack", new Args(List.of(back.toBytes())), "pid 1", false);
             } catch (Exception e) {
@@ -70,8 +73,8 @@ class CoreTest {
         for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
         q.apply("getMany", args(-1L, 64), "pid 1", false);
         q.callerGone("pid 1");
-        assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) jpool.ipc.Serial.read(
-                q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> java.io.ObjectInputFilter.Status.ALLOWED));
+        assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) Serial.read(
+                q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> ObjectInputFilter.Status.ALLOWED));
         assertArrayEquals(Outcome.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
     }
 
@@ -79,7 +82,7 @@ class CoreTest {
     void aSmallBacklogIsHandedOutOneItemPerGet() throws Exception {
         QueueCore q = new QueueCore(0, true);
         for (byte b = 1; b <= 14; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
-        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         batch.getLong();
         assertEquals(1, batch.getInt(), "no worker holds items another could take");
         assertEquals("13 items", q.describe().replaceAll(",.*", ""));

@@ -1,4 +1,4 @@
-package jpool.workers;
+package jpool.shipping;
 
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
@@ -6,6 +6,7 @@ import jpool.ipc.Payload;
 import jpool.ipc.Serial;
 
 import java.io.IOException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Worker side: the results of a running task's first inputs, sent to the kernel before the task ends
@@ -40,7 +41,7 @@ public final class TaskProgress {
     private TaskProgress() {
     }
 
-    static void install(FrameChannel ch) {
+    public static void install(FrameChannel ch) {
         channel = ch;
         Thread t = new Thread(TaskProgress::watchLoop, "jpool-task-progress");
         t.setDaemon(true);
@@ -58,12 +59,12 @@ public final class TaskProgress {
             Unsent u = unsent;
             if (u == null && ++idle > IDLE_LOOKS) {
                 watcherParked = true;
-                if (unsent == null) java.util.concurrent.locks.LockSupport.park();
+                if (unsent == null) LockSupport.park();
                 watcherParked = false;
                 idle = 0;
                 continue;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(WATCH_EVERY_MS * 1_000_000);
+            LockSupport.parkNanos(WATCH_EVERY_MS * 1_000_000);
             u = unsent;
             if (u != null) {
                 idle = 0;
@@ -82,7 +83,7 @@ public final class TaskProgress {
     }
 
     /** The task {@code id} starts running on this thread. */
-    static void begin(long id) {
+    public static void begin(long id) {
         taskId = id;
         unsent = null;
     }
@@ -90,7 +91,7 @@ public final class TaskProgress {
     /** The running task keeps finished results that {@code u} can still send (null: none). */
     public static void unsent(Unsent u) {
         unsent = u;
-        if (u != null && watcherParked) java.util.concurrent.locks.LockSupport.unpark(watcher);
+        if (u != null && watcherParked) LockSupport.unpark(watcher);
     }
 
     /**
@@ -103,7 +104,7 @@ public final class TaskProgress {
     }
 
     /** The worker is exiting: what the running task finished goes to the kernel first. */
-    static void deliverFinished() {
+    public static void deliverFinished() {
         deliverFinished(true);
     }
 
@@ -111,7 +112,7 @@ public final class TaskProgress {
      * A task's output is about to go to the kernel: the inputs it finished go first, so that whoever sees a line
      * printed by an input knows the results of the inputs before it are in the kernel.
      */
-    static void beforeOutput() {
+    public static void beforeOutput() {
         deliverFinished(false);
     }
 

@@ -1,27 +1,34 @@
-package jpool.workers;
+package jpool.shipping;
 
 import jpool.KernelServices;
+import jpool.api.NotShippable;
 import jpool.eval.ClassFile;
 import jpool.eval.ClassStore;
-import jpool.eval.MethodScanner;
 import jpool.eval.ErrorFormatter;
+import jpool.eval.MethodScanner;
 import jpool.ipc.Payload;
 import jpool.ipc.Serial;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.function.Consumer;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * Finds the notebook variables a task depends on and snapshots their values. Starting from the classes named in
@@ -31,7 +38,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class StateCapture {
     private static final AtomicLong IDS = new AtomicLong();
     /** Parsed notebook classes; a class name always maps to the same bytes (JShell never redefines in place). */
-    private static final Map<String, MethodScanner> SCANNERS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<String, MethodScanner> SCANNERS = new ConcurrentHashMap<>();
 
     private StateCapture() {
     }
@@ -51,7 +58,7 @@ public final class StateCapture {
             written = Serial.writeDetached(task);
         } catch (IOException e) {
             // a lambda's class name ("REPL.$JShell$12$$Lambda$384/0x...") means nothing to the user: say what it is
-            boolean lambda = e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).contains("$$Lambda");
+            boolean lambda = e instanceof NotSerializableException n && String.valueOf(n.getMessage()).contains("$$Lambda");
             throw new NotShippable(what + " cannot be sent to a worker: " + (lambda
                     ? "it holds a lambda or method reference of a type that is not Serializable (e.g. a Runnable,"
                     + " Supplier or Function kept in a variable); write it as a Job, Call or Fn lambda instead"
@@ -59,7 +66,7 @@ public final class StateCapture {
                     + " method it calls) must be Serializable; classes defined in cells are made Serializable automatically."));
         }
         if (alsoRuns != null) {
-            java.util.Set<String> names = new java.util.LinkedHashSet<>(written.classNames());
+            Set<String> names = new LinkedHashSet<>(written.classNames());
             names.addAll(alsoRuns.classNames());
             List<String[]> lambdas = new ArrayList<>(written.lambdas());
             lambdas.addAll(alsoRuns.lambdas());
@@ -104,12 +111,12 @@ public final class StateCapture {
 
     /**
      * Which variables a function's code reads, by its serialized form: only for forms kept for good (one per lambda
-     * class, {@code jpool.pool.ShippedFn}), so the map holds one entry per such lambda. Code never changes under a
+     * class, {@code jpool.shipping.ShippedFn}), so the map holds one entry per such lambda. Code never changes under a
      * class name (JShell compiles a changed snippet into a new class), so the walk through it is done once; the
      * variables' values, and what code they bring along, are read at every snapshot.
      */
     private static final Map<Serial.Written, List<ClassFile.FieldRef>> CODE_READS =
-            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
+            Collections.synchronizedMap(new IdentityHashMap<>());
 
     /**
      * @param kept {@code written} is a form kept for good (see {@link #CODE_READS}): the walk through its code is
@@ -160,7 +167,7 @@ public final class StateCapture {
                 // kernel-side handles (a Pool, a Proc) are never meant to travel; the rest is worth a note
                 if (value != null && value.getClass().getName().startsWith("jpool.")) return;
                 // ... nor are collections of them (a List of AsyncResults built in the submitting cell)
-                if (e instanceof java.io.NotSerializableException n && String.valueOf(n.getMessage()).startsWith("jpool.")) return;
+                if (e instanceof NotSerializableException n && String.valueOf(n.getMessage()).startsWith("jpool.")) return;
                 skipped.add("variable '" + f.name() + "' (" + typeName(value) + "): " + Serial.explain(e));
             }
         });
@@ -203,7 +210,7 @@ public final class StateCapture {
         private final Set<String> seen = new HashSet<>();
         private final Deque<MethodScanner.MethodKey> todo = new ArrayDeque<>();
         /** Told the owner of every notebook method the walk goes through. */
-        java.util.function.BiConsumer<MethodScanner.MethodKey, MethodScanner> onMethod = (m, s) -> { };
+        BiConsumer<MethodScanner.MethodKey, MethodScanner> onMethod = (m, s) -> { };
 
         Walk(ClassStore store, Consumer<ClassFile.FieldRef> onField) {
             this.store = store;

@@ -1,28 +1,36 @@
-package jpool.pool;
+package jpool.shipping;
 
+import jpool.api.Call;
+import jpool.api.Fn2;
+import jpool.api.Fn;
 import jpool.ipc.RemoteError;
 import jpool.ipc.Serial;
-import jpool.workers.Mp;
-import jpool.workers.TaskProgress;
-import jpool.workers.WorkerTask;
+import jpool.shipping.TaskProgress;
+import jpool.shipping.WorkerTask;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Several inputs of one pool call, run one after the other in a worker. Each input gets its own result or error,
  * so one failing input never takes the others of its chunk down.
  */
-record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implements WorkerTask {
-    enum Kind { CALL, FN, FN2 }
+public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implements WorkerTask {
+    public enum Kind { CALL, FN, FN2 }
 
     /** At most this many inputs between two clock reads (the stride grows while reads show the same millisecond). */
     static final int MAX_CLOCK_STRIDE = 16;
 
     /** Two arguments of a starmap input (Map.entry() itself is not Serializable). */
-    record Pair(Object a, Object b) implements Serializable {
+    public record Pair(Object a, Object b) implements Serializable {
         @Override
         public String toString() {
             return "(" + a + ", " + b + ")";
@@ -34,7 +42,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
      * than an object per input, which matters for maps over many small items. {@code errors[i]} is null when
      * input i succeeded, else {class, message, trace}.
      */
-    record ChunkResult(String worker, long pid, Object[] values, String[][] errors, long[] starts, long[] ends)
+    public record ChunkResult(String worker, long pid, Object[] values, String[][] errors, long[] starts, long[] ends)
             implements Serializable {
     }
 
@@ -64,9 +72,9 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         private final String[][] errors;
         private final long[] starts, ends;
         /** Inputs run so far (release-stored: reports on other threads read it, and the values before it). */
-        private final java.util.concurrent.atomic.AtomicInteger finished = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
         /** Held while a report is made; output and the watcher only try it (a report may print, through a value's writeObject). */
-        private final java.util.concurrent.locks.ReentrantLock reporting = new java.util.concurrent.locks.ReentrantLock();
+        private final ReentrantLock reporting = new ReentrantLock();
         /** Inputs reported so far; written under {@link #reporting}. */
         private volatile int sent;
         /** The final result is made: nothing more to report. Written under {@link #reporting}. */
@@ -100,7 +108,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
                 if (i + 1 - groupStart >= stride || i == n - 1) {
                     long t = System.currentTimeMillis();
                     stride = t == now ? Math.min(2 * stride, MAX_CLOCK_STRIDE) : 1;
-                    java.util.Arrays.fill(ends, groupStart, i + 1, t);
+                    Arrays.fill(ends, groupStart, i + 1, t);
                     groupStart = i + 1;
                     now = t;
                     if (reports && t - reported >= REPORT_EVERY_MS && i + 1 < n) {
@@ -158,7 +166,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         public void deliverFinished(boolean exiting) {
             try {
                 // bounded: a report may print (a value's writeObject) and wait for the output stream this caller holds
-                if (!reporting.tryLock(exiting ? 1000 : 50, java.util.concurrent.TimeUnit.MILLISECONDS)) return;
+                if (!reporting.tryLock(exiting ? 1000 : 50, TimeUnit.MILLISECONDS)) return;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -189,14 +197,14 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
      */
     static Serial.Written encode(Object[] values, String[][] errors, long[] starts, long[] ends, int from, int to) {
         if (from != 0 || to != values.length) {
-            values = java.util.Arrays.copyOfRange(values, from, to);
-            errors = java.util.Arrays.copyOfRange(errors, from, to);
-            starts = java.util.Arrays.copyOfRange(starts, from, to);
-            ends = java.util.Arrays.copyOfRange(ends, from, to);
+            values = Arrays.copyOfRange(values, from, to);
+            errors = Arrays.copyOfRange(errors, from, to);
+            starts = Arrays.copyOfRange(starts, from, to);
+            ends = Arrays.copyOfRange(ends, from, to);
         }
         byte[] compact = ChunkCodec.encodeResult(values, errors, starts, ends);
-        if (compact != null) return new Serial.Written(compact, java.util.Set.of(), java.util.List.of());
-        ChunkResult result = new ChunkResult(Mp.current().name(), ProcessHandle.current().pid(), values, errors, starts, ends);
+        if (compact != null) return new Serial.Written(compact, Set.of(), List.of());
+        ChunkResult result = new ChunkResult(WorkerContext.processName(), ProcessHandle.current().pid(), values, errors, starts, ends);
         try {
             // the common case: serialized once, checked against the kernel's allow-list, sent as it is
             Serial.Written w = Serial.writeDetached(result); // big arrays travel beside it, uncopied
@@ -208,7 +216,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
         try {
             return Serial.writeDetached(result);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("a chunk's results could not be written: " + e.getMessage(), e);
+            throw new UncheckedIOException("a chunk's results could not be written: " + e.getMessage(), e);
         }
     }
 
@@ -220,7 +228,7 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
             try {
                 why = admitted(Serial.classNames(values[i])) ? null
                         : "its type (or a type inside it) may not be sent between the kernel and a worker";
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 why = Serial.explain(e);
             }
             if (why == null) continue;
@@ -232,12 +240,12 @@ record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) implement
     }
 
     /** Whether the kernel's allow-list admits every class in a serialized value (checked here, where it fails alone). */
-    private static boolean admitted(java.util.Set<String> classNames) {
-        var filter = jpool.workers.WorkerMain.shipFilter();
+    private static boolean admitted(Set<String> classNames) {
+        var filter = WorkerContext.filter();
         if (filter == null) return true; // not in a worker (unit tests)
         for (String name : classNames) {
             try {
-                if (!filter.allows(jpool.workers.WorkerMain.shippedClass(name))) return false;
+                if (!filter.allows(WorkerContext.shippedClass(name))) return false;
             } catch (ClassNotFoundException e) {
                 return false;
             }

@@ -1,8 +1,8 @@
-package jpool.pool;
+package jpool.api;
 
 import java.io.Serializable;
 
-/** A task without arguments for {@link Pool#apply(Call)}, e.g. {@code () -> expensiveComputation()}. */
+/** A task without arguments for {@code Pool.apply}, e.g. {@code () -> expensiveComputation()}. */
 @FunctionalInterface
 public interface Call<R> extends Serializable {
     R call() throws Exception;

@@ -1,9 +1,9 @@
-package jpool.workers;
+package jpool.api;
 
 import java.io.Serializable;
 
 /**
- * The body of a {@link Proc}: a lambda such as {@code () -> System.out.println("hi")}. It may throw checked
+ * The body of a {@code Proc}: a lambda such as {@code () -> System.out.println("hi")}. It may throw checked
  * exceptions, and it is Serializable so the kernel can ship it (and what it captures) to the worker.
  */
 @FunctionalInterface

@@ -1,4 +1,4 @@
-package jpool.workers;
+package jpool.shipping;
 
 /**
  * A task ready to send: its serialized form, the big arrays in it (kept out of the bytes, see

@@ -1,4 +1,4 @@
-package jpool.workers;
+package jpool.shipping;
 
 import java.io.Serializable;
 

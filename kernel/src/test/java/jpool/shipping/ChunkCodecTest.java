@@ -1,5 +1,7 @@
-package jpool.pool;
+package jpool.shipping;
 
+import jpool.api.Fn;
+import jpool.ipc.Serial;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ class ChunkCodecTest {
         ChunkTask back = (ChunkTask) ChunkCodec.decodeTask(bytes);
         assertEquals(task.inputs(), back.inputs());
         assertEquals(ChunkTask.Kind.FN, back.kind());
-        var written = (jpool.ipc.Serial.Written) back.execute();
+        var written = (Serial.Written) back.execute();
         assertTrue(ChunkCodec.isResult(written.bytes()));
         ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
         assertArrayEquals(new Object[]{2, 4, 6}, r.values());
@@ -39,7 +41,7 @@ class ChunkCodecTest {
         ShippedFn.Prepared f = ShippedFn.prepare(inverse);
         ChunkTask task = new ChunkTask(f.form(), ChunkTask.Kind.FN, new ArrayList<>(List.of(5, 0, 2)));
         ChunkCodec.learnFunction(((ShippedFn) f.form()).id(), ((ShippedFn) f.form()).bytes());
-        var written = (jpool.ipc.Serial.Written) ((ChunkTask) ChunkCodec.decodeTask(ChunkCodec.encodeTask(task))).execute();
+        var written = (Serial.Written) ((ChunkTask) ChunkCodec.decodeTask(ChunkCodec.encodeTask(task))).execute();
         ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
         assertEquals(2, r.values()[0]);
         assertNull(r.values()[1]);

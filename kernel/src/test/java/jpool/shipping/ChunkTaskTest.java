@@ -1,5 +1,7 @@
-package jpool.pool;
+package jpool.shipping;
 
+import jpool.api.Fn;
+import jpool.ipc.Serial;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class ChunkTaskTest {
         };
         ArrayList<Object> inputs = new ArrayList<>();
         for (int i = 0; i < 200; i++) inputs.add(i);
-        var written = (jpool.ipc.Serial.Written) new ChunkTask(work, ChunkTask.Kind.FN, inputs).execute();
+        var written = (Serial.Written) new ChunkTask(work, ChunkTask.Kind.FN, inputs).execute();
         ChunkTask.ChunkResult r = ChunkCodec.decodeResult(written.bytes(), "w", 7);
         for (int i = 0; i < 200; i++) {
             long[] seen = SEEN.get(i);

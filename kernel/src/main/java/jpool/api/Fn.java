@@ -1,8 +1,8 @@
-package jpool.pool;
+package jpool.api;
 
 import java.io.Serializable;
 
-/** A one-argument task for a {@link Pool}, e.g. {@code x -> x * x}; Serializable so it can be shipped to workers. */
+/** A one-argument task for a {@code Pool}, e.g. {@code x -> x * x}; Serializable so it can be shipped to workers. */
 @FunctionalInterface
 public interface Fn<A, R> extends Serializable {
     R apply(A arg) throws Exception;

@@ -1,4 +1,4 @@
-package jpool.protocol;
+package jpool.log;
 
 import java.io.PrintStream;
 import java.time.LocalTime;

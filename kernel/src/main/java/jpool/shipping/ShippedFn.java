@@ -1,13 +1,15 @@
-package jpool.pool;
+package jpool.shipping;
 
 import jpool.ipc.Serial;
-import jpool.workers.WorkerMain;
 
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.Serializable;
+import java.io.StreamCorruptedException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A task's function as the bytes it was serialized to once. Most notebook functions are lambdas that capture
@@ -15,13 +17,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * the kernel serializes such a lambda once, and a worker deserializes each distinct one once. Serializing and
  * deserializing a lambda (its class descriptors, its method-handle lookup) was most of the cost of a small task.
  */
-record ShippedFn(long id, byte[] bytes) implements Serializable {
+public record ShippedFn(long id, byte[] bytes) implements Serializable {
     /**
      * Kernel side: each capture-free lambda class (one instance per class, so the class is the key) prepared once:
      * its shipped form and the serialized form behind it (its classes and lambdas: the code it runs).
      */
     private static final Map<Class<?>, Prepared> PREPARED = new ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+    private static final AtomicLong IDS = new AtomicLong();
     /**
      * Worker side: functions already deserialized, by id (unique in the kernel that sent them, and a worker has one
      * kernel); bounded, least recently used out first.
@@ -41,14 +43,14 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
     private static final Map<Long, byte[]> KNOWN = new ConcurrentHashMap<>();
 
     /** What goes into a task in place of {@code fn}, and its serialized form when one was cached (else null). */
-    record Prepared(Serializable form, Serial.Written written) {
+    public record Prepared(Serializable form, Serial.Written written) {
     }
 
     /**
      * A capture-free lambda travels as {@code ShippedFn}; anything else (a lambda holding captured values, which
      * may be mutable objects, or an instance of a class) is serialized afresh with every task, as before.
      */
-    static Prepared prepare(Serializable fn) {
+    public static Prepared prepare(Serializable fn) {
         Class<?> c = fn.getClass();
         Prepared known = PREPARED.get(c); // first: getDeclaredFields copies an array on every call
         if (known != null) return known;
@@ -65,8 +67,8 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
     }
 
     /** Kernel side: what the worker is sent once, before the first task naming this function. */
-    jpool.workers.Shipment.Function function() {
-        return new jpool.workers.Shipment.Function(id, bytes);
+    public Shipment.Function function() {
+        return new Shipment.Function(id, bytes);
     }
 
     /** Worker side: keeps a function the kernel sent ahead of its tasks. */
@@ -86,10 +88,10 @@ record ShippedFn(long id, byte[] bytes) implements Serializable {
             if (f != null) return f;
         }
         byte[] bytes = this.bytes != null ? this.bytes : KNOWN.get(id);
-        if (bytes == null) throw new java.io.StreamCorruptedException("function " + id + " was never sent to this worker");
-        ClassLoader loader = WorkerMain.loader() != null ? WorkerMain.loader() : ShippedFn.class.getClassLoader();
-        java.io.ObjectInputFilter filter = WorkerMain.shipFilter() != null ? WorkerMain.shipFilter()
-                : info -> java.io.ObjectInputFilter.Status.UNDECIDED; // not in a worker (unit tests)
+        if (bytes == null) throw new StreamCorruptedException("function " + id + " was never sent to this worker");
+        ClassLoader loader = WorkerContext.loader();
+        ObjectInputFilter filter = WorkerContext.filter() != null ? WorkerContext.filter()
+                : info -> ObjectInputFilter.Status.UNDECIDED; // not in a worker (unit tests)
         Object f = Serial.read(bytes, loader, filter);
         synchronized (RESOLVED) {
             RESOLVED.put(id, f);

@@ -1,4 +1,4 @@
-package jpool.pool;
+package jpool.shipping;
 
 import jpool.ipc.Compact;
 
@@ -18,7 +18,7 @@ public final class ChunkCodec {
     }
 
     /** The task's compact bytes, or null when its function or an input needs Java serialization. */
-    static byte[] encodeTask(ChunkTask task) {
+    public static byte[] encodeTask(ChunkTask task) {
         if (!(task.fn() instanceof ShippedFn fn)) return null;
         Compact.Out out = new Compact.Out(16 + 8 * task.inputs().size());
         // the function by id only: a worker is sent each function once (Frame.FUNCTION), not with every task
@@ -38,7 +38,7 @@ public final class ChunkCodec {
     }
 
     /** Worker side: the task the compact bytes stand for. */
-    public static jpool.workers.WorkerTask decodeTask(byte[] bytes) throws StreamCorruptedException {
+    public static WorkerTask decodeTask(byte[] bytes) throws StreamCorruptedException {
         Compact.In in = new Compact.In(bytes, 1);
         int kind = in.getByte();
         if (kind < 0 || kind >= ChunkTask.Kind.values().length) throw new StreamCorruptedException("bad task kind " + kind);
@@ -51,7 +51,7 @@ public final class ChunkCodec {
     }
 
     /** A chunk's results in compact form, or null when a value needs Java serialization. */
-    static byte[] encodeResult(Object[] values, String[][] errors, long[] starts, long[] ends) {
+    public static byte[] encodeResult(Object[] values, String[][] errors, long[] starts, long[] ends) {
         int n = values.length;
         Compact.Out out = new Compact.Out(32 + 24 * n);
         out.putByte(RESULT).putInt(n);
@@ -76,12 +76,12 @@ public final class ChunkCodec {
         return out.toBytes();
     }
 
-    static boolean isResult(byte[] bytes) {
+    public static boolean isResult(byte[] bytes) {
         return bytes.length > 0 && bytes[0] == RESULT;
     }
 
     /** Kernel side: the results of a chunk that ran in {@code worker} (pid {@code pid}). */
-    static ChunkTask.ChunkResult decodeResult(byte[] bytes, String worker, long pid) throws StreamCorruptedException {
+    public static ChunkTask.ChunkResult decodeResult(byte[] bytes, String worker, long pid) throws StreamCorruptedException {
         Compact.In in = new Compact.In(bytes, 1);
         int n = in.getInt();
         if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad result count " + n);

@@ -1,4 +1,4 @@
-package jpool.workers;
+package jpool.api;
 
 /** A task, argument or result that cannot be sent between the kernel and a worker; the message says which and why. */
 public class NotShippable extends RuntimeException {

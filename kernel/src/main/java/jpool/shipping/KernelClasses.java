@@ -1,4 +1,4 @@
-package jpool.pool;
+package jpool.shipping;
 
 import jpool.KernelServices;
 import jpool.eval.ClassStore;
@@ -33,6 +33,6 @@ public final class KernelClasses {
                 }
             }
         }
-        return Pool.class.getClassLoader();
+        return KernelClasses.class.getClassLoader();
     }
 }
