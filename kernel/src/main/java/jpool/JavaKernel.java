@@ -23,7 +23,7 @@ public final class JavaKernel implements KernelBackend {
     static final List<String> API_IMPORTS = List.of(
             "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
             "jpool.workers.Proc", "jpool.workers.Mp", "jpool.api.Job", "jpool.workers.ProcessFailed",
-            "jpool.workers.RemoteFailure", "jpool.api.NotShippable", "jpool.workers.WorkerStartFailed",
+            "jpool.workers.RemoteFailure", "jpool.api.NotShippable", "jpool.api.JpoolException", "jpool.workers.WorkerStartFailed",
             "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.api.Fn", "jpool.api.Fn2", "jpool.api.Act", "jpool.api.Act2", "jpool.api.Call", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
             "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",

@@ -64,7 +64,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
      * last PARTIAL.
      */
     public static final byte PARTIAL = 15;
-    /** A task's failure: long id, then a {@link RemoteError} in its wire form. */
+    /** A task's failure: long id, then a {@link ErrorReport} in its wire form. */
     public static final byte FAILED = 13;
     /** The worker is exiting by System.exit: int status. */
     public static final byte EXITING = 14;

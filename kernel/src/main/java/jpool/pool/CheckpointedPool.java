@@ -6,7 +6,7 @@ import jpool.checkpoint.CheckpointStore;
 import jpool.checkpoint.Checkpoints;
 import jpool.checkpoint.StoredOutcome;
 import jpool.display.CellScope;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.protocol.Cell;
 import jpool.shipping.ChunkTask;
@@ -200,7 +200,7 @@ public final class CheckpointedPool {
                 if (StoredOutcome.failed(stored)) {
                     if (!keepFailures) continue;
                     String[] e = StoredOutcome.failure(stored);
-                    out[i] = new Outcome<>(i, inputs[i], null, new TaskFailed(inputs[i], new RemoteError(e[0], e[1], e[2])),
+                    out[i] = new Outcome<>(i, inputs[i], null, new TaskFailed(inputs[i], new ErrorReport(e[0], e[1], e[2])),
                             "checkpoint", 0, 0, 0);
                 } else {
                     Object v = Serial.read(StoredOutcome.valueBytes(stored), KernelClasses.loader(), KernelClasses.FILTER);
@@ -221,8 +221,8 @@ public final class CheckpointedPool {
             RuntimeException e = errors == null ? null : errors[k];
             if (e instanceof CancellationException) continue;
             if (e != null) {
-                RemoteError r = e instanceof RemoteFailure f ? new RemoteError(f.remoteClass(), f.remoteMessage(), f.remoteTrace())
-                        : RemoteError.of(e.getClass().getName(), String.valueOf(e.getMessage()));
+                ErrorReport r = e instanceof RemoteFailure f ? new ErrorReport(f.remoteClass(), f.remoteMessage(), f.remoteTrace())
+                        : ErrorReport.of(e.getClass().getName(), String.valueOf(e.getMessage()));
                 store.put(keys[i], StoredOutcome.failure(r.className(), r.message(), r.trace()));
                 continue;
             }

@@ -1,5 +1,6 @@
 package jpool.pool;
 
+import jpool.api.JpoolException;
 import jpool.eval.RemoteTraced;
 import jpool.workers.RemoteFailure;
 
@@ -11,11 +12,11 @@ import java.util.List;
  * (null where the input failed), {@link #outcomes()} has the details of each input, {@link #failures()} only the
  * failed ones.
  */
-public class MapFailed extends RuntimeException implements RemoteTraced {
+public class MapFailed extends JpoolException implements RemoteTraced {
     private final transient List<Outcome<Object>> outcomes;
 
     MapFailed(List<Outcome<Object>> outcomes) {
-        super(summary(outcomes), null, false, false);
+        super(summary(outcomes), null, false);
         this.outcomes = outcomes;
     }
 

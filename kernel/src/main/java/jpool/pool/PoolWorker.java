@@ -1,6 +1,6 @@
 package jpool.pool;
 
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.workers.LogRouter;
 import jpool.workers.RecentLines;
 import jpool.workers.WorkerListener;
@@ -119,7 +119,7 @@ final class PoolWorker implements WorkerListener {
     }
 
     @Override
-    public void failed(long taskId, RemoteError error) {
+    public void failed(long taskId, ErrorReport error) {
         scheduler.reports.onFailed(this, taskId, error);
     }
 

@@ -1,6 +1,6 @@
 package jpool.pool;
 
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.shipping.ChunkTask;
 import jpool.shipping.Shipment;
 import jpool.shipping.ShippedFn;
@@ -69,7 +69,7 @@ final class TaskRecord {
         return r;
     }
 
-    TaskFailed taskFailed(int i, RemoteError error) {
+    TaskFailed taskFailed(int i, ErrorReport error) {
         return noInput ? new TaskFailed(error) : new TaskFailed(inputs.get(i), error);
     }
 }

@@ -3,7 +3,7 @@ package jpool.pool;
 import jpool.shipping.ChunkCodec;
 import jpool.shipping.ChunkTask;
 import jpool.shipping.KernelClasses;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.ipc.ValueRefused;
 import jpool.api.NotShippable;
@@ -51,13 +51,13 @@ final class WorkerReports {
         // read before taking the lock (which every worker's results and every submission need)
         ChunkTask.ChunkResult r;
         RuntimeException unreadable = null;
-        RemoteError overLimit = null; // a value over a read limit fails its task (TaskFailed naming the limit)
+        ErrorReport overLimit = null; // a value over a read limit fails its task (TaskFailed naming the limit)
         try {
             r = ChunkCodec.isResult(bytes) ? ChunkCodec.decodeResult(bytes, s.name, s.worker.pid())
                     : (ChunkTask.ChunkResult) Serial.read(bytes, arrays, KernelClasses.loader(), KernelClasses.FILTER);
         } catch (ValueRefused e) {
             r = null;
-            overLimit = RemoteError.of(e.getClass().getName(), "the result could not be read in the kernel: "
+            overLimit = ErrorReport.of(e.getClass().getName(), "the result could not be read in the kernel: "
                     + e.getMessage());
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             r = null;
@@ -65,7 +65,7 @@ final class WorkerReports {
         }
         int bad = 0, n = 0;
         if (r != null) {
-            for (String[] e : r.errors()) if (e != null) bad++;
+            for (ErrorReport e : r.errors()) if (e != null) bad++;
             n = r.values().length;
         }
         TaskRecord t;
@@ -109,15 +109,15 @@ final class WorkerReports {
         if (bad > 0) {
             errors = new RuntimeException[n];
             for (int i = 0; i < n; i++) {
-                String[] e = r.errors()[i];
-                if (e != null) errors[i] = t.taskFailed(at + i, new RemoteError(e[0], e[1], e[2]));
+                ErrorReport e = r.errors()[i];
+                if (e != null) errors[i] = t.taskFailed(at + i, e);
             }
         }
         t.batch.complete(new Batch.Ran(t.first + at, t.inputs.subList(at, at + n), r.worker(), r.pid(), r.starts(), r.ends()),
                 r.values(), errors);
     }
 
-    void onFailed(PoolWorker s, long id, RemoteError error) {
+    void onFailed(PoolWorker s, long id, ErrorReport error) {
         TaskRecord t;
         synchronized (scheduler) {
             if (id < 0) {
@@ -209,7 +209,7 @@ final class WorkerReports {
     }
 
     /** Fails inputs {@code from .. to - 1} of {@code t} with {@code error}, or with {@code remote} as thrown there. */
-    private void fail(TaskRecord t, PoolWorker s, int from, int to, RuntimeException error, RemoteError remote) {
+    private void fail(TaskRecord t, PoolWorker s, int from, int to, RuntimeException error, ErrorReport remote) {
         if (from >= to) return;
         RuntimeException[] errors = new RuntimeException[to - from];
         for (int i = 0; i < errors.length; i++) errors[i] = error != null ? error : t.taskFailed(from + i, remote);

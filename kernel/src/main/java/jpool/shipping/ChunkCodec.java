@@ -1,6 +1,7 @@
 package jpool.shipping;
 
 import jpool.ipc.Compact;
+import jpool.ipc.ErrorReport;
 
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
@@ -51,19 +52,21 @@ public final class ChunkCodec {
     }
 
     /** A chunk's results in compact form, or null when a value needs Java serialization. */
-    public static byte[] encodeResult(Object[] values, String[][] errors, long[] starts, long[] ends) {
+    public static byte[] encodeResult(Object[] values, ErrorReport[] errors, long[] starts, long[] ends) {
         int n = values.length;
         Compact.Out out = new Compact.Out(32 + 24 * n);
         out.putByte(RESULT).putInt(n);
         for (Object v : values) if (!out.value(v)) return null;
         int failed = 0;
-        for (String[] e : errors) if (e != null) failed++;
+        for (ErrorReport e : errors) if (e != null) failed++;
         out.putInt(failed);
         for (int i = 0; i < n; i++) {
-            String[] e = errors[i];
+            ErrorReport e = errors[i];
             if (e == null) continue;
             out.putInt(i);
-            for (String s : e) out.value(s); // strings or null
+            out.value(e.className());
+            out.value(e.message());
+            out.value(e.trace());
         }
         // times as differences (an item of a map usually starts when the one before ended, within a millisecond):
         // ~2 bytes an item instead of 16, which was more than the values of a map over numbers
@@ -87,12 +90,12 @@ public final class ChunkCodec {
         if (n < 0 || n > bytes.length) throw new StreamCorruptedException("bad result count " + n);
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) values[i] = in.value();
-        String[][] errors = new String[n][];
+        ErrorReport[] errors = new ErrorReport[n];
         int failed = in.getInt();
         for (int k = 0; k < failed; k++) {
             int i = in.getInt();
             if (i < 0 || i >= n) throw new StreamCorruptedException("bad failed index " + i);
-            errors[i] = new String[]{string(in.value()), string(in.value()), string(in.value())};
+            errors[i] = new ErrorReport(string(in.value()), string(in.value()), string(in.value()));
         }
         long[] starts = new long[n], ends = new long[n];
         long last = in.getLong();

@@ -3,7 +3,7 @@ package jpool.shipping;
 import jpool.api.Call;
 import jpool.api.Fn2;
 import jpool.api.Fn;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.shipping.TaskProgress;
 import jpool.shipping.WorkerTask;
@@ -40,9 +40,9 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
     /**
      * All inputs of the chunk plus where they ran, as parallel arrays (one entry per input): cheaper to serialize
      * than an object per input, which matters for maps over many small items. {@code errors[i]} is null when
-     * input i succeeded, else {class, message, trace}.
+     * input i succeeded, else what it threw.
      */
-    public record ChunkResult(String worker, long pid, Object[] values, String[][] errors, long[] starts, long[] ends)
+    public record ChunkResult(String worker, long pid, Object[] values, ErrorReport[] errors, long[] starts, long[] ends)
             implements Serializable {
     }
 
@@ -69,7 +69,7 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
         private final Object fn;
         private final int n;
         private final Object[] values;
-        private final String[][] errors;
+        private final ErrorReport[] errors;
         private final long[] starts, ends;
         /** Inputs run so far (release-stored: reports on other threads read it, and the values before it). */
         private final AtomicInteger finished = new AtomicInteger();
@@ -86,7 +86,7 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
             this.fn = fn;
             this.n = n;
             values = new Object[n];
-            errors = new String[n][];
+            errors = new ErrorReport[n];
             starts = new long[n];
             ends = new long[n];
         }
@@ -136,8 +136,7 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
                     case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
                 };
             } catch (Throwable t) {
-                RemoteError e = RemoteError.of(t);
-                errors[i] = new String[]{e.className(), e.message(), e.trace()};
+                errors[i] = ErrorReport.of(t);
             }
         }
 
@@ -195,7 +194,7 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
      * arrays (JDK value types need no allow-list check), else Java serialization checked against the kernel's
      * allow-list, a value that may not travel failing only its own input.
      */
-    static Serial.Written encode(Object[] values, String[][] errors, long[] starts, long[] ends, int from, int to) {
+    static Serial.Written encode(Object[] values, ErrorReport[] errors, long[] starts, long[] ends, int from, int to) {
         if (from != 0 || to != values.length) {
             values = Arrays.copyOfRange(values, from, to);
             errors = Arrays.copyOfRange(errors, from, to);
@@ -221,7 +220,7 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
     }
 
     /** A result that cannot be serialized or may not travel fails only its own input: each value is tried alone. */
-    private static void unshippable(Object[] values, String[][] errors) {
+    private static void unshippable(Object[] values, ErrorReport[] errors) {
         for (int i = 0; i < values.length; i++) {
             if (values[i] == null) continue;
             String why;
@@ -232,9 +231,8 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
                 why = Serial.explain(e);
             }
             if (why == null) continue;
-            RemoteError e = RemoteError.of("jpool.ResultNotShippable", "the result (" + values[i].getClass().getName()
+            errors[i] = ErrorReport.of("jpool.ResultNotShippable", "the result (" + values[i].getClass().getName()
                     + ") cannot be sent back to the kernel: " + why);
-            errors[i] = new String[]{e.className(), e.message(), e.trace()};
             values[i] = null;
         }
     }

@@ -3,7 +3,7 @@ package jpool.workers;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.ipc.ShipFilter;
 
@@ -187,6 +187,6 @@ public final class KernelLink {
                 // fall through to the generic form
             }
         }
-        return new RemoteFailure(className + ": " + message, RemoteError.of(className, message));
+        return new RemoteFailure(className + ": " + message, ErrorReport.of(className, message));
     }
 }

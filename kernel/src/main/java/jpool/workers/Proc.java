@@ -6,7 +6,7 @@ import jpool.shipping.Shipment;
 import jpool.shipping.StateSnapshot;
 import jpool.shipping.StateCapture;
 import jpool.display.CellScope;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -314,7 +314,7 @@ public class Proc implements Serializable {
         }
 
         @Override
-        public void failed(long taskId, RemoteError error) {
+        public void failed(long taskId, ErrorReport error) {
             failure = new ProcessFailed(name, error);
             router.note(2, "Process " + name + " failed:\n" + failure.remoteTrace());
         }

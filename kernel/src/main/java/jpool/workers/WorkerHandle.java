@@ -6,7 +6,7 @@ import jpool.ipc.Delivery;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.log.KernelLog;
 import jpool.shipping.Shipment;
 
@@ -257,7 +257,7 @@ public final class WorkerHandle {
                     }
                     case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
                     case Frame.PARTIAL -> l.partial(r.getLong(), r.getInt(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
-                    case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
+                    case Frame.FAILED -> l.failed(r.getLong(), ErrorReport.read(r));
                     case Frame.EXITING -> announcedExit = r.getInt();
                     case Frame.CALL -> call(r);
                     default -> KernelLog.warn("worker " + pid() + " sent unknown frame " + f.type());

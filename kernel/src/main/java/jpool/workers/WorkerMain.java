@@ -4,7 +4,7 @@ import jpool.api.Job;
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.ipc.ShipFilter;
 import jpool.shipping.ChunkCodec;
@@ -297,7 +297,7 @@ public final class WorkerMain {
             long snapshotId = r.getLong();
             byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
             if (state.length > 0) withdrawnState.putIfAbsent(snapshotId, state);
-            channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "taken back before it started").toBytes(id));
+            channel.send(Frame.FAILED, ErrorReport.of(CANCELLED, "taken back before it started").toBytes(id));
             return;
         }
     }
@@ -338,7 +338,7 @@ public final class WorkerMain {
             KernelLink.giveBackHeld(); // queue items this task prefetched and did not take go back before it ends
             System.out.flush();
             System.err.flush();
-            channel.send(Frame.FAILED, RemoteError.of(shown).toBytes(id));
+            channel.send(Frame.FAILED, ErrorReport.of(shown).toBytes(id));
             if (shown instanceof OutOfMemoryError) exit(3);
             if (exitAfter) exit(1);
             return;
@@ -351,7 +351,7 @@ public final class WorkerMain {
             // a task may hand back its value already serialized (a pool chunk checks its results that way)
             written = value instanceof Serial.Written w ? w : Serial.writeDetached(value);
         } catch (NotSerializableException e) {
-            channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
+            channel.send(Frame.FAILED, ErrorReport.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
                     + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
             if (exitAfter) exit(1);
             return;

@@ -2,7 +2,7 @@ package jpool.workers;
 
 import jpool.KernelEvents;
 import jpool.ipc.LocalServer;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.log.KernelLog;
 
 import java.io.BufferedReader;
@@ -330,7 +330,7 @@ public final class Workers {
         }
 
         @Override
-        public void failed(long taskId, RemoteError error) {
+        public void failed(long taskId, ErrorReport error) {
         }
 
         @Override

@@ -2,7 +2,7 @@ package jpool.pool;
 
 import jpool.shipping.ChunkCodec;
 import jpool.ipc.Delivery;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.shipping.Shipment;
 import jpool.workers.WorkerListener;
 import jpool.workers.WorkerMain;
@@ -110,17 +110,17 @@ final class FakeExecutor implements PoolExecutor {
                 starts[i] = 1_000 + i * millis;
                 ends[i] = starts[i] + millis;
             }
-            return ChunkCodec.encodeResult(values, new String[values.length][], starts, ends);
+            return ChunkCodec.encodeResult(values, new ErrorReport[values.length], starts, ends);
         }
 
         /** Reports task {@code id} thrown. */
         void fail(long id, String className, String message) {
-            events.failed(id, RemoteError.of(className, message));
+            events.failed(id, ErrorReport.of(className, message));
         }
 
         /** Reports task {@code id} skipped, as asked by a cancel. */
         void skipped(long id) {
-            events.failed(id, RemoteError.of(WorkerMain.CANCELLED, "taken back before it started"));
+            events.failed(id, ErrorReport.of(WorkerMain.CANCELLED, "taken back before it started"));
         }
 
         /** The process ended with {@code code}. */

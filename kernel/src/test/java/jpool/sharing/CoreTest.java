@@ -16,16 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class CoreTest {
     private static Args args(Object... values) {
         List<byte[]> raw = new ArrayList<>();
-        for (Object v : values) raw.add(Outcome.encode(v));
+        for (Object v : values) raw.add(Reply.encode(v));
         return new Args(raw);
     }
 
     @Test
     void undeliveredItemGoesBackToTheHead() throws Exception {
         QueueCore q = new QueueCore(0, false);
-        q.apply("put", new Args(List.of(new byte[]{1}, Outcome.encode(-1L))), "pid 1", false);
-        q.apply("put", new Args(List.of(new byte[]{2}, Outcome.encode(-1L))), "pid 1", false);
-        Outcome taken = q.apply("get", args(-1L), "pid 2", false);
+        q.apply("put", new Args(List.of(new byte[]{1}, Reply.encode(-1L))), "pid 1", false);
+        q.apply("put", new Args(List.of(new byte[]{2}, Reply.encode(-1L))), "pid 1", false);
+        Reply taken = q.apply("get", args(-1L), "pid 2", false);
         assertArrayEquals(new byte[]{1}, taken.value());
         taken.undo().run();
         assertArrayEquals(new byte[]{1}, q.apply("get", args(0L), "kernel", false).value());
@@ -73,9 +73,9 @@ class CoreTest {
         for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
         q.apply("getMany", args(-1L, 64), "pid 1", false);
         q.callerGone("pid 1");
-        assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) Serial.read(
+        assertEquals(0, Reply.NONE.value().length == 0 ? -1 : (Integer) Serial.read(
                 q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> ObjectInputFilter.Status.ALLOWED));
-        assertArrayEquals(Outcome.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
+        assertArrayEquals(Reply.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
     }
 
     @Test
@@ -113,7 +113,7 @@ class CoreTest {
     @Test
     void undeliveredLockIsReleasedAndAHandedOverLockCountsAgainstItsHolder() throws Exception {
         PermitCore lock = new PermitCore(1, true);
-        Outcome got = lock.apply("acquire", args(-1L), "pid 1", false);
+        Reply got = lock.apply("acquire", args(-1L), "pid 1", false);
         got.undo().run();
         assertEquals("unlocked", lock.describe());
         lock.apply("acquire", args(-1L), "pid 1", false);

@@ -1,5 +1,6 @@
 package jpool.shipping;
 
+import jpool.ipc.ErrorReport;
 import jpool.api.Fn;
 import jpool.ipc.Serial;
 import org.junit.jupiter.api.Test;
@@ -46,8 +47,8 @@ class ChunkCodecTest {
         assertEquals(2, r.values()[0]);
         assertNull(r.values()[1]);
         assertEquals(5, r.values()[2]);
-        assertEquals("java.lang.ArithmeticException", r.errors()[1][0]);
-        assertEquals("/ by zero", r.errors()[1][1]);
+        assertEquals("java.lang.ArithmeticException", r.errors()[1].className());
+        assertEquals("/ by zero", r.errors()[1].message());
         assertNull(r.errors()[0]);
     }
 
@@ -56,7 +57,7 @@ class ChunkCodecTest {
         long t = 1_764_550_000_000L;
         long[] starts = {t, t + 3, t + 3, t - 5_000, t + 86_400_000};
         long[] ends = {t + 3, t + 3, t + 1_000_000, t - 4_990, t + 86_400_001};
-        byte[] bytes = ChunkCodec.encodeResult(new Object[]{1, 2, 3, 4, 5}, new String[5][], starts, ends);
+        byte[] bytes = ChunkCodec.encodeResult(new Object[]{1, 2, 3, 4, 5}, new ErrorReport[5], starts, ends);
         ChunkTask.ChunkResult r = ChunkCodec.decodeResult(bytes, "w", 7);
         assertArrayEquals(starts, r.starts());
         assertArrayEquals(ends, r.ends());

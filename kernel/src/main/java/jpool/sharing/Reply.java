@@ -10,23 +10,23 @@ import java.io.IOException;
  * cannot be delivered (the worker that asked has died), so that nothing is lost: a queue item goes back, a lock
  * permit is released.
  */
-record Outcome(byte[] value, Runnable undo) {
+record Reply(byte[] value, Runnable undo) {
     private static final byte[] NULL = encode(null);
 
-    static final Outcome NONE = new Outcome(NULL, () -> { });
+    static final Reply NONE = new Reply(NULL, () -> { });
 
     /** A value with nothing to undo. */
-    static Outcome of(Object value) {
-        return new Outcome(value == null ? NULL : encode(value), () -> { });
+    static Reply of(Object value) {
+        return new Reply(value == null ? NULL : encode(value), () -> { });
     }
 
     /** Already serialized bytes (a queue item), with an undo action. */
-    static Outcome raw(byte[] value, Runnable undo) {
-        return new Outcome(value, undo);
+    static Reply raw(byte[] value, Runnable undo) {
+        return new Reply(value, undo);
     }
 
-    static Outcome of(Object value, Runnable undo) {
-        return new Outcome(encode(value), undo);
+    static Reply of(Object value, Runnable undo) {
+        return new Reply(encode(value), undo);
     }
 
     /** Serializes a value for another process; NotShippable says why it cannot travel. */
