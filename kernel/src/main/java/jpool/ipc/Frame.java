@@ -1,7 +1,8 @@
 package jpool.ipc;
 
 /**
- * One message between the kernel and a worker: a type byte and an opaque payload. On the wire a frame is
+ * One message between the kernel and a worker as it travels: a type byte and a payload ({@link Message} has a typed
+ * record for each type, with its encoding and decoding; the constants below document the layouts). On the wire a frame is
  * {@code [int length][byte type][payload]}, length counting the type byte. A frame may also carry big byte arrays
  * as separate {@code parts} (see {@link FrameChannel#send(byte, byte[], byte[]...)}), each of which the receiver
  * reads into an array of its own; {@code parts} is null for a plain frame. {@code arrays} are big primitive arrays

@@ -48,6 +48,32 @@ public final class FrameChannel implements Closeable {
         this.peerAlive = () -> socket.isOpen() && alive.getAsBoolean();
     }
 
+    /** Sends {@code m} and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
+    public void send(Message m) throws IOException {
+        send(m, Delivery.NOW);
+    }
+
+    /** Sends {@code m}, leaving as {@code delivery} says ({@link #send}, {@link #sendSoon} or {@link #sendLater}). */
+    public void send(Message m, Delivery delivery) throws IOException {
+        Frame f = m.toFrame();
+        if (f.parts() == null && delivery != Delivery.LATER) {
+            if (delivery == Delivery.NOW) send(f.type(), f.payload());
+            else sendSoon(f.type(), f.payload());
+            return;
+        }
+        byte[][] parts = f.parts() == null ? Message.NO_PARTS : f.parts();
+        switch (delivery) {
+            case NOW -> send(f.type(), f.payload(), parts, f.arrays());
+            case SOON -> sendSoon(f.type(), f.payload(), parts, f.arrays());
+            case LATER -> sendLater(f.type(), f.payload(), parts, f.arrays());
+        }
+    }
+
+    /** Receives the next message (see {@link #receive()}). */
+    public Message receiveMessage() throws IOException {
+        return Message.decode(receive());
+    }
+
     /** Sends one frame and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
     public void send(byte type, byte[] payload) throws IOException {
         synchronized (sendLock) {

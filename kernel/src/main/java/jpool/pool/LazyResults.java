@@ -5,7 +5,6 @@ import jpool.shipping.ChunkTask;
 import jpool.shipping.ShippedFn;
 import jpool.display.CellScope;
 import jpool.shipping.Shipment;
-import jpool.shipping.StateCapture;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,8 +1,8 @@
 package jpool.shipping;
 
 import jpool.ipc.Frame;
+import jpool.ipc.Message;
 import jpool.ipc.FrameChannel;
-import jpool.ipc.Payload;
 import jpool.ipc.Serial;
 
 import java.io.IOException;
@@ -99,8 +99,7 @@ public final class TaskProgress {
      * the point is that they reach the kernel even if this process dies right after).
      */
     public static void deliver(int from, Serial.Written results) throws IOException {
-        channel.send(Frame.PARTIAL, new Payload().putLong(taskId).putInt(from).toBytes(), new byte[][]{results.bytes()},
-                results.arrays());
+        channel.send(new Message.Partial(taskId, from, results.bytes(), results.arrays()));
     }
 
     /** The worker is exiting: what the running task finished goes to the kernel first. */
