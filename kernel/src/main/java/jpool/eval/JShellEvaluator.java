@@ -1,7 +1,6 @@
 package jpool.eval;
 
 import jdk.jshell.DeclarationSnippet;
-import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;

@@ -5,7 +5,6 @@ import jpool.pool.InputReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.BaseStream;
 

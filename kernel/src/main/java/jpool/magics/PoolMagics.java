@@ -221,7 +221,8 @@ final class PoolMagics {
     static MimeBundle status(List<Pool> pools) {
         if (pools.isEmpty()) return new MimeBundle("no pools running");
         StringBuilder text = new StringBuilder();
-        StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th><th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
+        StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th>"
+                + "<th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
         for (Pool p : pools) {
             PoolStatus status = p.snapshot();
             text.append(status.line()).append('\n');
@@ -230,7 +231,8 @@ final class PoolMagics {
                 double[] st = ProcessStats.read(w.pid());
                 String cpu = st == null ? "" : String.format("%.1f s", st[0]);
                 String rss = st == null ? "" : ProcessStats.bytes(st[1]);
-                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
+                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(),
+                        w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
                 html.append("<tr><td>").append(p.name()).append("</td><td>").append(w.name()).append("</td><td>").append(w.pid())
                         .append("</td><td>").append(w.busy() ? "busy" : "idle").append("</td><td>").append(w.tasksRun())
                         .append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");

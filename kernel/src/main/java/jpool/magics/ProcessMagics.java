@@ -87,7 +87,8 @@ final class ProcessMagics {
         }
         double dt = (System.nanoTime() - t0) / 1e9;
         StringBuilder text = new StringBuilder(String.format("%-28s %8s %-8s %5s %6s %9s%n", "NAME", "PID", "STATE", "EXIT", "CPU%", "RSS"));
-        StringBuilder html = new StringBuilder("<table class=\"jpool-ps\"><tr><th>name</th><th>pid</th><th>state</th><th>exit code</th><th>CPU%</th><th>RSS</th></tr>");
+        StringBuilder html = new StringBuilder("<table class=\"jpool-ps\"><tr><th>name</th><th>pid</th><th>state</th><th>exit code</th>"
+                + "<th>CPU%</th><th>RSS</th></tr>");
         for (int i = 0; i < rows.size(); i++) {
             Object[] r = rows.get(i);
             double[] now = ProcessStats.read((Long) r[1]);

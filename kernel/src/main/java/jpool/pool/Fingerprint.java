@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
 
 /**
  * What a checkpoint keys its outcomes by. The code's fingerprint hashes the function's serialized form, the code of
- * every notebook method and lambda body it can reach (instructions with the constants they name) and the values of the notebook variables it reads (the snapshot a worker
- * is sent), with JShell's numbering taken out of class names: the same cells run again in a new kernel give the same
- * fingerprint, a changed method or variable another. An input's key is its encoded bytes (a hash when they are long).
+ * every notebook method and lambda body it can reach (instructions with the constants they name) and the values of
+ * the notebook variables it reads (the snapshot a worker is sent), with JShell's numbering taken out of class names:
+ * the same cells run again in a new kernel give the same fingerprint, a changed method or variable another. An
+ * input's key is its encoded bytes (a hash when they are long).
  */
 final class Fingerprint {
     /**

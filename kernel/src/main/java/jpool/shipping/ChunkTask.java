@@ -5,8 +5,6 @@ import jpool.api.Fn2;
 import jpool.api.Fn;
 import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
-import jpool.shipping.TaskProgress;
-import jpool.shipping.WorkerTask;
 
 import java.io.IOException;
 import java.io.Serializable;
