@@ -30,7 +30,11 @@ class SchedulerTest {
     private Scheduler scheduler;
 
     private List<FakeWorker> start(int n) throws InterruptedException {
-        scheduler = new Scheduler("Pool-test", executor, null, 0);
+        return start(n, 0);
+    }
+
+    private List<FakeWorker> start(int n, int maxTasksPerChild) throws InterruptedException {
+        scheduler = new Scheduler("Pool-test", executor, null, maxTasksPerChild);
         scheduler.startWorkers(n);
         for (int i = 0; i < n; i++) executor.nextStarted();
         List<FakeWorker> workers = new ArrayList<>();
@@ -190,6 +194,23 @@ class SchedulerTest {
         assertTrue(e.getMessage().contains("ArithmeticException: / by zero"), e.getMessage());
         assertEquals("fine", outcome(b, 1).value());
         assertTrue(executor.started.isEmpty(), "no worker was replaced");
+    }
+
+    @Test
+    void aWorkerRetiresAfterItsMaxTasksAndItsSuccessorRunsTheRest() throws Exception {
+        FakeWorker w = start(1, 1).get(0);
+        Batch b = new Batch(null, "map");
+        List<TaskRecord> t = submit(b, List.of(List.of("a"), List.of("b")));
+        assertEquals(t.get(0).id, w.nextSent());
+        assertFalse(w.hasUnread(), "a worker with one task to go gets no second one");
+        w.answer(t.get(0).id, 1, "A");
+        assertTrue(w.quit, "told to exit after its one task");
+        FakeWorker successor = executor.nextStarted();
+        assertEquals(t.get(1).id, successor.nextSent());
+        successor.answer(t.get(1).id, 1, "B");
+        w.exit(0); // the retired worker exits: nothing of the call fails
+        assertEquals(List.of("A", "B"), values(b));
+        assertEquals(0, scheduler.status().failed());
     }
 
     @Test
