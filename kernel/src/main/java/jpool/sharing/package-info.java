@@ -26,4 +26,8 @@
  * <p><b>Lifetimes.</b> Kernel objects live until {@code dispose()}, their {@link jpool.sharing.Manager} is closed, or
  * the kernel ends; handles then fail with IllegalStateException.
  */
+@CellImports({"MpQueue", "JoinableMpQueue", "Pipe", "PipeEnd", "MpEvent", "MpLock", "MpSemaphore", "Manager", "SharedMap",
+        "SharedList", "SharedInt", "SharedLong", "SharedDouble", "SharedIntArray", "SharedLongArray", "SharedDoubleArray"})
 package jpool.sharing;
+
+import jpool.api.CellImports;
