@@ -117,6 +117,7 @@ public sealed interface Message {
             return new Reply(requestId, null, errorClass, errorMessage == null ? "" : errorMessage);
         }
 
+        /** Whether the call succeeded (then {@link #value()} holds its value). */
         public boolean ok() {
             return errorClass == null;
         }
@@ -169,6 +170,7 @@ public sealed interface Message {
 
     /** Worker to kernel: output text (stream 1 stdout, 2 stderr), UTF-8. */
     record Log(int stream, byte[] utf8) implements Message {
+        /** The output as text. */
         public String text() {
             return new String(utf8, StandardCharsets.UTF_8);
         }

@@ -5,10 +5,22 @@ import java.util.List;
 /**
  * A pool and its workers at one moment: what the pool's own display, {@code %pool} and the live task board show.
  *
+ * @param pool    the pool's name ("Pool-1")
+ * @param state   "run", "close" or "terminate"
+ * @param done    inputs finished well
  * @param pending tasks queued or waiting in a worker
+ * @param failed  inputs that failed
+ * @param workers its workers now
  */
 public record PoolStatus(String pool, String state, int done, long pending, int failed, List<Worker> workers) {
-    /** What one worker is doing; {@code recentLines} are the last few lines it printed. */
+    /**
+     * What one worker is doing.
+     *
+     * @param busy         it holds at least one task
+     * @param initializing its initializer has not finished
+     * @param tasksRun     tasks it finished
+     * @param recentLines  the last few lines it printed
+     */
     public record Worker(String name, long pid, boolean busy, boolean initializing, int tasksRun, List<String> recentLines) {
         /** "busy", "initializing" or "idle". */
         public String activity() {
