@@ -37,6 +37,10 @@ class Exec(list):
         self.msg_id = msg_id
         self.reply_msg = reply
 
+    def __bool__(self):
+        """An executed cell is true even without outputs (`assert k.ok("int x = 1;") and ...`)."""
+        return True
+
     @property
     def reply(self):
         return self.reply_msg["content"]
