@@ -212,7 +212,9 @@ JAVA = ("import java.util.stream.*;\nFn<Integer, Integer> noop = x -> x;\nvar ou
         + "".join(code for key, code in JAVA_PARTS if wanted(key))
         + ("" if wanted("async_cold") else "pool.close();\n")
         + "out.put(\"settle_max\", longestSettle);\nout.put(\"settle_capped\", settleCapped ? 1.0 : 0.0);\n"
-        + "new com.google.gson.Gson().toJson(out)\n")
+        # JSON by hand: jpool's own gson is relocated (jpool.shaded.*) and not for cells
+        + "out.entrySet().stream().map(e -> \"\\\"\" + e.getKey() + \"\\\": \" + e.getValue())"
+        + ".collect(Collectors.joining(\", \", \"{\", \"}\"))\n")
 
 
 def jpool_side():

@@ -12,6 +12,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+KERNEL_NAME = "jpool"
+# The one deadline of the tests, in seconds: how long a reply, a cell or a kernel start may take before a test fails.
+# A deadline, never a wait: a 2-core machine shared with other JVMs is slow, so it is generous (JPOOL_TEST_TIMEOUT).
+TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "300"))
 
 
 def isolate_jupyter():

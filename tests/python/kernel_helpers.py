@@ -1,10 +1,15 @@
 """Shared helpers for the jpool Jupyter-client tests.
 
+This is the one kernel driver of the tests, with their fixtures (`kernel`, `fresh_kernel`, `cleanup`; conftest.py
+makes them available to every module) and their one deadline (`TIMEOUT`, from jupyter_env).
+
 A `Kernel` wraps a started jpool kernel (KernelManager + blocking client). `Kernel.execute(code)` sends one cell,
 collects every iopub message whose parent is that request until the kernel reports idle, and returns an
-`Exec` with the reply content and accessors for stream text, execute_result text, errors and display updates.
-Every iopub message read is also kept per parent msg_id, so messages that arrive after the cell finished
-(late worker output as update_display_data) can be waited for with `Kernel.wait_for(...)`.
+`Exec` with the reply content and accessors for stream text, execute_result text, errors and display updates;
+an `Exec` is also the list of the cell's outputs (iopub messages but status and execute_input), which is what
+`Kernel.run` and `Kernel.ok` hand to `stdout_of`/`result_of`. Every iopub message read is also kept per parent
+msg_id, so messages that arrive after the cell finished (late worker output as update_display_data) can be waited
+for with `Kernel.wait_for(...)`.
 
 Nothing here sleeps to synchronise: every wait polls the kernel's iopub channel with a deadline.
 """
@@ -16,20 +21,25 @@ import time
 
 from jupyter_client.manager import KernelManager
 
-from jupyter_env import wait_until  # noqa: F401  (tests import it from here)
+from jupyter_env import KERNEL_NAME, TIMEOUT, isolate_jupyter, wait_until  # noqa: F401  (tests import them from here)
 
-KERNEL_NAME = "jpool"
 WORKER_MAIN = "jpool.workers.WorkerMain"
-DEFAULT_TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "120"))
+DEFAULT_TIMEOUT = TIMEOUT  # the name some tests use
 
 
-class Exec:
-    """The outcome of one executed cell: its shell reply and its iopub messages (up to idle)."""
+class Exec(list):
+    """The outcome of one executed cell: its shell reply and its iopub messages (up to idle). As a list, it holds
+    the cell's outputs: its iopub messages up to idle but status and execute_input."""
 
     def __init__(self, kernel, msg_id, reply):
+        super().__init__(m for m in kernel.by_parent.get(msg_id, []) if m["msg_type"] not in ("status", "execute_input"))
         self.kernel = kernel
         self.msg_id = msg_id
         self.reply_msg = reply
+
+    def __bool__(self):
+        """An executed cell is true even without outputs (`assert k.ok("int x = 1;") and ...`)."""
+        return True
 
     @property
     def reply(self):
@@ -134,14 +144,43 @@ class Kernel:
         self.km.start_kernel(env=env)
         self.kc = self.km.client()
         self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=DEFAULT_TIMEOUT)
+        self.kc.wait_for_ready(timeout=TIMEOUT)
         self.by_parent = {}
         self.iopub_log = []
 
     @property
     def pid(self):
-        """OS pid of the kernel JVM (the launcher execs java, so this is the JVM itself)."""
-        return self.km.provisioner.process.pid if getattr(self.km, "provisioner", None) else self.km.kernel.pid
+        """OS pid of the kernel JVM (the launcher execs java, so this is the JVM itself); `kernel.pid()` works too."""
+        return _Pid(self.km.provisioner.process.pid if getattr(self.km, "provisioner", None) else self.km.kernel.pid)
+
+    def run(self, code, timeout=TIMEOUT, **kwargs):
+        """Executes `code` (extra arguments go to the client's execute, e.g. silent=True); returns (reply content,
+        outputs)."""
+        e = self.execute(code, timeout=timeout, **kwargs)
+        return e.reply, e
+
+    def shell_reply(self, msg_id, timeout=TIMEOUT):
+        """The shell reply to request `msg_id` (replies to other requests read meanwhile are dropped)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            msg = self.kc.get_shell_msg(timeout=max(0.1, deadline - time.monotonic()))
+            if msg["parent_header"].get("msg_id") == msg_id:
+                return msg
+
+    def iopub_until_idle(self, msg_id, timeout=TIMEOUT):
+        """Every iopub message of request `msg_id`, up to and including its idle status."""
+        def idle():
+            return any(m["msg_type"] == "status" and m["content"]["execution_state"] == "idle"
+                       for m in self.by_parent.get(msg_id, []))
+        self.wait_for(idle, timeout=timeout, what=f"idle after request {msg_id}")
+        msgs = self.by_parent.get(msg_id, [])
+        end = next(i for i, m in enumerate(msgs) if m["msg_type"] == "status" and m["content"]["execution_state"] == "idle")
+        return list(msgs[:end + 1])
+
+    def drain_iopub(self):
+        """Reads every iopub message already sent (into the per-parent buffers)."""
+        while self._pump(0.2) is not None:
+            pass
 
     def _pump(self, timeout):
         """Reads one iopub message (at most `timeout` s) into the per-parent buffers; returns it or None."""
@@ -154,19 +193,19 @@ class Kernel:
         self.iopub_log.append(msg)
         return msg
 
-    def execute(self, code, timeout=DEFAULT_TIMEOUT, on_message=None):
+    def execute(self, code, timeout=TIMEOUT, on_message=None, **kwargs):
         """Runs one cell; returns its Exec once the reply and the idle status for it have both arrived.
 
         `on_message(msg)` is called for each iopub message of this cell as it arrives (e.g. to act on a pid the
-        cell printed while the cell still runs)."""
-        msg_id = self.kc.execute(code, store_history=True, allow_stdin=False)
+        cell printed while the cell still runs); other arguments go to the client's execute."""
+        msg_id = self.kc.execute(code, **{"store_history": True, "allow_stdin": False, **kwargs})
         return self.collect(msg_id, timeout=timeout, on_message=on_message)
 
-    def ok(self, code, timeout=300):
-        """Runs a cell that must not fail (a deadline, not a wait: a slow 2-core machine may need it)."""
-        return self.execute(code, timeout=timeout).assert_ok()
+    def ok(self, code, timeout=TIMEOUT, **kwargs):
+        """Runs a cell that must not fail; returns its Exec (also the list of its outputs)."""
+        return self.execute(code, timeout=timeout, **kwargs).assert_ok()
 
-    def collect(self, msg_id, timeout=DEFAULT_TIMEOUT, on_message=None):
+    def collect(self, msg_id, timeout=TIMEOUT, on_message=None):
         deadline = time.monotonic() + timeout
         reply = None
         idle = False
@@ -194,7 +233,7 @@ class Kernel:
                 seen = len(mine)
         return Exec(self, msg_id, reply)
 
-    def wait_for(self, predicate, timeout=30.0, what="condition"):
+    def wait_for(self, predicate, timeout=TIMEOUT, what="condition"):
         """Reads iopub until `predicate()` is true; AssertionError after `timeout` s."""
         deadline = time.monotonic() + timeout
         while not predicate():
@@ -220,6 +259,13 @@ class Kernel:
         finally:
             if self.km.has_kernel:
                 self.km.shutdown_kernel(now=not self.km.is_alive())
+
+
+class _Pid(int):
+    """A pid that can also be called, for tests written against `kernel.pid()`."""
+
+    def __call__(self):
+        return int(self)
 
 
 def process_table():

@@ -2,15 +2,11 @@
 with cells seen the way those tests look at them (`Cell`: the execute_result as its mime bundle, displays,
 everything a user sees as text). Importing it isolates Jupyter's directories first (the browser tests rely on that).
 """
-import os
-
 from jupyter_env import isolate_jupyter
 
 isolate_jupyter()
 
-from kernel_helpers import Exec, Kernel  # noqa: E402  (after the environment is set)
-
-TIMEOUT = float(os.environ.get("JPOOL_TEST_TIMEOUT", "180"))  # a 2-core machine shared with other JVMs is slow
+from kernel_helpers import TIMEOUT, Exec, Kernel  # noqa: E402,F401  (after the environment is set)
 
 
 class Cell(Exec):

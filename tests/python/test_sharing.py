@@ -8,15 +8,6 @@ import re
 
 import pytest
 
-from kernel_helpers import Kernel
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    k = Kernel()
-    yield k
-    k.shutdown()
-
 
 def lines_with(text, prefix):
     return [l for l in text.splitlines() if prefix in l]

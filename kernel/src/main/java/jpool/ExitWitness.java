@@ -1,6 +1,6 @@
 package jpool;
 
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.util.Arrays;
 import java.util.Map;

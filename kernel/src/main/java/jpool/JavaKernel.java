@@ -2,34 +2,27 @@ package jpool;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import jpool.api.CellImports;
 import jpool.display.CellScope;
 import jpool.display.LateOutput;
 import jpool.display.Renderer;
 import jpool.eval.CellError;
 import jpool.eval.CellResult;
 import jpool.eval.JShellEvaluator;
+import jpool.magics.CellMagicInput;
 import jpool.magics.MagicDispatcher;
 import jpool.protocol.Cell;
 import jpool.protocol.KernelBackend;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** The Java language behind the protocol: JShell evaluation, magics, completion, inspection, history. */
 public final class JavaKernel implements KernelBackend {
-    /** API classes every cell can use without imports. */
-    static final List<String> API_IMPORTS = List.of(
-            "jpool.display.Display", "jpool.display.DisplayHandle", "jpool.display.MimeBundle", "jpool.display.Rich",
-            "jpool.workers.Proc", "jpool.workers.Mp", "jpool.workers.Job", "jpool.workers.ProcessFailed",
-            "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
-            "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Act", "jpool.pool.Act2", "jpool.pool.Call", "jpool.pool.TaskFailed",
-            "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
-            "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
-            "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
-            "jpool.sharing.SharedMap", "jpool.sharing.SharedList", "jpool.sharing.SharedInt", "jpool.sharing.SharedLong",
-            "jpool.sharing.SharedDouble", "jpool.sharing.SharedIntArray", "jpool.sharing.SharedLongArray",
-            "jpool.sharing.SharedDoubleArray");
+    /** The packages whose API types every cell imports; each names them in its package-info ({@link CellImports}). */
+    static final List<String> API_PACKAGES = List.of("jpool.display", "jpool.workers", "jpool.api", "jpool.pool", "jpool.sharing");
 
     private final JShellEvaluator evaluator;
     private final MagicDispatcher magics;
@@ -37,7 +30,7 @@ public final class JavaKernel implements KernelBackend {
 
     public JavaKernel() {
         evaluator = new JShellEvaluator(System.getProperty("java.class.path"),
-                API_IMPORTS.stream().filter(JavaKernel::exists).toList());
+                cellImports());
         KernelServices.init(evaluator);
         magics = new MagicDispatcher(evaluator);
     }
@@ -59,6 +52,23 @@ public final class JavaKernel implements KernelBackend {
         k.evaluator.eval("rehearsalPool.terminate();", 7);
         k.complete("Math.ma", 7);
         k.isComplete("for (int i = 0;");
+    }
+
+    /** The API types of {@link #API_PACKAGES}, by full name. */
+    static List<String> cellImports() {
+        List<String> imports = new ArrayList<>();
+        for (String pkg : API_PACKAGES) {
+            CellImports declared;
+            try {
+                declared = Class.forName(pkg + ".package-info", false, JavaKernel.class.getClassLoader())
+                        .getAnnotation(CellImports.class);
+            } catch (ClassNotFoundException e) {
+                continue;
+            }
+            if (declared == null) continue;
+            for (String type : declared.value()) if (exists(pkg + "." + type)) imports.add(pkg + "." + type);
+        }
+        return imports;
     }
 
     private static boolean exists(String className) {
@@ -219,7 +229,7 @@ public final class JavaKernel implements KernelBackend {
     public JsonObject isComplete(String code) {
         // "Math.max?" would look like a ternary still being typed, and the console would wait for more lines
         String status = PagerRequest.parse(code) != null ? "complete"
-                : magics.isMagic(code) ? jpool.magics.CellMagicInput.isComplete(code) : evaluator.isComplete(code);
+                : magics.isMagic(code) ? CellMagicInput.isComplete(code) : evaluator.isComplete(code);
         JsonObject o = new JsonObject();
         o.addProperty("status", status);
         if ("incomplete".equals(status)) o.addProperty("indent", "    ");

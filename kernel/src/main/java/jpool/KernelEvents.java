@@ -1,6 +1,6 @@
 package jpool;
 
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;

@@ -2,8 +2,9 @@ package jpool;
 
 import jpool.display.CellInputStream;
 import jpool.display.CellPrintStream;
+import jpool.ipc.KernelTempDir;
 import jpool.protocol.ConnectionInfo;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 import jpool.protocol.KernelServer;
 
 import java.io.IOException;
@@ -49,7 +50,7 @@ public final class Main {
             KernelEvents.fireShutdown();
         }, "jpool-shutdown"));
         watchParent(System.getenv("JPY_PARENT_PID"));
-        Thread sweep = new Thread(jpool.ipc.KernelTempDir::sweep, "jpool-sweep"); // what killed kernels left in /tmp
+        Thread sweep = new Thread(KernelTempDir::sweep, "jpool-sweep"); // what killed kernels left in /tmp
         sweep.setDaemon(true);
         sweep.start();
         try {

@@ -3,7 +3,7 @@ package jpool;
 import com.google.gson.JsonObject;
 import jpool.protocol.Cell;
 import jpool.protocol.KernelBackend;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 import jpool.workers.Workers;
 
 import java.util.concurrent.CompletableFuture;

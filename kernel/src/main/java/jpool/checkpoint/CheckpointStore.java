@@ -5,6 +5,7 @@ import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.h2.mvstore.MVStoreException;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class CheckpointStore implements AutoCloseable {
         Path file = Checkpoints.fileOf(name);
         try {
             Files.createDirectories(file.getParent());
-        } catch (java.io.IOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             throw new CheckpointUnavailable("checkpoint '" + name + "': cannot create the folder " + file.getParent()
                     + " (" + e.getMessage() + "); set JPOOL_CHECKPOINT_DIR to a writable folder");
         }

@@ -1,6 +1,6 @@
 package jpool.display;
 
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.io.OutputStream;
 import java.io.PrintStream;

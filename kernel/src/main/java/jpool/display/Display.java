@@ -5,6 +5,7 @@ import jpool.protocol.Cell;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -79,7 +80,7 @@ public final class Display {
             if (row.size() > columns.size())
                 throw new IllegalArgumentException("Display.table: a row has " + row.size() + " cells but there are only "
                         + columns.size() + " column names: " + row);
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            Map<String, Object> m = new LinkedHashMap<>();
             for (int i = 0; i < columns.size(); i++) m.put(columns.get(i), i < row.size() ? row.get(i) : "");
             named.add(m);
         }

@@ -3,8 +3,11 @@ package jpool.display;
 import jpool.protocol.Cell;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.BooleanSupplier;
 
 /**
  * Output that arrives after its cell finished (worker logs, async callbacks). Frontends drop stream messages for a
@@ -29,7 +32,7 @@ public final class LateOutput implements OutputTarget {
      * Whether the work that reserved this display may still print: asked when the cell's code ends (and each may
      * first send what it held back, while the cell still runs).
      */
-    private final java.util.List<java.util.function.BooleanSupplier> expecting = new java.util.ArrayList<>();
+    private final List<BooleanSupplier> expecting = new ArrayList<>();
     /** The cell whose code has ended (its reserved display is out); one reserving now shows its display at once. */
     private static Cell ended;
     private final Throttle throttle = new Throttle(this::publish);
@@ -43,7 +46,7 @@ public final class LateOutput implements OutputTarget {
      * Reserves the late-output display of a running cell for work that may print after the cell ended, for as
      * long as {@code stillRunning} says so (asked when the cell's code ends). Call before starting the work.
      */
-    public static synchronized LateOutput reserve(Cell cell, java.util.function.BooleanSupplier stillRunning) {
+    public static synchronized LateOutput reserve(Cell cell, BooleanSupplier stillRunning) {
         if (cell == null) return null;
         LateOutput late = RESERVED.get(cell);
         if (late == null && !cell.finished()) {
@@ -73,9 +76,9 @@ public final class LateOutput implements OutputTarget {
     }
 
     private boolean expectsMore() {
-        java.util.List<java.util.function.BooleanSupplier> all;
+        List<BooleanSupplier> all;
         synchronized (this) {
-            all = java.util.List.copyOf(expecting);
+            all = List.copyOf(expecting);
         }
         boolean more = false;
         for (var e : all) more |= e.getAsBoolean(); // every one is asked: each may send what it held back

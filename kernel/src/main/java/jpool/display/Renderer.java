@@ -3,6 +3,7 @@ package jpool.display;
 import java.awt.image.RenderedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 
 /** Turns a Java value into a MIME bundle: text/plain always, plus HTML tables, PNG images and own renderings. */
 public final class Renderer {
@@ -47,8 +49,8 @@ public final class Renderer {
         }
         if (value instanceof Object[] a) return Arrays.deepToString(a);
         if (value.getClass().isArray()) {
-            Object[] boxed = new Object[java.lang.reflect.Array.getLength(value)];
-            for (int i = 0; i < boxed.length; i++) boxed[i] = java.lang.reflect.Array.get(value, i);
+            Object[] boxed = new Object[Array.getLength(value)];
+            for (int i = 0; i < boxed.length; i++) boxed[i] = Array.get(value, i);
             return Arrays.toString(boxed);
         }
         return String.valueOf(value);
@@ -65,7 +67,7 @@ public final class Renderer {
     private static String png(Object image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            javax.imageio.ImageIO.write((RenderedImage) image, "png", out);
+            ImageIO.write((RenderedImage) image, "png", out);
             return Base64.getEncoder().encodeToString(out.toByteArray());
         } catch (IOException e) {
             throw new IllegalStateException("could not encode the image as PNG: " + e.getMessage(), e);

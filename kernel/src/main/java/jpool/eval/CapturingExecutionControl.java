@@ -6,6 +6,7 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
 import java.io.Serializable;
+import java.lang.reflect.Array;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.Map;
@@ -89,8 +90,8 @@ public final class CapturingExecutionControl extends DirectExecutionControl {
      * builds a huge string and then runs regular expressions over it, which took seconds per cell.
      */
     private static String shortValueString(Object v) {
-        if (v != null && v.getClass().isArray() && java.lang.reflect.Array.getLength(v) > 1000)
-            return v.getClass().getComponentType().getName() + "[" + java.lang.reflect.Array.getLength(v) + "]";
+        if (v != null && v.getClass().isArray() && Array.getLength(v) > 1000)
+            return v.getClass().getComponentType().getName() + "[" + Array.getLength(v) + "]";
         String s = valueString(v);
         return s.length() > 100_000 ? s.substring(0, 100_000) + "..." : s;
     }

@@ -1,5 +1,7 @@
 package jpool.eval;
 
+import java.util.List;
+
 /**
  * What running a cell produced: the value of its last expression (when it has one) or the error that stopped it.
  */
@@ -17,7 +19,7 @@ public record CellResult(boolean hasValue, Object value, CellError error) {
 
     /** A failed result with a one-line error. */
     public static CellResult ofError(String ename, String evalue) {
-        return failed(new CellError(ename, evalue, java.util.List.of("\u001b[1;31m" + ename + "\u001b[0m: " + evalue), null));
+        return failed(new CellError(ename, evalue, List.of("\u001b[1;31m" + ename + "\u001b[0m: " + evalue), null));
     }
 
     static CellResult failed(CellError e) {

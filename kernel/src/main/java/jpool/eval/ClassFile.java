@@ -1,15 +1,18 @@
 package jpool.eval;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ByteArrayInputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Just enough of the class-file format (JVMS chapter 4) to read a class's constant pool and to add an interface.
@@ -184,7 +187,7 @@ public final class ClassFile {
      * makes no such call. Only the Methodref's class changes, so the bytecode itself is untouched.
      */
     public byte[] redirectStaticCall(String owner, String name, String descriptor, String newOwner) {
-        java.util.Set<Integer> refs = methodRefs(owner, name, descriptor);
+        Set<Integer> refs = methodRefs(owner, name, descriptor);
         if (refs.isEmpty()) return bytes;
         int count = pool.length;
         return withPool(2, entries -> {
@@ -207,13 +210,13 @@ public final class ClassFile {
      * {@code added} new entries, written by {@code append}, after them; everything after the pool as it was, so
      * the rest of the class moves by the size of the new entries.
      */
-    private byte[] withPool(int added, java.util.function.Consumer<byte[]> patch, PoolWriter append) {
+    private byte[] withPool(int added, Consumer<byte[]> patch, PoolWriter append) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 128);
             DataOutputStream d = new DataOutputStream(out);
             d.write(bytes, 0, 8);
             d.writeShort(pool.length + added);
-            byte[] entries = java.util.Arrays.copyOfRange(bytes, 10, poolEnd);
+            byte[] entries = Arrays.copyOfRange(bytes, 10, poolEnd);
             patch.accept(entries);
             d.write(entries);
             append.write(d);
@@ -230,8 +233,8 @@ public final class ClassFile {
     }
 
     /** Constant-pool indexes of the Methodrefs to {@code owner.name descriptor}, in pool order. */
-    private java.util.Set<Integer> methodRefs(String owner, String name, String descriptor) {
-        java.util.Set<Integer> refs = new java.util.LinkedHashSet<>();
+    private Set<Integer> methodRefs(String owner, String name, String descriptor) {
+        Set<Integer> refs = new LinkedHashSet<>();
         for (int i = 1; i < pool.length; i++) {
             if (tags[i] != 10) continue;
             int[] ref = (int[]) pool[i];
@@ -250,7 +253,7 @@ public final class ClassFile {
      * REF_invokeStatic (a bound method reference then captures the receiver as the first argument).
      */
     public byte[] redirectVirtualCall(String owner, String name, String descriptor, String newOwner) {
-        java.util.Set<Integer> refs = methodRefs(owner, name, descriptor);
+        Set<Integer> refs = methodRefs(owner, name, descriptor);
         if (refs.isEmpty()) return bytes;
         int nameIndex = ((int[]) pool[((int[]) pool[refs.iterator().next()])[1]])[0]; // the method's name, reused
         List<Integer> calls = new MethodScanner(bytes).instructionsAt(0xb6, refs); // invokevirtual
@@ -331,7 +334,7 @@ public final class ClassFile {
             case 15 -> "15:" + bytes[offsets[index] + 1] + ":" + constantText(methodHandleRef(index));
             default -> { // numbers: their bytes
                 int len = tag == 5 || tag == 6 ? 8 : 4;
-                yield tag + ":" + java.util.HexFormat.of().formatHex(bytes, offsets[index] + 1, offsets[index] + 1 + len);
+                yield tag + ":" + HexFormat.of().formatHex(bytes, offsets[index] + 1, offsets[index] + 1 + len);
             }
         };
     }

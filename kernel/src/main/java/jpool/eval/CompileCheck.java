@@ -10,12 +10,14 @@ import jdk.jshell.spi.ExecutionControlProvider;
 import jdk.jshell.spi.ExecutionEnv;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -54,7 +56,7 @@ final class CompileCheck implements AutoCloseable {
     private volatile boolean stale;
 
     CompileCheck(String classpath, List<String> importStatements) {
-        for (String entry : classpath.split(java.io.File.pathSeparator)) if (!entry.isBlank()) this.classpath.add(entry);
+        for (String entry : classpath.split(File.pathSeparator)) if (!entry.isBlank()) this.classpath.add(entry);
         this.imports = List.copyOf(importStatements);
         thread.submit(() -> {
             mirror = newMirror();
@@ -161,7 +163,7 @@ final class CompileCheck implements AutoCloseable {
                     return f.get();
                 } catch (InterruptedException e) {
                     interrupted = true; // a compile takes milliseconds; the interrupt applies to the cell after it
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     throw new IllegalStateException("the compile check failed", e.getCause());
                 }
             }

@@ -66,13 +66,12 @@ public final class ErrorFormatter {
         for (Throwable cur = t; cur != null && seen.add(cur); cur = cur.getCause()) {
             tb.add((enclosing == null ? "" : "Caused by: ") + BOLD_RED + className(cur) + RESET
                     + (cur.getMessage() == null ? "" : ": " + cleanMessage(cur.getMessage())));
-            if (cur instanceof jpool.workers.RemoteFailure rf) remoteTrace(tb, "", rf.remoteTrace());
-            if (cur instanceof jpool.pool.MapFailed mf) {
+            if (cur instanceof RemoteTraced remote) {
                 int shown = 0;
-                for (var o : mf.failures()) {
+                for (RemoteTraced.Trace r : remote.remoteTraces()) {
                     if (shown++ == MAX_REMOTE_TRACES) break;
-                    if (o.error() instanceof jpool.workers.RemoteFailure rf)
-                        remoteTrace(tb, "input #" + o.index() + " " + abbreviate(String.valueOf(o.input())) + ": ", rf.remoteTrace());
+                    if (r.trace() == null) continue;
+                    remoteTrace(tb, r.inputLabel() == null ? "" : r.inputLabel() + " " + abbreviate(String.valueOf(r.input())) + ": ", r.trace());
                 }
             }
             StackTraceElement[] frames = cur.getStackTrace();

@@ -1,7 +1,6 @@
 package jpool.eval;
 
 import jdk.jshell.DeclarationSnippet;
-import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.ExpressionSnippet;
 import jdk.jshell.JShell;
@@ -12,7 +11,10 @@ import jdk.jshell.UnresolvedReferenceException;
 import jdk.jshell.VarSnippet;
 
 import java.io.ByteArrayInputStream;
+import java.io.File;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -57,7 +60,7 @@ public final class JShellEvaluator implements AutoCloseable {
                 .build();
         // Through JShell's own class path rather than a --class-path compiler option: that option would override
         // the class path JShell keeps, so jars added later (%classpath) would load but never compile.
-        for (String entry : classpath.split(java.io.File.pathSeparator)) if (!entry.isBlank()) shell.addToClasspath(entry);
+        for (String entry : classpath.split(File.pathSeparator)) if (!entry.isBlank()) shell.addToClasspath(entry);
         analysis = shell.sourceCodeAnalysis();
         control = provider.control();
         List<String> imports = new ArrayList<>();
@@ -78,12 +81,12 @@ public final class JShellEvaluator implements AutoCloseable {
         return classes;
     }
 
-    private final List<String> addedClasspath = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<String> addedClasspath = new CopyOnWriteArrayList<>();
 
     /** Makes a jar or class directory visible to cells (and, through {@link #addedClasspath()}, to workers). */
-    public void addToClasspath(java.nio.file.Path path) {
-        java.nio.file.Path p = path.toAbsolutePath().normalize();
-        if (!java.nio.file.Files.exists(p)) throw new IllegalArgumentException("no such file or directory: " + p);
+    public void addToClasspath(Path path) {
+        Path p = path.toAbsolutePath().normalize();
+        if (!Files.exists(p)) throw new IllegalArgumentException("no such file or directory: " + p);
         shell.addToClasspath(p.toString());
         compileCheck.addToClasspath(p.toString());
         addedClasspath.add(p.toUri().toString());
@@ -199,7 +202,7 @@ public final class JShellEvaluator implements AutoCloseable {
         // made of strings: the error keeps the real exception object as its cause (its class, fields, cause chain)
         // a pool or process failure has no local frames worth showing (it is made without a stack), but the real
         // object carries the worker's trace, which the error shows
-        if (real instanceof jpool.workers.RemoteFailure || real instanceof jpool.pool.MapFailed)
+        if (real instanceof RemoteTraced)
             return errors.runtimeError(real, origins);
         if (jshellException instanceof EvalException ev) {
             CellError shown = errors.runtimeError(ev, origins);

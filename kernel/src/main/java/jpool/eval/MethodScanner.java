@@ -1,9 +1,11 @@
 package jpool.eval;
 
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Reads the methods of a class file and what each method's bytecode refers to: static fields it reads or writes,
@@ -115,14 +117,14 @@ public final class MethodScanner {
                 case 0x12 -> out.append('(').append(cf.constantText(b[pc + 1] & 0xff)).append(')');
                 case 0x13, 0x14, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xbb, 0xbd, 0xc0, 0xc1, 0xc5 ->
                         out.append('(').append(cf.constantText(u2(pc + 1))).append(')')
-                                .append(java.util.HexFormat.of().formatHex(b, pc + 3, pc + len));
+                                .append(HexFormat.of().formatHex(b, pc + 3, pc + len));
                 case 0xba -> {
                     out.append('(').append(cf.constantText(u2(pc + 1)));
                     int bsm = cf.indyBootstrapIndex(u2(pc + 1));
                     if (bsm >= 0 && bsm < bootstrapArgs.size()) for (int arg : bootstrapArgs.get(bsm)) out.append(',').append(cf.constantText(arg));
                     out.append(')');
                 }
-                default -> out.append(java.util.HexFormat.of().formatHex(b, pc + 1, pc + len));
+                default -> out.append(HexFormat.of().formatHex(b, pc + 1, pc + len));
             }
             out.append(';');
             pc += len;
@@ -134,7 +136,7 @@ public final class MethodScanner {
      * Offsets (in the class file's bytes) of every instruction, in any method, with opcode {@code op} whose 2-byte
      * constant-pool operand is one of {@code poolIndexes}. Only for opcodes whose operand directly follows them.
      */
-    List<Integer> instructionsAt(int op, java.util.Set<Integer> poolIndexes) {
+    List<Integer> instructionsAt(int op, Set<Integer> poolIndexes) {
         List<Integer> out = new ArrayList<>();
         for (int[] range : codeRanges.values()) {
             int start = range[0], end = range[0] + range[1];

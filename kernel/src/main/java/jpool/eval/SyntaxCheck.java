@@ -2,13 +2,14 @@ package jpool.eval;
 
 import com.sun.source.util.JavacTask;
 
+import java.net.URI;
+import java.util.List;
+import javax.tools.Diagnostic;
 import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
-import java.net.URI;
-import java.util.List;
 
 /**
  * Whether a snippet can be parsed as Java at all, for is_complete's "invalid" (JShell calls {@code int = 7q;}
@@ -46,6 +47,6 @@ final class SyntaxCheck {
         } catch (Exception e) {
             return false;
         }
-        return diags.getDiagnostics().stream().noneMatch(d -> d.getKind() == javax.tools.Diagnostic.Kind.ERROR);
+        return diags.getDiagnostics().stream().noneMatch(d -> d.getKind() == Diagnostic.Kind.ERROR);
     }
 }

@@ -3,6 +3,7 @@ package jpool.ipc;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -127,7 +128,7 @@ public final class BulkLane {
             long done = 0;
             for (Object a : arrays) {
                 int kind = PrimitiveArrays.kind(a);
-                int size = PrimitiveArrays.SIZES[kind], n = java.lang.reflect.Array.getLength(a);
+                int size = PrimitiveArrays.SIZES[kind], n = Array.getLength(a);
                 int at = HEADER + (int) align(done);
                 int perSlice = Math.max(1, SLICE / size);
                 for (int from = 0; from < n; from += perSlice) {

@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 
 /**
  * A small binary encoding for the values most tasks take and return: null, boxed primitives, strings, small
@@ -55,7 +56,7 @@ public final class Compact {
          * Lists written so far (by every {@link #value} call on this output: the inputs of one chunk too): one met
          * twice is refused, since Java serialization keeps such sharing and this form could not.
          */
-        private java.util.IdentityHashMap<Object, Boolean> nested;
+        private IdentityHashMap<Object, Boolean> nested;
 
         public Out(int capacity) {
             buf = new byte[Math.max(16, capacity)];
@@ -149,7 +150,7 @@ public final class Compact {
                 else for (double x : (double[]) v) putLong(Double.doubleToRawLongBits(x));
             } else if (c == ArrayList.class) {
                 if (depth >= MAX_DEPTH) return false;
-                if (nested == null) nested = new java.util.IdentityHashMap<>();
+                if (nested == null) nested = new IdentityHashMap<>();
                 if (nested.put(v, Boolean.TRUE) != null) return false;
                 ArrayList<?> list = (ArrayList<?>) v;
                 int n = list.size();

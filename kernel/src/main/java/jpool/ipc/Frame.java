@@ -1,7 +1,8 @@
 package jpool.ipc;
 
 /**
- * One message between the kernel and a worker: a type byte and an opaque payload. On the wire a frame is
+ * One message between the kernel and a worker as it travels: a type byte and a payload ({@link Message} has a typed
+ * record for each type, with its encoding and decoding; the constants below document the layouts). On the wire a frame is
  * {@code [int length][byte type][payload]}, length counting the type byte. A frame may also carry big byte arrays
  * as separate {@code parts} (see {@link FrameChannel#send(byte, byte[], byte[]...)}), each of which the receiver
  * reads into an array of its own; {@code parts} is null for a plain frame. {@code arrays} are big primitive arrays
@@ -19,7 +20,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte CLASSPATH = 2;
     /**
      * A task: head {@code long id, UTF worker name, byte exit-after, long snapshot id}; parts: the state snapshot
-     * (empty when the worker has it already) and the task (a pool chunk's compact form, {@code jpool.pool.ChunkCodec},
+     * (empty when the worker has it already) and the task (a pool chunk's compact form, {@code jpool.shipping.ChunkCodec},
      * or a Java-serialized WorkerTask whose big arrays are the frame's {@link #arrays()}).
      */
     public static final byte RUN = 3;
@@ -43,7 +44,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
     public static final byte RECALL = 7;
     /**
      * A pool function a worker keeps for its lifetime: long id, then its Java-serialized bytes. Sent before the
-     * first compact task (see {@code jpool.pool.ChunkCodec}) that names it, so tasks carry only the id.
+     * first compact task (see {@code jpool.shipping.ChunkCodec}) that names it, so tasks carry only the id.
      */
     public static final byte FUNCTION = 8;
 
@@ -64,7 +65,7 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
      * last PARTIAL.
      */
     public static final byte PARTIAL = 15;
-    /** A task's failure: long id, then a {@link RemoteError} in its wire form. */
+    /** A task's failure: long id, then a {@link ErrorReport} in its wire form. */
     public static final byte FAILED = 13;
     /** The worker is exiting by System.exit: int status. */
     public static final byte EXITING = 14;

@@ -4,8 +4,12 @@ import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BooleanSupplier;
 
 /**
  * A connected socket carrying {@link Frame}s. Sending is thread-safe (a whole frame is written under a lock);
@@ -32,7 +36,7 @@ public final class FrameChannel implements Closeable {
     /** Shared-memory path for big arrays, each way; made on first use (null where /dev/shm is missing). */
     private final BulkLane.Out laneOut = BulkLane.available() ? new BulkLane.Out() : null;
     private final BulkLane.In laneIn = new BulkLane.In();
-    private volatile java.util.function.BooleanSupplier peerAlive;
+    private volatile BooleanSupplier peerAlive;
 
     public FrameChannel(SocketChannel socket) {
         this.socket = socket;
@@ -40,8 +44,34 @@ public final class FrameChannel implements Closeable {
     }
 
     /** How to tell the peer died (a wait for its shared-memory data then ends); default: the socket is open. */
-    public void peerAlive(java.util.function.BooleanSupplier alive) {
+    public void peerAlive(BooleanSupplier alive) {
         this.peerAlive = () -> socket.isOpen() && alive.getAsBoolean();
+    }
+
+    /** Sends {@code m} and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
+    public void send(Message m) throws IOException {
+        send(m, Delivery.NOW);
+    }
+
+    /** Sends {@code m}, leaving as {@code delivery} says ({@link #send}, {@link #sendSoon} or {@link #sendLater}). */
+    public void send(Message m, Delivery delivery) throws IOException {
+        Frame f = m.toFrame();
+        if (f.parts() == null && delivery != Delivery.LATER) {
+            if (delivery == Delivery.NOW) send(f.type(), f.payload());
+            else sendSoon(f.type(), f.payload());
+            return;
+        }
+        byte[][] parts = f.parts() == null ? Message.NO_PARTS : f.parts();
+        switch (delivery) {
+            case NOW -> send(f.type(), f.payload(), parts, f.arrays());
+            case SOON -> sendSoon(f.type(), f.payload(), parts, f.arrays());
+            case LATER -> sendLater(f.type(), f.payload(), parts, f.arrays());
+        }
+    }
+
+    /** Receives the next message (see {@link #receive()}). */
+    public Message receiveMessage() throws IOException {
+        return Message.decode(receive());
     }
 
     /** Sends one frame and flushes it (with any frames {@link #sendSoon} left in the buffer before it). */
@@ -186,7 +216,7 @@ public final class FrameChannel implements Closeable {
         byte[] path = null;
         if (lane) {
             try {
-                path = laneOut.prepare(arrayBytes, arrays.length, peerAlive).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                path = laneOut.prepare(arrayBytes, arrays.length, peerAlive).getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 if (!socket.isOpen()) throw e;
                 lane = false; // no shared memory to be had (full /dev/shm): inline
@@ -206,7 +236,7 @@ public final class FrameChannel implements Closeable {
             out.putInt(arrays.length);
             for (Object a : arrays) {
                 room(5);
-                out.put((byte) PrimitiveArrays.kind(a)).putInt(java.lang.reflect.Array.getLength(a));
+                out.put((byte) PrimitiveArrays.kind(a)).putInt(Array.getLength(a));
             }
             room(1);
             out.put((byte) (lane ? 1 : 0));
@@ -224,13 +254,13 @@ public final class FrameChannel implements Closeable {
 
     /** An array's elements into the send buffer (little-endian), writing out whenever it fills. */
     private void putArray(Object a) throws IOException {
-        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = java.lang.reflect.Array.getLength(a);
+        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = Array.getLength(a);
         for (int from = 0; from < n; ) {
             if (out.remaining() < size) writeOut();
             int count = Math.min(n - from, out.remaining() / size);
-            out.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            out.order(ByteOrder.LITTLE_ENDIAN);
             PrimitiveArrays.put(out, a, from, count);
-            out.order(java.nio.ByteOrder.BIG_ENDIAN);
+            out.order(ByteOrder.BIG_ENDIAN);
             from += count;
         }
     }
@@ -306,7 +336,7 @@ public final class FrameChannel implements Closeable {
                 if (pathLength < 0 || pathLength > 4096) throw new StreamCorruptedException("bad lane path");
                 byte[] p = new byte[pathLength];
                 readFully(p);
-                path = new String(p, java.nio.charset.StandardCharsets.UTF_8);
+                path = new String(p, StandardCharsets.UTF_8);
                 rest -= 12 + pathLength;
             } else {
                 for (int i = 0; i < n; i++) rest -= (long) lengths[i] * PrimitiveArrays.SIZES[kinds[i]];
@@ -331,13 +361,13 @@ public final class FrameChannel implements Closeable {
 
     /** Reads an array's elements (little-endian) straight from the input buffer. */
     private void readArray(Object a) throws IOException {
-        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = java.lang.reflect.Array.getLength(a);
+        int size = PrimitiveArrays.SIZES[PrimitiveArrays.kind(a)], n = Array.getLength(a);
         for (int from = 0; from < n; ) {
             need(size);
             int count = Math.min(n - from, in.remaining() / size);
-            in.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            in.order(ByteOrder.LITTLE_ENDIAN);
             PrimitiveArrays.get(in, a, from, count);
-            in.order(java.nio.ByteOrder.BIG_ENDIAN);
+            in.order(ByteOrder.BIG_ENDIAN);
             from += count;
         }
     }

@@ -1,16 +1,16 @@
 package jpool.ipc;
 
-import java.util.ArrayList;
-import java.util.List;
-
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Accepts connections on the worker socket and reads each one's HELLO frame, all on one thread with one selector,
@@ -191,7 +191,7 @@ final class Handshakes implements Runnable {
         quietClose(k.channel());
     }
 
-    private static void quietClose(java.nio.channels.Channel c) {
+    private static void quietClose(Channel c) {
         try {
             c.close();
         } catch (IOException ignored) {

@@ -1,8 +1,9 @@
 package jpool.ipc;
 
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -98,7 +99,7 @@ public final class KernelTempDir {
             s.connect(UnixDomainSocketAddress.of(socket));
             return true;
         } catch (IOException e) {
-            return !(e instanceof java.net.ConnectException);
+            return !(e instanceof ConnectException);
         }
     }
 

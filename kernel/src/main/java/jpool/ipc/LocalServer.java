@@ -77,10 +77,10 @@ public final class LocalServer implements AutoCloseable {
         String id, offered;
         long pid;
         try {
-            Payload.Reader r = new Payload.Reader(hello);
-            id = r.getString();
-            offered = r.getString();
-            pid = r.getLong();
+            Message.Hello h = (Message.Hello) Message.decode(new Frame(Frame.HELLO, hello));
+            id = h.workerId();
+            offered = h.secret();
+            pid = h.pid();
         } catch (RuntimeException | IOException e) {
             return false;
         }

@@ -1,5 +1,6 @@
 package jpool.ipc;
 
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 
 /**
@@ -26,7 +27,7 @@ final class PrimitiveArrays {
     /** Bytes of the elements of the primitive arrays {@code arrays} (null: none). */
     static long bytes(Object[] arrays) {
         long n = 0;
-        if (arrays != null) for (Object a : arrays) n += (long) java.lang.reflect.Array.getLength(a) * SIZES[kind(a)];
+        if (arrays != null) for (Object a : arrays) n += (long) Array.getLength(a) * SIZES[kind(a)];
         return n;
     }
 

@@ -1,6 +1,7 @@
 package jpool.ipc;
 
 import java.io.ObjectInputFilter;
+import java.lang.reflect.Array;
 
 /**
  * Bounds one deserialization by what its stream can honestly hold and by time, on top of the class allow-list:
@@ -58,7 +59,7 @@ final class ReadLimits implements ObjectInputFilter {
      * stream refers to them, and the JDK checks each again as it puts it in place.
      */
     void admit(Object[] bulk) {
-        for (Object a : bulk) arrayBound = Math.max(arrayBound, java.lang.reflect.Array.getLength(a));
+        for (Object a : bulk) arrayBound = Math.max(arrayBound, Array.getLength(a));
     }
 
     private Status refuse(String why) {

@@ -9,12 +9,16 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.Serializable;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Array;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -58,7 +62,7 @@ public final class Serial {
     private static final int DETACHED_MAGIC = 0x4A504232; // "JPB2"
 
     /** Stands in the serialization stream for the bulk array with this index. */
-    record BulkRef(int index) implements java.io.Serializable {
+    record BulkRef(int index) implements Serializable {
     }
 
     /** Serializes {@code value}; NotSerializableException names the first class that is not serializable. */
@@ -82,7 +86,7 @@ public final class Serial {
         if (bulk.isEmpty()) return new Written(bytes.exact(), w.classNames(), w.lambdas());
         ByteBuffer b = ByteBuffer.allocate(12 + 5 * bulk.size() + bytes.size()).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(DETACHED_MAGIC).putInt(bytes.size()).putInt(bulk.size());
-        for (Object a : bulk) b.put((byte) PrimitiveArrays.KINDS.charAt(PrimitiveArrays.kind(a))).putInt(java.lang.reflect.Array.getLength(a));
+        for (Object a : bulk) b.put((byte) PrimitiveArrays.KINDS.charAt(PrimitiveArrays.kind(a))).putInt(Array.getLength(a));
         b.put(bytes.buffer(), 0, bytes.size());
         return new Written(b.array(), w.classNames(), w.lambdas(), bulk.toArray());
     }
@@ -93,10 +97,10 @@ public final class Serial {
      */
     public static Set<String> classNames(Object value) throws IOException {
         if (Compact.encode(value) != null) return Set.of(); // JDK value types only
-        return write(value, java.io.OutputStream.nullOutputStream(), new ArrayList<>()).classNames();
+        return write(value, OutputStream.nullOutputStream(), new ArrayList<>()).classNames();
     }
 
-    private static Written write(Object value, java.io.OutputStream bytes, List<Object> bulk) throws IOException {
+    private static Written write(Object value, OutputStream bytes, List<Object> bulk) throws IOException {
         Set<String> names = new LinkedHashSet<>();
         List<String[]> lambdas = new ArrayList<>();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes) {
@@ -109,7 +113,7 @@ public final class Serial {
                 if (obj instanceof SerializedLambda l)
                     lambdas.add(new String[]{l.getImplClass().replace('/', '.'), l.getImplMethodName(), l.getImplMethodSignature()});
                 int kind = PrimitiveArrays.kind(obj);
-                if (kind >= 0 && (long) java.lang.reflect.Array.getLength(obj) * PrimitiveArrays.SIZES[kind] >= BULK_MIN_BYTES) {
+                if (kind >= 0 && (long) Array.getLength(obj) * PrimitiveArrays.SIZES[kind] >= BULK_MIN_BYTES) {
                     bulk.add(obj); // each array once: the stream refers back to its first replacement
                     return new BulkRef(bulk.size() - 1);
                 }
@@ -138,9 +142,9 @@ public final class Serial {
     private static byte[] attach(byte[] detached, Object[] arrays) throws IOException {
         long total = detached.length + PrimitiveArrays.bytes(arrays);
         if (total > Frame.MAX_LENGTH) throw new IOException("value too large to send: " + total + " bytes");
-        byte[] out = java.util.Arrays.copyOf(detached, (int) total);
+        byte[] out = Arrays.copyOf(detached, (int) total);
         ByteBuffer b = ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putInt(0, BULK_MAGIC).position(detached.length);
-        for (Object a : arrays) PrimitiveArrays.put(b, a, 0, java.lang.reflect.Array.getLength(a));
+        for (Object a : arrays) PrimitiveArrays.put(b, a, 0, Array.getLength(a));
         return out;
     }
 
@@ -174,7 +178,7 @@ public final class Serial {
             if (detached) {
                 if (given == null || given.length != count) throw new StreamCorruptedException("detached arrays missing");
                 for (int i = 0; i < count; i++) {
-                    if (PrimitiveArrays.kind(given[i]) != kinds[i] || java.lang.reflect.Array.getLength(given[i]) != lengths[i])
+                    if (PrimitiveArrays.kind(given[i]) != kinds[i] || Array.getLength(given[i]) != lengths[i])
                         throw new StreamCorruptedException("detached array " + i + " does not match");
                 }
                 return given;
@@ -186,7 +190,7 @@ public final class Serial {
                 PrimitiveArrays.get(b, arrays[i], 0, lengths[i]);
             }
             return arrays;
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new StreamCorruptedException("truncated bulk value");
         }
     }

@@ -1,5 +1,6 @@
 package jpool.magics;
 
+import jpool.display.Display;
 import jpool.eval.JShellEvaluator;
 import jpool.maven.Coordinates;
 import jpool.maven.PomFragment;
@@ -132,7 +133,7 @@ final class MavenMagic {
             row.put("from", j.from());
             rows.add(row);
         }
-        return jpool.display.Display.table(rows);
+        return Display.table(rows);
     }
 
     private String names() {

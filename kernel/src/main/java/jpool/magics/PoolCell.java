@@ -1,10 +1,10 @@
 package jpool.magics;
 
-import jpool.pool.Fn;
+import jpool.api.Fn;
+import jpool.pool.InputReader;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.stream.BaseStream;
 
@@ -87,8 +87,8 @@ public final class PoolCell {
     /** The elements of something a cell wants to map over, or null when it is not iterable. */
     static List<Object> elements(Object items) {
         // an Iterable or Stream may be endless: read with a bound on memory
-        if (items instanceof Iterable<?> it) return jpool.pool.InputReader.readAll(it.iterator(), "%%pool --map");
-        if (items instanceof BaseStream<?, ?> st) return jpool.pool.InputReader.readAll(st.iterator(), "%%pool --map");
+        if (items instanceof Iterable<?> it) return InputReader.readAll(it.iterator(), "%%pool --map");
+        if (items instanceof BaseStream<?, ?> st) return InputReader.readAll(st.iterator(), "%%pool --map");
         List<Object> out = new ArrayList<>();
         if (items instanceof Object[] a) out.addAll(Arrays.asList(a));
         else if (items instanceof int[] a) Arrays.stream(a).forEach(out::add);

@@ -1,16 +1,20 @@
 package jpool.magics;
 
+import jpool.api.Fn;
+import jpool.checkpoint.CheckpointUnavailable;
+import jpool.display.Html;
 import jpool.display.MimeBundle;
+import jpool.eval.CellError;
 import jpool.eval.CellResult;
 import jpool.monitor.ProcessStats;
 import jpool.monitor.TaskBoard;
 import jpool.pool.AsyncResult;
-import jpool.pool.Fn;
 import jpool.pool.Outcome;
 import jpool.pool.Pool;
+import jpool.pool.PoolBoard;
+import jpool.pool.PoolStatus;
 import jpool.workers.Mp;
 
-import javax.lang.model.SourceVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.lang.model.SourceVersion;
 
 /** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
 final class PoolMagics {
@@ -94,7 +99,7 @@ final class PoolMagics {
         try {
             run = checkpoint == null ? pool.mapResultsAsync(fn, elements, chunk)
                     : pool.checkpoint(checkpoint).keepFailures(f.has("--keep-failures")).mapResultsAsync(fn, elements, chunk);
-        } catch (jpool.checkpoint.CheckpointUnavailable e) {
+        } catch (CheckpointUnavailable e) {
             throw new MagicException("%%pool: " + e.getMessage());
         }
         List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
@@ -102,7 +107,7 @@ final class PoolMagics {
                 "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
                         + (n == 1 ? " worker)" : " workers)") + (run.fromCheckpoint() == 0 ? ""
                         : ", " + run.fromCheckpoint() + " from checkpoint '" + checkpoint + "'"),
-                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), jpool.pool.PoolBoard.rows(pool), failed.get(0))).start();
+                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), PoolBoard.rows(pool), failed.get(0))).start();
         List<Outcome<Object>> shown;
         List<String> failures;
         try {
@@ -138,7 +143,7 @@ final class PoolMagics {
 
 
     /** "cannot find symbol (variable undefinedVar)": the compiler's message with its symbol line, on one line. */
-    static String compileDetail(jpool.eval.CellError e) {
+    static String compileDetail(CellError e) {
         String detail = e.evalue().strip().split("\n")[0];
         for (String line : e.traceback()) {
             String plain = line.replaceAll("\u001b\\[[0-9;]*m", "");
@@ -180,7 +185,7 @@ final class PoolMagics {
 
     private static synchronized Pool magicPool(int n) {
         Pool p = MAGIC_POOLS.get(n);
-        if (p == null || !Pool.all().contains(p) || p.status().contains("[close]") || p.status().contains("[terminate]")) {
+        if (p == null || !Pool.all().contains(p) || !p.snapshot().running()) {
             p = new Pool(n).progressDisplays(false);
             MAGIC_POOLS.put(n, p);
         }
@@ -216,15 +221,18 @@ final class PoolMagics {
     static MimeBundle status(List<Pool> pools) {
         if (pools.isEmpty()) return new MimeBundle("no pools running");
         StringBuilder text = new StringBuilder();
-        StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th><th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
+        StringBuilder html = new StringBuilder("<table class=\"jpool-pools\"><tr><th>pool</th><th>worker</th><th>pid</th><th>state</th>"
+                + "<th>tasks run</th><th>CPU time</th><th>RSS</th></tr>");
         for (Pool p : pools) {
-            text.append(p.status()).append('\n');
-            html.append("<tr><td colspan=\"7\"><b>").append(jpool.display.Html.escape(p.status())).append("</b></td></tr>");
-            for (Pool.WorkerState w : p.workers()) {
+            PoolStatus status = p.snapshot();
+            text.append(status.line()).append('\n');
+            html.append("<tr><td colspan=\"7\"><b>").append(Html.escape(status.line())).append("</b></td></tr>");
+            for (PoolStatus.Worker w : status.workers()) {
                 double[] st = ProcessStats.read(w.pid());
                 String cpu = st == null ? "" : String.format("%.1f s", st[0]);
                 String rss = st == null ? "" : ProcessStats.bytes(st[1]);
-                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
+                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(),
+                        w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
                 html.append("<tr><td>").append(p.name()).append("</td><td>").append(w.name()).append("</td><td>").append(w.pid())
                         .append("</td><td>").append(w.busy() ? "busy" : "idle").append("</td><td>").append(w.tasksRun())
                         .append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");

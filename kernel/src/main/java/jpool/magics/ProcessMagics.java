@@ -1,9 +1,11 @@
 package jpool.magics;
 
+import jpool.display.Html;
 import jpool.display.MimeBundle;
 import jpool.monitor.ProcessStats;
 import jpool.monitor.TaskBoard;
 import jpool.pool.Pool;
+import jpool.pool.PoolStatus;
 import jpool.workers.Proc;
 
 import java.util.ArrayList;
@@ -71,7 +73,7 @@ final class ProcessMagics {
         for (Proc p : Proc.started())
             rows.add(new Object[]{p.name(), p.pid(), p.isAlive() ? "running" : "stopped", p.exitCode(), p.daemon() ? "daemon" : ""});
         for (Pool pool : Pool.all())
-            for (Pool.WorkerState w : pool.workers())
+            for (PoolStatus.Worker w : pool.workers())
                 rows.add(new Object[]{w.name() + " (" + pool.name() + ")", w.pid(), w.busy() ? "busy" : "idle", null, ""});
         if (rows.isEmpty()) return new MimeBundle("no processes started yet");
         // CPU% over a short window: two readings of /proc/<pid>/stat
@@ -85,7 +87,8 @@ final class ProcessMagics {
         }
         double dt = (System.nanoTime() - t0) / 1e9;
         StringBuilder text = new StringBuilder(String.format("%-28s %8s %-8s %5s %6s %9s%n", "NAME", "PID", "STATE", "EXIT", "CPU%", "RSS"));
-        StringBuilder html = new StringBuilder("<table class=\"jpool-ps\"><tr><th>name</th><th>pid</th><th>state</th><th>exit code</th><th>CPU%</th><th>RSS</th></tr>");
+        StringBuilder html = new StringBuilder("<table class=\"jpool-ps\"><tr><th>name</th><th>pid</th><th>state</th><th>exit code</th>"
+                + "<th>CPU%</th><th>RSS</th></tr>");
         for (int i = 0; i < rows.size(); i++) {
             Object[] r = rows.get(i);
             double[] now = ProcessStats.read((Long) r[1]);
@@ -94,7 +97,7 @@ final class ProcessMagics {
             String exit = r[3] == null ? "" : r[3].toString();
             String state = r[2] + (((String) r[4]).isEmpty() ? "" : " " + r[4]);
             text.append(String.format("%-28s %8d %-8s %5s %6s %9s%n", r[0], (Long) r[1], state, exit, cpu, rss));
-            html.append("<tr><td>").append(jpool.display.Html.escape(r[0].toString())).append("</td><td>").append(r[1]).append("</td><td>")
+            html.append("<tr><td>").append(Html.escape(r[0].toString())).append("</td><td>").append(r[1]).append("</td><td>")
                     .append(state).append("</td><td>").append(exit).append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");
         }
         return new MimeBundle(text.toString().stripTrailing()).with("text/html", html.append("</table>").toString());

@@ -1,5 +1,7 @@
 package jpool.monitor;
 
+import jpool.display.Html;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -37,7 +39,7 @@ public final class CpuChart {
         StringBuilder s = new StringBuilder();
         s.append(String.format(Locale.ROOT, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"jpool-cpu\" width=\"%d\" height=\"%d\" "
                 + "font-family=\"monospace\" font-size=\"11\">", width, height));
-        s.append("<text x=\"0\" y=\"12\">").append(jpool.display.Html.escape(title)).append("</text>");
+        s.append("<text x=\"0\" y=\"12\">").append(Html.escape(title)).append("</text>");
         double[] last = bars != null && bars.length == cpus ? bars : samples.get(samples.size() - 1).busy();
         for (int c = 0; c < cpus; c++) {
             int y = 20 + c * ROW;

@@ -140,7 +140,8 @@ public final class TaskBoard {
         int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total());
         html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
                 .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
-        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th><th>detail</th><th>last output</th></tr>");
+        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th>"
+                + "<th>detail</th><th>last output</th></tr>");
         for (Row r : s.rows()) {
             double[] now = ProcessStats.read(r.pid());
             String cpuPct = "", rss = "";

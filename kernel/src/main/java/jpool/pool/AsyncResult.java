@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The future value of an asynchronous pool call ({@link Pool#applyAsync}, {@link Pool#mapAsync}), like
@@ -114,7 +115,7 @@ public final class AsyncResult<T> {
     }
 
     /** The same call with its value changed by {@code f} (progress counts stay the call's). */
-    <U> AsyncResult<U> map(java.util.function.Function<? super T, ? extends U> f) {
+    <U> AsyncResult<U> map(Function<? super T, ? extends U> f) {
         return new AsyncResult<>(future.thenApply(f), batch);
     }
 

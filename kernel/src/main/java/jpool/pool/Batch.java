@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The inputs of one pool call and what became of each: values and errors by input index, a future per input for
@@ -145,7 +146,7 @@ final class Batch {
             sealed = true;
         }
         if (boardOf != null && origin != null) {
-            CompletableFuture.delayedExecutor(PROGRESS_AFTER_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+            CompletableFuture.delayedExecutor(PROGRESS_AFTER_MS, TimeUnit.MILLISECONDS)
                     .execute(() -> showBoard(boardOf));
         }
         maybeFinish();

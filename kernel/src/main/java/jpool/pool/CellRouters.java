@@ -6,6 +6,7 @@ import jpool.workers.LogRouter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -16,14 +17,14 @@ import java.util.function.Supplier;
  */
 final class CellRouters {
     private final String prefix;
-    private final java.util.function.Predicate<Cell> stillRunning;
+    private final Predicate<Cell> stillRunning;
     private final Map<Cell, LogRouter> routers = new LinkedHashMap<>();
 
     /**
      * @param prefix       names the routers' log files ("pool-3" gives pool-3-cell-12)
      * @param stillRunning whether a cell's work may still print when its code ends (it then keeps a late display)
      */
-    CellRouters(String prefix, java.util.function.Predicate<Cell> stillRunning) {
+    CellRouters(String prefix, Predicate<Cell> stillRunning) {
         this.prefix = prefix;
         this.stillRunning = stillRunning;
     }

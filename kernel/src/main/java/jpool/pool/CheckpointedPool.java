@@ -1,11 +1,17 @@
 package jpool.pool;
 
+import jpool.api.Fn2;
+import jpool.api.Fn;
 import jpool.checkpoint.CheckpointStore;
+import jpool.checkpoint.Checkpoints;
 import jpool.checkpoint.StoredOutcome;
 import jpool.display.CellScope;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.protocol.Cell;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.KernelClasses;
+import jpool.shipping.ShippedFn;
 import jpool.workers.RemoteFailure;
 
 import java.io.IOException;
@@ -15,6 +21,8 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -39,7 +47,7 @@ public final class CheckpointedPool {
     CheckpointedPool(Pool pool, String name) {
         this.pool = pool;
         this.name = name;
-        jpool.checkpoint.Checkpoints.checkName(name); // the store itself is opened by each call, for its duration
+        Checkpoints.checkName(name); // the store itself is opened by each call, for its duration
     }
 
     /** Whether stored failures are kept (returned as they were) instead of computed again (the default). */
@@ -98,7 +106,7 @@ public final class CheckpointedPool {
     }
 
     private static Object[] toArray(Iterable<?> items) {
-        if (items instanceof java.util.Collection<?> c) return c.toArray();
+        if (items instanceof Collection<?> c) return c.toArray();
         return InputReader.readAll(items.iterator(), "map").toArray(); // fails early when they cannot fit
     }
 
@@ -146,7 +154,7 @@ public final class CheckpointedPool {
         for (int j = 0; j < missing.length; j++) todo[j] = inputs[missing[j]];
         int fromStore = inputs.length - missing.length;
         Cell origin = CellScope.current();
-        List<String> unstorable = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> unstorable = Collections.synchronizedList(new ArrayList<>());
         Batch b;
         try {
             b = pool.submitAll(fn, kind, Arrays.asList(todo), chunkSize, label, batch -> {
@@ -192,7 +200,7 @@ public final class CheckpointedPool {
                 if (StoredOutcome.failed(stored)) {
                     if (!keepFailures) continue;
                     String[] e = StoredOutcome.failure(stored);
-                    out[i] = new Outcome<>(i, inputs[i], null, new TaskFailed(inputs[i], new RemoteError(e[0], e[1], e[2])),
+                    out[i] = new Outcome<>(i, inputs[i], null, new TaskFailed(inputs[i], new ErrorReport(e[0], e[1], e[2])),
                             "checkpoint", 0, 0, 0);
                 } else {
                     Object v = Serial.read(StoredOutcome.valueBytes(stored), KernelClasses.loader(), KernelClasses.FILTER);
@@ -213,8 +221,8 @@ public final class CheckpointedPool {
             RuntimeException e = errors == null ? null : errors[k];
             if (e instanceof CancellationException) continue;
             if (e != null) {
-                RemoteError r = e instanceof RemoteFailure f ? new RemoteError(f.remoteClass(), f.remoteMessage(), f.remoteTrace())
-                        : RemoteError.of(e.getClass().getName(), String.valueOf(e.getMessage()));
+                ErrorReport r = e instanceof RemoteFailure f ? new ErrorReport(f.remoteClass(), f.remoteMessage(), f.remoteTrace())
+                        : ErrorReport.of(e.getClass().getName(), String.valueOf(e.getMessage()));
                 store.put(keys[i], StoredOutcome.failure(r.className(), r.message(), r.trace()));
                 continue;
             }

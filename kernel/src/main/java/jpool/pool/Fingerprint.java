@@ -1,26 +1,36 @@
 package jpool.pool;
 
+import jpool.api.NotShippable;
 import jpool.ipc.Compact;
 import jpool.ipc.Serial;
-import jpool.workers.NotShippable;
-import jpool.workers.StateCapture;
+import jpool.shipping.ShippedFn;
+import jpool.shipping.StateCapture;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.ObjectStreamField;
+import java.io.OutputStream;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
  * What a checkpoint keys its outcomes by. The code's fingerprint hashes the function's serialized form, the code of
- * every notebook method and lambda body it can reach (instructions with the constants they name) and the values of the notebook variables it reads (the snapshot a worker
- * is sent), with JShell's numbering taken out of class names: the same cells run again in a new kernel give the same
- * fingerprint, a changed method or variable another. An input's key is its encoded bytes (a hash when they are long).
+ * every notebook method and lambda body it can reach (instructions with the constants they name) and the values of
+ * the notebook variables it reads (the snapshot a worker is sent), with JShell's numbering taken out of class names:
+ * the same cells run again in a new kernel give the same fingerprint, a changed method or variable another. An
+ * input's key is its encoded bytes (a hash when they are long).
  */
 final class Fingerprint {
     /**
@@ -46,14 +56,14 @@ final class Fingerprint {
         md.update(canonical(fn)); // which interface and body, and what a capturing function holds
         List<String> code = new ArrayList<>();
         for (String method : StateCapture.reachedCode(w)) code.add(unnumbered(method));
-        java.util.Collections.sort(code);
+        Collections.sort(code);
         for (String method : code) md.update((method + "\n").getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> variables = new java.util.TreeMap<>();
+        Map<String, Object> variables = new TreeMap<>();
         StateCapture.snapshot(w, prepared.written() != null, variables);
         List<String> names = new ArrayList<>();
         for (String key : variables.keySet()) names.add(unnumbered(key));
-        java.util.Collections.sort(names);
-        Map<String, Object> byName = new java.util.HashMap<>();
+        Collections.sort(names);
+        Map<String, Object> byName = new HashMap<>();
         variables.forEach((k, v) -> byName.put(unnumbered(k), v));
         for (String name : names) {
             md.update((name + "=").getBytes(StandardCharsets.UTF_8));
@@ -77,7 +87,7 @@ final class Fingerprint {
      * another kernel gives the same bytes.
      */
     static byte[] canonical(Object value) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (CanonicalStream out = new CanonicalStream(bytes)) {
             out.writeObject(value);
         } catch (IOException e) {
@@ -87,8 +97,8 @@ final class Fingerprint {
     }
 
     /** Object serialization that writes class names and strings without JShell's numbering, and no class hashes. */
-    private static final class CanonicalStream extends java.io.ObjectOutputStream {
-        CanonicalStream(java.io.OutputStream out) throws IOException {
+    private static final class CanonicalStream extends ObjectOutputStream {
+        CanonicalStream(OutputStream out) throws IOException {
             super(out);
             enableReplaceObject(true);
         }
@@ -99,9 +109,9 @@ final class Fingerprint {
         }
 
         @Override
-        protected void writeClassDescriptor(java.io.ObjectStreamClass desc) throws IOException {
+        protected void writeClassDescriptor(ObjectStreamClass desc) throws IOException {
             writeUTF(unnumbered(desc.getName())); // not the serialVersionUID: by default a hash of the numbered name
-            for (java.io.ObjectStreamField f : desc.getFields())
+            for (ObjectStreamField f : desc.getFields())
                 writeUTF(f.getName() + ":" + unnumbered(f.getTypeString() == null ? String.valueOf(f.getTypeCode()) : f.getTypeString()));
         }
     }

@@ -1,5 +1,6 @@
 package jpool.pool;
 
+import jpool.shipping.ChunkTask;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -1,8 +1,10 @@
 package jpool.pool;
 
+import jpool.api.Fn;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.ShippedFn;
 import jpool.display.CellScope;
-import jpool.workers.Shipment;
-import jpool.workers.StateCapture;
+import jpool.shipping.Shipment;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -40,7 +42,7 @@ final class LazyResults<A, R> implements Iterator<R> {
             one.add(source.next());
             int idx = batch.add();
             ChunkTask task = new ChunkTask(shipped.form(), ChunkTask.Kind.FN, one);
-            Shipment s = Pool.ship(task, shipped, first);
+            Shipment s = Submission.ship(task, shipped, first);
             if (first == null) first = s;
             pool.enqueue(List.of(new TaskRecord(batch, idx, one, s, shipped, ChunkTask.Kind.FN)));
         }

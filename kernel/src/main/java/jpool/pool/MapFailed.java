@@ -1,5 +1,9 @@
 package jpool.pool;
 
+import jpool.api.JpoolException;
+import jpool.eval.RemoteTraced;
+import jpool.workers.RemoteFailure;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,11 +12,11 @@ import java.util.List;
  * (null where the input failed), {@link #outcomes()} has the details of each input, {@link #failures()} only the
  * failed ones.
  */
-public class MapFailed extends RuntimeException {
+public class MapFailed extends JpoolException implements RemoteTraced {
     private final transient List<Outcome<Object>> outcomes;
 
     MapFailed(List<Outcome<Object>> outcomes) {
-        super(summary(outcomes), null, false, false);
+        super(summary(outcomes), null, false);
         this.outcomes = outcomes;
     }
 
@@ -53,5 +57,14 @@ public class MapFailed extends RuntimeException {
     /** The outcomes of the inputs that failed. */
     public List<Outcome<Object>> failures() {
         return outcomes.stream().filter(o -> !o.ok()).toList();
+    }
+
+    /** One entry per failed input: the worker's trace where it failed in a worker. */
+    @Override
+    public List<Trace> remoteTraces() {
+        List<Trace> traces = new ArrayList<>();
+        for (Outcome<Object> o : failures())
+            traces.add(new Trace("input #" + o.index(), o.input(), o.error() instanceof RemoteFailure rf ? rf.remoteTrace() : null));
+        return traces;
     }
 }

@@ -1,6 +1,13 @@
 package jpool.pool;
 
-import jpool.workers.Job;
+import jpool.api.Act2;
+import jpool.api.Act;
+import jpool.api.Call;
+import jpool.api.Fn2;
+import jpool.api.Fn;
+import jpool.api.Job;
+
+import java.util.Objects;
 
 /**
  * Adapters that run a task returning nothing as one whose value is {@code null}, like a Python function without
@@ -36,14 +43,14 @@ final class NothingReturned {
     }
 
     static <A> Fn<A, Void> of(Act<A> act) {
-        return new OfAct<>(java.util.Objects.requireNonNull(act, "the task is null"));
+        return new OfAct<>(Objects.requireNonNull(act, "the task is null"));
     }
 
     static <A, B> Fn2<A, B, Void> of(Act2<A, B> act) {
-        return new OfAct2<>(java.util.Objects.requireNonNull(act, "the task is null"));
+        return new OfAct2<>(Objects.requireNonNull(act, "the task is null"));
     }
 
     static Call<Void> of(Job job) {
-        return new OfJob(java.util.Objects.requireNonNull(job, "the task is null"));
+        return new OfJob(Objects.requireNonNull(job, "the task is null"));
     }
 }

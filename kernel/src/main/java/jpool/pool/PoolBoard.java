@@ -13,7 +13,7 @@ public final class PoolBoard {
     /** One row per worker of {@code pool} now. */
     public static List<TaskBoard.Row> rows(Pool pool) {
         List<TaskBoard.Row> rows = new ArrayList<>();
-        for (Pool.WorkerState w : pool.workers())
+        for (PoolStatus.Worker w : pool.workers())
             rows.add(new TaskBoard.Row(w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun() + " tasks", w.recentLines()));
         return rows;
     }

@@ -1,10 +1,8 @@
 package jpool.pool;
 
-import jpool.display.CellScope;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.workers.LogRouter;
 import jpool.workers.RecentLines;
-import jpool.workers.WorkerHandle;
 import jpool.workers.WorkerListener;
 
 import java.io.IOException;
@@ -14,13 +12,13 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One worker of a {@link Pool} and what it is doing: the tasks sent to it in the order it runs them, how many it
- * ran, whether it is initializing or retiring. Its fields are guarded by the pool's lock; it hands what its
- * worker reports to the pool.
+ * ran, whether it is initializing or retiring. Its fields are guarded by the {@link Scheduler}'s lock; it hands
+ * what its worker reports to the scheduler's {@link WorkerReports}.
  */
 final class PoolWorker implements WorkerListener {
-    private final Pool pool;
+    private final Scheduler scheduler;
     final String name;
-    volatile WorkerHandle handle;
+    volatile PoolExecutor.Worker worker;
     /** Tasks sent to this worker and not answered yet, in the order it runs them. */
     final ArrayDeque<TaskRecord> inFlight = new ArrayDeque<>();
     int tasksRun;
@@ -32,7 +30,7 @@ final class PoolWorker implements WorkerListener {
     /** The call whose task this worker began last. */
     Batch lastBatch;
     /**
-     * Frames for this worker decided under the pool's lock and written after it is released, in the order decided:
+     * Frames for this worker decided under the scheduler's lock and written after it is released, in the order decided:
      * a write can wait for a busy worker to read, and under the lock that wait stalled every other worker's results
      * (the readers of all workers queued for the lock while one of them wrote a big chunk).
      */
@@ -45,10 +43,10 @@ final class PoolWorker implements WorkerListener {
          * @param more  another frame for this worker is written right after (this one may wait to go with it)
          * @param after frames before it were left in the send buffer for it to take along
          */
-        void sendTo(WorkerHandle h, boolean more, boolean after) throws IOException;
+        void sendTo(PoolExecutor.Worker w, boolean more, boolean after) throws IOException;
     }
 
-    /** Queues a frame (called under the pool's lock, so frames queue in the order the pool decided them). */
+    /** Queues a frame (called under the scheduler's lock, so frames queue in the order the pool decided them). */
     void post(Outgoing o) {
         outbox.add(o);
     }
@@ -65,7 +63,7 @@ final class PoolWorker implements WorkerListener {
                 while (o != null) {
                     Outgoing next = outbox.poll();
                     try {
-                        o.sendTo(handle, next != null, after);
+                        o.sendTo(worker, next != null, after);
                     } catch (IOException e) {
                         // the worker is going away; its exit settles its tasks
                     }
@@ -78,18 +76,18 @@ final class PoolWorker implements WorkerListener {
         }
     }
 
-    PoolWorker(Pool pool, String name) {
-        this.pool = pool;
+    PoolWorker(Scheduler scheduler, String name) {
+        this.scheduler = scheduler;
         this.name = name;
     }
 
     @Override
     public void log(int stream, String text) {
         LogRouter r;
-        synchronized (pool) {
+        synchronized (scheduler) {
             TaskRecord running = current();
-            if (running != null) lastRouter = pool.routerFor(running.batch.origin);
-            r = lastRouter != null ? lastRouter : pool.routerFor(CellScope.latest());
+            if (running != null) lastRouter = scheduler.routerFor(running.batch.origin);
+            r = lastRouter != null ? lastRouter : scheduler.routerFor(scheduler.fallbackCell());
         }
         tail.add(text);
         r.output(name, stream, text);
@@ -112,21 +110,21 @@ final class PoolWorker implements WorkerListener {
 
     @Override
     public void result(long taskId, byte[] value, Object[] arrays) {
-        pool.onResult(this, taskId, value, arrays);
+        scheduler.reports.onResult(this, taskId, value, arrays);
     }
 
     @Override
     public void partial(long taskId, int from, byte[] value, Object[] arrays) {
-        pool.onPartial(this, taskId, from, value, arrays);
+        scheduler.reports.onPartial(this, taskId, from, value, arrays);
     }
 
     @Override
-    public void failed(long taskId, RemoteError error) {
-        pool.onFailed(this, taskId, error);
+    public void failed(long taskId, ErrorReport error) {
+        scheduler.reports.onFailed(this, taskId, error);
     }
 
     @Override
     public void exited(int exitCode) {
-        pool.onExit(this, exitCode);
+        scheduler.reports.onExit(this, exitCode);
     }
 }

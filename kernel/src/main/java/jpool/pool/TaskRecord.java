@@ -1,9 +1,12 @@
 package jpool.pool;
 
-import jpool.ipc.RemoteError;
-import jpool.workers.Shipment;
+import jpool.ipc.ErrorReport;
+import jpool.shipping.ChunkTask;
+import jpool.shipping.Shipment;
+import jpool.shipping.ShippedFn;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -59,14 +62,14 @@ final class TaskRecord {
      * with the same notebook state, and the attempts this one made.
      */
     TaskRecord rest(int from) {
-        java.util.ArrayList<Object> part = new java.util.ArrayList<>(inputs.subList(from, inputs.size()));
-        TaskRecord r = new TaskRecord(batch, first + from, part, Pool.ship(new ChunkTask(fn.form(), kind, part), fn, shipment), fn, kind);
+        ArrayList<Object> part = new ArrayList<>(inputs.subList(from, inputs.size()));
+        TaskRecord r = new TaskRecord(batch, first + from, part, Submission.ship(new ChunkTask(fn.form(), kind, part), fn, shipment), fn, kind);
         r.attempts = attempts;
         r.noInput = noInput;
         return r;
     }
 
-    TaskFailed taskFailed(int i, RemoteError error) {
+    TaskFailed taskFailed(int i, ErrorReport error) {
         return noInput ? new TaskFailed(error) : new TaskFailed(inputs.get(i), error);
     }
 }

@@ -1,15 +1,17 @@
 package jpool.pool;
 
+import jpool.api.JpoolException;
+
 /**
  * The worker running a task ended before the task did (System.exit, out of memory, killed by a signal, or
  * killed by jpool because the task ran past its timeout). Only that task fails; the pool starts a replacement.
  */
-public class WorkerDied extends RuntimeException {
+public class WorkerDied extends JpoolException {
     private final String worker;
     private final int exitCode;
 
     public WorkerDied(String message, String worker, int exitCode) {
-        super(message, null, false, false);
+        super(message, null, false);
         this.worker = worker;
         this.exitCode = exitCode;
     }

@@ -1,5 +1,6 @@
 package jpool.protocol;
 
+import jpool.log.KernelLog;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.zeromq.ZMQ;

@@ -2,6 +2,8 @@ package jpool.protocol;
 
 import com.google.gson.JsonObject;
 
+import java.util.List;
+
 /** What a language kernel provides; {@link KernelServer} speaks the protocol around it. */
 public interface KernelBackend {
     /** language_info, banner and help links for kernel_info_reply. */
@@ -26,6 +28,6 @@ public interface KernelBackend {
     void shutdown(boolean restart);
 
     /** An error to show for a cell: ename, evalue, traceback lines. */
-    record ExecutionError(String ename, String evalue, java.util.List<String> traceback) {
+    record ExecutionError(String ename, String evalue, List<String> traceback) {
     }
 }

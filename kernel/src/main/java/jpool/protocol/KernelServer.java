@@ -1,10 +1,14 @@
 package jpool.protocol;
 
+import jpool.log.KernelLog;
 import com.google.gson.JsonObject;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +27,7 @@ public final class KernelServer {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     /** Shell requests taken off the socket after a failed cell; used by the shell thread only. */
-    private final java.util.Queue<WireMessage> backlog = new java.util.ArrayDeque<>();
+    private final Queue<WireMessage> backlog = new ArrayDeque<>();
     private Channel shell, control, stdin, iopub;
     private Publisher publisher;
 
@@ -141,7 +145,7 @@ public final class KernelServer {
      */
     private void replyMalformed(Channel channel, WireMessage request, String why) {
         String type = request.type();
-        JsonObject c = Cell.errorContent("MalformedMessage", why, java.util.List.of("jpool: " + why));
+        JsonObject c = Cell.errorContent("MalformedMessage", why, List.of("jpool: " + why));
         c.addProperty("status", "error");
         if (type.equals("execute_request")) c.addProperty("execution_count", executionCount.get());
         publisher.publishStatus(request.header(), "busy");
@@ -248,7 +252,7 @@ public final class KernelServer {
             error = backend.execute(code, cell, silent, store);
         } catch (RuntimeException | Error e) {
             error = new KernelBackend.ExecutionError(e.getClass().getSimpleName(), String.valueOf(e.getMessage()),
-                    java.util.List.of("jpool internal error: " + e));
+                    List.of("jpool internal error: " + e));
         }
         if (error != null) cell.error(error.ename(), error.evalue(), error.traceback());
         cell.markFinished();

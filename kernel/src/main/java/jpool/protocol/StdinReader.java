@@ -1,5 +1,6 @@
 package jpool.protocol;
 
+import jpool.log.KernelLog;
 import com.google.gson.JsonObject;
 
 /**

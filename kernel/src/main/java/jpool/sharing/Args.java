@@ -1,7 +1,7 @@
 package jpool.sharing;
 
 import jpool.ipc.Serial;
-import jpool.pool.KernelClasses;
+import jpool.shipping.KernelClasses;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

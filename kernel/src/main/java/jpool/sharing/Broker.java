@@ -2,8 +2,8 @@ package jpool.sharing;
 
 import jpool.KernelEvents;
 import jpool.ipc.Serial;
-import jpool.pool.KernelClasses;
-import jpool.protocol.KernelLog;
+import jpool.shipping.KernelClasses;
+import jpool.log.KernelLog;
 import jpool.workers.KernelCallHandler;
 import jpool.workers.WorkerHandle;
 
@@ -83,8 +83,8 @@ final class Broker implements KernelCallHandler {
     /** A call from inside the kernel: runs on this thread, waiting there if the operation waits. */
     Object local(String id, String op, Object... args) throws InterruptedException {
         List<byte[]> raw = new ArrayList<>(args.length);
-        for (Object a : args) raw.add(Outcome.encode(a));
-        Outcome o;
+        for (Object a : args) raw.add(Reply.encode(a));
+        Reply o;
         try {
             o = dispatch(id, op, new Args(raw), KERNEL, true);
         } catch (InterruptedException | RuntimeException e) {
@@ -103,21 +103,21 @@ final class Broker implements KernelCallHandler {
         }
     }
 
-    private Outcome dispatch(String id, String op, Args args, String caller, boolean mayWait) throws Exception {
+    private Reply dispatch(String id, String op, Args args, String caller, boolean mayWait) throws Exception {
         if (id.isEmpty()) {
-            if (op.equals("new")) return Outcome.of(create(args.getString(0), new Args(restOf(args))));
+            if (op.equals("new")) return Reply.of(create(args.getString(0), new Args(restOf(args))));
             throw new IllegalArgumentException("unknown broker operation " + op);
         }
         Core core = objects.get(id);
-        if (core == null && op.equals("giveBack")) return Outcome.NONE; // the queue was disposed meanwhile
+        if (core == null && op.equals("giveBack")) return Reply.NONE; // the queue was disposed meanwhile
         if (core == null)
             throw new IllegalStateException(id + " no longer exists (it was disposed, or belongs to an earlier kernel)");
         if (op.equals("dispose")) {
             objects.remove(id);
             core.discard();
-            return Outcome.NONE;
+            return Reply.NONE;
         }
-        if (op.equals("describe")) return Outcome.of(core.describe());
+        if (op.equals("describe")) return Reply.of(core.describe());
         return core.apply(op, args, caller, mayWait);
     }
 
@@ -133,7 +133,7 @@ final class Broker implements KernelCallHandler {
         String caller = "pid " + from.pid();
         Args args = new Args(rawArgs);
         try {
-            Outcome now = dispatch(objectId, op, args, caller, false);
+            Reply now = dispatch(objectId, op, args, caller, false);
             if (now != null) {
                 deliver(from, requestId, now);
                 return;
@@ -164,7 +164,7 @@ final class Broker implements KernelCallHandler {
         waiters.execute(self[0]);
     }
 
-    private static void deliver(WorkerHandle to, long requestId, Outcome o) {
+    private static void deliver(WorkerHandle to, long requestId, Reply o) {
         boolean sent;
         try {
             to.syncClasses(); // the value may be of a class defined after the worker started

@@ -11,7 +11,7 @@ interface Core {
      *
      * @param caller who asks: "kernel", or "pid N" for a worker (locks remember their holders by it)
      */
-    Outcome apply(String op, Args args, String caller, boolean mayWait) throws Exception;
+    Reply apply(String op, Args args, String caller, boolean mayWait) throws Exception;
 
     /** A worker died: give back what it held (lock permits). */
     default void callerGone(String caller) {

@@ -10,31 +10,31 @@ final class EventCore implements Core {
     private boolean set;
 
     @Override
-    public Outcome apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
+    public Reply apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             switch (op) {
                 case "set" -> {
                     set = true;
                     changed.signalAll();
-                    return Outcome.NONE;
+                    return Reply.NONE;
                 }
                 case "clear" -> {
                     set = false;
-                    return Outcome.NONE;
+                    return Reply.NONE;
                 }
                 case "isSet" -> {
-                    return Outcome.of(set);
+                    return Reply.of(set);
                 }
                 case "wait" -> {
                     long left = a.getLong(0);
                     while (!set) {
-                        if (left == 0) return Outcome.of(false);
+                        if (left == 0) return Reply.of(false);
                         if (!mayWait) return null;
                         if (left < 0) changed.await();
                         else left = Math.max(0, changed.awaitNanos(left));
                     }
-                    return Outcome.of(true);
+                    return Reply.of(true);
                 }
                 default -> throw new UnsupportedOperationException("event operation " + op);
             }

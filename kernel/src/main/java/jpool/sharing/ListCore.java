@@ -9,26 +9,26 @@ final class ListCore implements Core {
     private final List<Object> list = new ArrayList<>();
 
     @Override
-    public synchronized Outcome apply(String op, Args a, String caller, boolean mayWait) {
+    public synchronized Reply apply(String op, Args a, String caller, boolean mayWait) {
         return switch (op) {
             case "add" -> {
                 list.add(a.get(0));
-                yield Outcome.of(list.size() - 1);
+                yield Reply.of(list.size() - 1);
             }
             case "addAll" -> {
                 list.addAll((Collection<?>) a.get(0));
-                yield Outcome.of(list.size());
+                yield Reply.of(list.size());
             }
-            case "get" -> Outcome.of(list.get(a.getInt(0)));
-            case "set" -> Outcome.of(list.set(a.getInt(0), a.get(1)));
-            case "remove" -> Outcome.of(list.remove(a.getInt(0)));
-            case "contains" -> Outcome.of(list.contains(a.get(0)));
-            case "size" -> Outcome.of(list.size());
+            case "get" -> Reply.of(list.get(a.getInt(0)));
+            case "set" -> Reply.of(list.set(a.getInt(0), a.get(1)));
+            case "remove" -> Reply.of(list.remove(a.getInt(0)));
+            case "contains" -> Reply.of(list.contains(a.get(0)));
+            case "size" -> Reply.of(list.size());
             case "clear" -> {
                 list.clear();
-                yield Outcome.NONE;
+                yield Reply.NONE;
             }
-            case "snapshot" -> Outcome.of(new ArrayList<>(list));
+            case "snapshot" -> Reply.of(new ArrayList<>(list));
             default -> throw new UnsupportedOperationException("list operation " + op);
         };
     }

@@ -2,7 +2,9 @@ package jpool.sharing;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Makes shared collections and disposes of them together, like Python's {@code multiprocessing.Manager()}. The
@@ -29,12 +31,12 @@ public final class Manager implements AutoCloseable, Serializable {
     }
 
     /** A new shared map owned by this manager, starting with a copy of {@code initial}'s entries. */
-    public synchronized <K, V> SharedMap<K, V> map(java.util.Map<? extends K, ? extends V> initial) {
+    public synchronized <K, V> SharedMap<K, V> map(Map<? extends K, ? extends V> initial) {
         return own(new SharedMap<>(initial));
     }
 
     /** A new shared list owned by this manager, starting with a copy of {@code initial} (Python: {@code manager.list(range(5))}). */
-    public synchronized <E> SharedList<E> list(java.util.Collection<? extends E> initial) {
+    public synchronized <E> SharedList<E> list(Collection<? extends E> initial) {
         return own(new SharedList<>(initial));
     }
 

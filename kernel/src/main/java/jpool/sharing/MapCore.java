@@ -12,26 +12,26 @@ final class MapCore implements Core {
     private final Map<Object, Object> map = new LinkedHashMap<>();
 
     @Override
-    public synchronized Outcome apply(String op, Args a, String caller, boolean mayWait) {
+    public synchronized Reply apply(String op, Args a, String caller, boolean mayWait) {
         return switch (op) {
-            case "put" -> Outcome.of(map.put(a.get(0), a.get(1)));
-            case "get" -> Outcome.of(map.get(a.get(0)));
-            case "getOrDefault" -> Outcome.of(map.getOrDefault(a.get(0), a.get(1)));
-            case "putIfAbsent" -> Outcome.of(map.putIfAbsent(a.get(0), a.get(1)));
-            case "remove" -> Outcome.of(map.remove(a.get(0)));
-            case "containsKey" -> Outcome.of(map.containsKey(a.get(0)));
-            case "add" -> Outcome.of(add(a.get(0), (Number) a.get(1)));
+            case "put" -> Reply.of(map.put(a.get(0), a.get(1)));
+            case "get" -> Reply.of(map.get(a.get(0)));
+            case "getOrDefault" -> Reply.of(map.getOrDefault(a.get(0), a.get(1)));
+            case "putIfAbsent" -> Reply.of(map.putIfAbsent(a.get(0), a.get(1)));
+            case "remove" -> Reply.of(map.remove(a.get(0)));
+            case "containsKey" -> Reply.of(map.containsKey(a.get(0)));
+            case "add" -> Reply.of(add(a.get(0), (Number) a.get(1)));
             case "putAll" -> {
                 map.putAll((Map<?, ?>) a.get(0));
-                yield Outcome.NONE;
+                yield Reply.NONE;
             }
-            case "size" -> Outcome.of(map.size());
+            case "size" -> Reply.of(map.size());
             case "clear" -> {
                 map.clear();
-                yield Outcome.NONE;
+                yield Reply.NONE;
             }
-            case "keys" -> Outcome.of(new ArrayList<>(map.keySet()));
-            case "snapshot" -> Outcome.of(new LinkedHashMap<>(map));
+            case "keys" -> Reply.of(new ArrayList<>(map.keySet()));
+            case "snapshot" -> Reply.of(new LinkedHashMap<>(map));
             default -> throw new UnsupportedOperationException("map operation " + op);
         };
     }

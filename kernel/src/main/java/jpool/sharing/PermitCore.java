@@ -1,5 +1,7 @@
 package jpool.sharing;
 
+import jpool.log.KernelLog;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,17 +30,17 @@ final class PermitCore implements Core {
     }
 
     @Override
-    public Outcome apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
+    public Reply apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
         return switch (op) {
             case "acquire" -> acquire(caller, a.getLong(0), mayWait);
             case "release" -> {
                 release(caller);
-                yield Outcome.NONE;
+                yield Reply.NONE;
             }
             case "available" -> {
                 lock.lock();
                 try {
-                    yield Outcome.of(available);
+                    yield Reply.of(available);
                 } finally {
                     lock.unlock();
                 }
@@ -47,19 +49,19 @@ final class PermitCore implements Core {
         };
     }
 
-    private Outcome acquire(String caller, long timeoutNanos, boolean mayWait) throws InterruptedException {
+    private Reply acquire(String caller, long timeoutNanos, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             long left = timeoutNanos;
             while (available == 0) {
-                if (left == 0) return Outcome.of(false);
+                if (left == 0) return Reply.of(false);
                 if (!mayWait) return null;
                 if (left < 0) freed.await();
                 else left = Math.max(0, freed.awaitNanos(left));
             }
             available--;
             held.merge(caller, 1, Integer::sum);
-            return Outcome.of(true, () -> release(caller)); // taker died before hearing it got the permit
+            return Reply.of(true, () -> release(caller)); // taker died before hearing it got the permit
         } finally {
             lock.unlock();
         }
@@ -98,7 +100,7 @@ final class PermitCore implements Core {
             if (n == null) return;
             available += n;
             freed.signalAll();
-            jpool.protocol.KernelLog.info("released " + n + " permit(s) held by dead " + caller);
+            KernelLog.info("released " + n + " permit(s) held by dead " + caller);
         } finally {
             lock.unlock();
         }

@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Prefetch implements KernelLink.Holder {
     private static final Prefetch INSTANCE = new Prefetch();
     private static volatile boolean installed;
-    private static final byte[] MAX = Outcome.encode(QueueCore.MAX_BATCH);
+    private static final byte[] MAX = Reply.encode(QueueCore.MAX_BATCH);
 
     /** One queue's items here. */
     private static final class Held {
@@ -79,7 +79,7 @@ final class Prefetch implements KernelLink.Holder {
         }
         byte[] reply = null;
         try {
-            reply = KernelLink.callRaw(id, "getMany", Outcome.encode(timeoutNanos), MAX);
+            reply = KernelLink.callRaw(id, "getMany", Reply.encode(timeoutNanos), MAX);
             Payload.Reader r = new Payload.Reader(reply);
             long batch = r.getLong();
             int n = r.getInt();

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The items of an {@link MpQueue} (or one direction of a {@link Pipe}), kept as serialized bytes: an item is
@@ -78,7 +79,7 @@ final class QueueCore implements Core {
     }
 
     @Override
-    public Outcome apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
+    public Reply apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
         return switch (op) {
             case "put" -> put(a.raw(0), a.getLong(1), mayWait);
             case "add" -> put(a.raw(0), FOREVER_NANOS, mayWait); // unbounded put from a worker: no timeout to read
@@ -90,17 +91,17 @@ final class QueueCore implements Core {
             case "size" -> size(caller, mayWait);
             case "close" -> {
                 close();
-                yield Outcome.NONE;
+                yield Reply.NONE;
             }
-            case "closed" -> Outcome.of(locked(() -> closed));
-            case "taskDone" -> Outcome.of(taskDone());
+            case "closed" -> Reply.of(locked(() -> closed));
+            case "taskDone" -> Reply.of(taskDone());
             case "join" -> join(a.getLong(0), mayWait);
-            case "unfinished" -> Outcome.of(locked(() -> unfinished));
+            case "unfinished" -> Reply.of(locked(() -> unfinished));
             default -> throw new UnsupportedOperationException("queue operation " + op);
         };
     }
 
-    private Outcome put(byte[] item, long timeoutNanos, boolean mayWait) throws InterruptedException {
+    private Reply put(byte[] item, long timeoutNanos, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             long left = timeoutNanos;
@@ -114,7 +115,7 @@ final class QueueCore implements Core {
             items.addLast(item);
             if (joinable) unfinished++;
             notEmpty.signal();
-            return Outcome.NONE;
+            return Reply.NONE;
         } finally {
             lock.unlock();
         }
@@ -123,15 +124,15 @@ final class QueueCore implements Core {
     private static final long FOREVER_NANOS = -1;
 
     /** get (orThrow: timeout is NoSuchElementException) or poll (timeout gives null). */
-    private Outcome take(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
+    private Reply take(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {
         lock.lock();
         try {
             Boolean ready = untilItems(caller, timeoutNanos, mayWait, orThrow);
             if (ready == null) return null;
-            if (!ready) return Outcome.NONE;
+            if (!ready) return Reply.NONE;
             byte[] item = items.removeFirst();
             notFull.signal();
-            return Outcome.raw(item, () -> putBack(List.of(item)));
+            return Reply.raw(item, () -> putBack(List.of(item)));
         } finally {
             lock.unlock();
         }
@@ -164,7 +165,7 @@ final class QueueCore implements Core {
      * worker keeps the rest for its next gets. Its share leaves items for other takers waiting now. The value is a
      * Payload: long batch number, int count, the items.
      */
-    private Outcome takeMany(String caller, long timeoutNanos, int max, boolean mayWait) throws InterruptedException {
+    private Reply takeMany(String caller, long timeoutNanos, int max, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             if (untilItems(caller, timeoutNanos, mayWait, true) == null) return null;
@@ -193,7 +194,7 @@ final class QueueCore implements Core {
             }
             Payload p = new Payload().putLong(batch).putInt(taken.size());
             for (byte[] item : taken) p.putBytes(item);
-            return Outcome.raw(p.toBytes(), () -> putBack(taken));
+            return Reply.raw(p.toBytes(), () -> putBack(taken));
         } finally {
             lock.unlock();
         }
@@ -203,7 +204,7 @@ final class QueueCore implements Core {
      * Items a caller prefetched and did not take (a recall's answer, or the end of its task), back to the head in
      * their order. Arguments: none (holds nothing) or a Payload: long last batch received, int count, the items.
      */
-    private Outcome giveBack(String caller, Args a) {
+    private Reply giveBack(String caller, Args a) {
         long batch = Long.MAX_VALUE;
         List<byte[]> back = new ArrayList<>();
         if (a.size() > 0) {
@@ -222,7 +223,7 @@ final class QueueCore implements Core {
             if (h != null && batch >= h.batch) holders.remove(caller);
             for (int i = back.size() - 1; i >= 0; i--) items.addFirst(back.get(i));
             notEmpty.signalAll(); // also wakes those waiting for the answer
-            return Outcome.NONE;
+            return Reply.NONE;
         } finally {
             lock.unlock();
         }
@@ -289,7 +290,7 @@ final class QueueCore implements Core {
     }
 
     /** The items here, after those other callers prefetched came back (a count without them would be wrong). */
-    private Outcome size(String caller, boolean mayWait) throws InterruptedException {
+    private Reply size(String caller, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             if (othersHold(caller)) {
@@ -301,25 +302,25 @@ final class QueueCore implements Core {
                     askOthers(caller);
                 }
             }
-            return Outcome.of(items.size());
+            return Reply.of(items.size());
         } finally {
             lock.unlock();
         }
     }
 
     /** Waits until an item is there (true) or the timeout passed / the queue is closed and empty (false). */
-    private Outcome await(long timeoutNanos, boolean mayWait) throws InterruptedException {
+    private Reply await(long timeoutNanos, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             long left = timeoutNanos;
             while (items.isEmpty() && !closed) {
-                if (left == 0) return Outcome.of(false);
+                if (left == 0) return Reply.of(false);
                 if (!mayWait) return null;
                 if (left < 0) notEmpty.await();
                 else left = Math.max(0, notEmpty.awaitNanos(left));
             }
             if (!items.isEmpty()) notEmpty.signal(); // we took no item: pass the wake-up on to a real taker
-            return Outcome.of(!items.isEmpty());
+            return Reply.of(!items.isEmpty());
         } finally {
             lock.unlock();
         }
@@ -359,17 +360,17 @@ final class QueueCore implements Core {
         }
     }
 
-    private Outcome join(long timeoutNanos, boolean mayWait) throws InterruptedException {
+    private Reply join(long timeoutNanos, boolean mayWait) throws InterruptedException {
         lock.lock();
         try {
             long left = timeoutNanos;
             while (unfinished > 0) {
-                if (left == 0) return Outcome.of(false);
+                if (left == 0) return Reply.of(false);
                 if (!mayWait) return null;
                 if (left < 0) allDone.await();
                 else left = Math.max(0, allDone.awaitNanos(left));
             }
-            return Outcome.of(true);
+            return Reply.of(true);
         } finally {
             lock.unlock();
         }
@@ -397,7 +398,7 @@ final class QueueCore implements Core {
         }
     }
 
-    private <T> T locked(java.util.function.Supplier<T> s) {
+    private <T> T locked(Supplier<T> s) {
         lock.lock();
         try {
             return s.get();

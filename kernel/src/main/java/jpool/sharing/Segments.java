@@ -1,6 +1,6 @@
 package jpool.sharing;
 
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;

@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Base of the shared values and arrays: a memory-mapped file every process maps, so a write is visible to all of
@@ -73,7 +74,7 @@ public abstract class SharedMemory implements Serializable, Rich {
 
     /** Byte offset of element {@code i}, checking the index. */
     final int offset(int i) {
-        return java.util.Objects.checkIndex(i, length) * elementSize;
+        return Objects.checkIndex(i, length) * elementSize;
     }
 
     /** Text as toString; HTML: the class, the value(s) and where the memory is. */

@@ -16,7 +16,7 @@ final class Sharing {
     static Object call(String id, String op, Object... args) {
         if (KernelLink.connected()) {
             byte[][] raw = new byte[args.length][];
-            for (int i = 0; i < args.length; i++) raw[i] = Outcome.encode(args[i]);
+            for (int i = 0; i < args.length; i++) raw[i] = Reply.encode(args[i]);
             return KernelLink.call(id, op, raw);
         }
         try {
@@ -38,7 +38,7 @@ final class Sharing {
             return;
         }
         byte[][] raw = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) raw[i] = Outcome.encode(args[i]);
+        for (int i = 0; i < args.length; i++) raw[i] = Reply.encode(args[i]);
         KernelLink.cast(id, op, raw);
     }
 

@@ -6,10 +6,10 @@
  * <tr><th>jpool</th><th>Python</th><th>kept in</th></tr>
  * <tr><td>{@link jpool.sharing.MpQueue}, {@link jpool.sharing.JoinableMpQueue}</td><td>Queue, JoinableQueue</td><td>kernel</td></tr>
  * <tr><td>{@link jpool.sharing.Pipe}, {@link jpool.sharing.PipeEnd}</td><td>Pipe()</td><td>kernel</td></tr>
- * <tr><td>{@link jpool.sharing.MpEvent}, {@link jpool.sharing.MpLock}, {@link jpool.sharing.MpSemaphore}</td><td>Event, Lock, Semaphore</td><td>kernel</td></tr>
- * <tr><td>{@link jpool.sharing.Manager}, {@link jpool.sharing.SharedMap}, {@link jpool.sharing.SharedList}</td><td>Manager().dict(), .list()</td><td>kernel</td></tr>
- * <tr><td>{@link jpool.sharing.SharedInt}, {@link jpool.sharing.SharedLong}, {@link jpool.sharing.SharedDouble}</td><td>Value</td><td>shared memory</td></tr>
- * <tr><td>{@link jpool.sharing.SharedIntArray}, {@link jpool.sharing.SharedLongArray}, {@link jpool.sharing.SharedDoubleArray}</td><td>Array</td><td>shared memory</td></tr>
+ * <tr><td>{@link MpEvent}, {@link MpLock}, {@link MpSemaphore}</td><td>Event, Lock, Semaphore</td><td>kernel</td></tr>
+ * <tr><td>{@link Manager}, {@link SharedMap}, {@link SharedList}</td><td>Manager().dict(), .list()</td><td>kernel</td></tr>
+ * <tr><td>{@link SharedInt}, {@link SharedLong}, {@link SharedDouble}</td><td>Value</td><td>shared memory</td></tr>
+ * <tr><td>{@link SharedIntArray}, {@link SharedLongArray}, {@link SharedDoubleArray}</td><td>Array</td><td>shared memory</td></tr>
  * </table>
  * <p><b>Kernel objects.</b> A queue, event, lock or managed collection lives in the kernel's {@code Broker}; the
  * notebook variable holds a small Serializable handle with its id. A task or process that uses the variable gets
@@ -26,4 +26,8 @@
  * <p><b>Lifetimes.</b> Kernel objects live until {@code dispose()}, their {@link jpool.sharing.Manager} is closed, or
  * the kernel ends; handles then fail with IllegalStateException.
  */
+@CellImports({"MpQueue", "JoinableMpQueue", "Pipe", "PipeEnd", "MpEvent", "MpLock", "MpSemaphore", "Manager", "SharedMap",
+        "SharedList", "SharedInt", "SharedLong", "SharedDouble", "SharedIntArray", "SharedLongArray", "SharedDoubleArray"})
 package jpool.sharing;
+
+import jpool.api.CellImports;

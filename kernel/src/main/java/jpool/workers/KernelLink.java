@@ -2,14 +2,16 @@ package jpool.workers;
 
 import jpool.ipc.Frame;
 import jpool.ipc.FrameChannel;
-import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
+import jpool.ipc.Delivery;
+import jpool.ipc.Message;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.ipc.ShipFilter;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Constructor;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,7 +28,7 @@ public final class KernelLink {
     private static volatile ShippedClassLoader loader;
     private static volatile ShipFilter filter;
     private static final AtomicLong IDS = new AtomicLong();
-    private static final Map<Long, CompletableFuture<Payload.Reader>> WAITING = new ConcurrentHashMap<>();
+    private static final Map<Long, CompletableFuture<Message.Reply>> WAITING = new ConcurrentHashMap<>();
 
     private KernelLink() {
     }
@@ -53,13 +55,9 @@ public final class KernelLink {
 
     /** Like {@link #call}, returning the reply's value as the kernel sent it (bytes, not read). */
     public static byte[] callRaw(String objectId, String op, byte[]... args) {
-        Payload.Reader r = send(objectId, op, args);
-        try {
-            if (r.getByte() == 0) return r.getBytes();
-            throw rebuild(r.getString(), r.getString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("unreadable reply from the kernel for " + op + ": " + e.getMessage(), e);
-        }
+        Message.Reply r = send(objectId, op, args);
+        if (r.ok()) return r.value();
+        throw rebuild(r.errorClass(), r.errorMessage());
     }
 
     /** Reads a value the kernel sent, resolving notebook classes as every value this worker receives. */
@@ -103,9 +101,8 @@ public final class KernelLink {
         }
     }
 
-    /** Called on the worker's reader thread with a RECALL payload. */
-    static void recalled(byte[] payload) throws IOException {
-        String objectId = new Payload.Reader(payload).getString();
+    /** Called on the worker's reader thread when the kernel recalls the items of {@code objectId}. */
+    static void recalled(String objectId) {
         Holder h = holder;
         if (h != null) h.recall(objectId);
         else cast(objectId, "giveBack", new byte[0][]); // nothing held here; the kernel only waits for the answer
@@ -128,21 +125,21 @@ public final class KernelLink {
      */
     public static void cast(String objectId, String op, byte[]... args) {
         try {
-            channel.sendSoon(Frame.CALL, frame(0, objectId, op, args));
+            channel.send(new Message.Call(0, objectId, op, List.of(args)), Delivery.SOON);
         } catch (IOException e) {
             throw new UncheckedIOException("the kernel is gone: " + e.getMessage(), e);
         }
     }
 
-    private static Payload.Reader send(String objectId, String op, byte[][] args) {
+    private static Message.Reply send(String objectId, String op, byte[][] args) {
         FrameChannel ch = channel;
         if (ch == null) throw new IllegalStateException("not in a worker: kernel objects are called directly here");
         long id = IDS.incrementAndGet();
-        CompletableFuture<Payload.Reader> reply = new CompletableFuture<>();
+        CompletableFuture<Message.Reply> reply = new CompletableFuture<>();
         WAITING.put(id, reply);
         boolean interrupted = false;
         try {
-            ch.send(Frame.CALL, frame(id, objectId, op, args));
+            ch.send(new Message.Call(id, objectId, op, List.of(args)));
             while (true) {
                 try {
                     // Uninterruptible on purpose: the kernel already acts on the request, and walking away would
@@ -162,17 +159,10 @@ public final class KernelLink {
         }
     }
 
-    private static byte[] frame(long id, String objectId, String op, byte[][] args) {
-        Payload p = new Payload().putLong(id).putString(objectId).putString(op).putInt(args.length);
-        for (byte[] a : args) p.putBytes(a);
-        return p.toBytes();
-    }
-
-    /** Called on the worker's reader thread with a REPLY payload. */
-    static void replied(byte[] payload) throws IOException {
-        Payload.Reader r = new Payload.Reader(payload);
-        CompletableFuture<Payload.Reader> f = WAITING.get(r.getLong());
-        if (f != null) f.complete(r);
+    /** Called on the worker's reader thread with a reply to a call. */
+    static void replied(Message.Reply reply) {
+        CompletableFuture<Message.Reply> f = WAITING.get(reply.requestId());
+        if (f != null) f.complete(reply);
     }
 
     private static RuntimeException rebuild(String className, String message) {
@@ -187,6 +177,6 @@ public final class KernelLink {
                 // fall through to the generic form
             }
         }
-        return new RemoteFailure(className + ": " + message, RemoteError.of(className, message));
+        return new RemoteFailure(className + ": " + message, ErrorReport.of(className, message));
     }
 }

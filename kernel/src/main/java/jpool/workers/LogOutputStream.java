@@ -1,8 +1,8 @@
 package jpool.workers;
 
-import jpool.ipc.Frame;
+import jpool.shipping.TaskProgress;
+import jpool.ipc.Message;
 import jpool.ipc.FrameChannel;
-import jpool.ipc.Payload;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -58,7 +58,7 @@ final class LogOutputStream extends OutputStream {
         System.arraycopy(buf, n, buf, 0, count - n);
         count -= n;
         try {
-            channel.send(Frame.LOG, new Payload().putByte(stream).putBytes(text).toBytes());
+            channel.send(new Message.Log(stream, text));
         } catch (IOException e) {
             fallback.write(text, 0, text.length); // the kernel is gone; the worker is about to exit anyway
         }

@@ -4,7 +4,7 @@ import jpool.display.CellScope;
 import jpool.display.LateOutput;
 import jpool.display.OutputTarget;
 import jpool.protocol.Cell;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -13,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.function.BooleanSupplier;
 
 /**
  * Carries worker output into the notebook cell that started the work, each line tagged with the worker's name:
@@ -32,14 +33,14 @@ public final class LogRouter implements AutoCloseable {
     private double tokens = BURST_LINES;
     private long lastRefill = System.nanoTime();
     private long suppressed;
-    private final java.util.function.BooleanSupplier stillRunning;
+    private final BooleanSupplier stillRunning;
 
     /**
      * @param fileStem name of the log file (without extension), e.g. the process name
      * @param stillRunning whether the work may still print when the cell's code ends (then the cell keeps a
      *                     display for output arriving later)
      */
-    public LogRouter(Cell origin, String fileStem, java.util.function.BooleanSupplier stillRunning) {
+    public LogRouter(Cell origin, String fileStem, BooleanSupplier stillRunning) {
         this.origin = origin;
         this.stillRunning = stillRunning;
         LateOutput.reserve(origin, this::cellEnding);

@@ -1,7 +1,12 @@
 package jpool.workers;
 
+import jpool.api.Job;
+import jpool.shipping.WorkerTask;
+import jpool.shipping.Shipment;
+import jpool.shipping.StateSnapshot;
+import jpool.shipping.StateCapture;
 import jpool.display.CellScope;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 
 import java.io.IOException;
 import java.io.Serializable;
@@ -309,7 +314,7 @@ public class Proc implements Serializable {
         }
 
         @Override
-        public void failed(long taskId, RemoteError error) {
+        public void failed(long taskId, ErrorReport error) {
             failure = new ProcessFailed(name, error);
             router.note(2, "Process " + name + " failed:\n" + failure.remoteTrace());
         }

@@ -2,17 +2,19 @@ package jpool.workers;
 
 import jpool.KernelServices;
 import jpool.ipc.BulkLane;
+import jpool.ipc.Delivery;
 import jpool.ipc.Frame;
+import jpool.ipc.Message;
 import jpool.ipc.FrameChannel;
-import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
-import jpool.protocol.KernelLog;
+import jpool.log.KernelLog;
+import jpool.shipping.Shipment;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -34,8 +36,7 @@ public final class WorkerHandle {
     private long snapshotSent = -1;
     private byte[] stateSent;
     /** Pool functions this worker was sent (it keeps them all; see {@link Frame#FUNCTION}). */
-    private final java.util.Set<Long> functionsSent = new java.util.HashSet<>();
-    private static final byte[][] NO_PARTS = {};
+    private final Set<Long> functionsSent = new HashSet<>();
     private static final byte[] NOTHING = new byte[0];
 
     WorkerHandle(String id, Process process, FrameChannel channel, WorkerListener initial) {
@@ -68,7 +69,7 @@ public final class WorkerHandle {
      */
     public boolean reply(long requestId, byte[] value) {
         if (requestId == 0) return true;
-        return sendReply(new Payload().putLong(requestId).putByte(0).putBytes(value).toBytes());
+        return sendReply(Message.Reply.ok(requestId, value));
     }
 
     /** Answers a worker's call with an exception (class name and message) to be rethrown in the worker. */
@@ -80,8 +81,7 @@ public final class WorkerHandle {
                     + className + ": " + message + "\n");
             return true;
         }
-        return sendReply(new Payload().putLong(requestId).putByte(1).putString(className)
-                .putString(message == null ? "" : message).toBytes());
+        return sendReply(Message.Reply.failed(requestId, className, message));
     }
 
     /**
@@ -91,17 +91,17 @@ public final class WorkerHandle {
     public boolean recall(String objectId) {
         if (hungUp) return false;
         try {
-            channel.send(Frame.RECALL, new Payload().putString(objectId).toBytes());
+            channel.send(new Message.Recall(objectId));
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
-    private boolean sendReply(byte[] payload) {
+    private boolean sendReply(Message.Reply reply) {
         if (hungUp) return false;
         try {
-            channel.send(Frame.REPLY, payload);
+            channel.send(reply);
             return true;
         } catch (IOException e) {
             return false;
@@ -113,9 +113,7 @@ public final class WorkerHandle {
         var evaluator = KernelServices.evaluator();
         if (evaluator == null || evaluator.classes().size() <= classesSent) return;
         List<Map.Entry<String, byte[]>> fresh = evaluator.classes().since(classesSent);
-        Payload p = new Payload().putInt(fresh.size());
-        for (Map.Entry<String, byte[]> c : fresh) p.putString(c.getKey()).putBytes(c.getValue());
-        channel.send(Frame.CLASSES, p.toBytes());
+        channel.send(new Message.Classes(fresh));
         classesSent += fresh.size();
     }
 
@@ -142,19 +140,6 @@ public final class WorkerHandle {
         run(taskId, name, exitAfter, s, Delivery.NOW);
     }
 
-    /** When a frame leaves for the worker. */
-    public enum Delivery {
-        /** Written before the call returns. */
-        NOW,
-        /**
-         * Written soon by the channel's flusher thread, with whatever else is buffered by then: for a task queued
-         * behind others in a busy worker (one write for many small tasks, none in the caller).
-         */
-        SOON,
-        /** Left in the send buffer: the caller sends another frame for this worker right after, and it goes along. */
-        LATER
-    }
-
     /** Like {@link #run(long, String, boolean, Shipment)}, the frame leaving as {@code delivery} says. */
     public synchronized void run(long taskId, String name, boolean exitAfter, Shipment s, Delivery delivery) throws IOException {
         syncClasses();
@@ -162,36 +147,29 @@ public final class WorkerHandle {
         if (evaluator != null) {
             List<String> cp = evaluator.addedClasspath();
             if (cp.size() > classpathSent) {
-                Payload p = new Payload().putInt(cp.size() - classpathSent);
-                for (String url : cp.subList(classpathSent, cp.size())) p.putString(url);
-                channel.send(Frame.CLASSPATH, p.toBytes());
+                channel.send(new Message.Classpath(List.copyOf(cp.subList(classpathSent, cp.size()))));
                 classpathSent = cp.size();
             }
         }
         Shipment.Function f = s.function();
         if (f != null && functionsSent.add(f.id())) // goes out with the task, in the same write
-            channel.sendLater(Frame.FUNCTION, new Payload().putLong(f.id()).putBytes(f.bytes()).toBytes(), NO_PARTS, null);
+            channel.send(new Message.Function(f.id(), f.bytes()), Delivery.LATER);
         // a worker keeps the state it was sent last; the same bytes again (a loop of applyAsync calls on
         // unchanged variables) need not travel again
-        boolean fresh = s.state().id() != snapshotSent && !java.util.Arrays.equals(s.state().encoded(), stateSent);
+        boolean fresh = s.state().id() != snapshotSent && !Arrays.equals(s.state().encoded(), stateSent);
         if (fresh) {
             snapshotSent = s.state().id();
             stateSent = s.state().encoded();
         }
         // state and task as parts: written straight from their arrays and read into arrays of their own
-        byte[] head = new Payload().putLong(taskId).putString(name).putByte(exitAfter ? 1 : 0).putLong(snapshotSent).toBytes();
-        byte[][] parts = {fresh ? stateSent : NOTHING, s.task()};
-        switch (delivery) {
-            case NOW -> channel.send(Frame.RUN, head, parts, s.arrays());
-            case SOON -> channel.sendSoon(Frame.RUN, head, parts, s.arrays());
-            case LATER -> channel.sendLater(Frame.RUN, head, parts, s.arrays());
-        }
+        channel.send(new Message.Run(taskId, name, exitAfter, snapshotSent, fresh ? stateSent : NOTHING, s.task(),
+                s.arrays()), delivery);
     }
 
     /** Takes task {@code taskId} back if the worker has not begun it (it then answers FAILED at once). */
     public void cancel(long taskId) {
         try {
-            channel.send(Frame.CANCEL, new Payload().putLong(taskId).toBytes());
+            channel.send(new Message.Cancel(taskId));
         } catch (IOException e) {
             // the worker is going away; its exit settles the task
         }
@@ -200,7 +178,7 @@ public final class WorkerHandle {
     /** Asks the worker to exit once its current task is done. */
     public void quit() {
         try {
-            channel.send(Frame.QUIT, new byte[0]);
+            channel.send(new Message.Quit());
         } catch (IOException e) {
             process.destroy();
         }
@@ -225,10 +203,11 @@ public final class WorkerHandle {
         try {
             while (true) {
                 Frame f = channel.receive();
-                Payload.Reader r = new Payload.Reader(f.payload());
                 WorkerListener l = listener;
                 try {
-                    dispatch(f, r, l);
+                    Message m = Message.decode(f);
+                    if (m == null) KernelLog.warn("worker " + pid() + " sent unknown frame " + f.type());
+                    else dispatch(m, l);
                 } catch (RuntimeException e) {
                     KernelLog.warn("worker " + pid() + " listener failed", e); // one bad report must not deafen us
                 } catch (Error e) {
@@ -257,31 +236,20 @@ public final class WorkerHandle {
         });
     }
 
-    private void dispatch(Frame f, Payload.Reader r, WorkerListener l) throws IOException {
-                switch (f.type()) {
-                    case Frame.LOG -> {
-                        int stream = r.getByte();
-                        l.log(stream, new String(r.getBytes(), StandardCharsets.UTF_8));
-                    }
-                    case Frame.RESULT -> l.result(r.getLong(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
-                    case Frame.PARTIAL -> l.partial(r.getLong(), r.getInt(), f.parts() != null ? f.parts()[0] : r.getBytes(), f.arrays());
-                    case Frame.FAILED -> l.failed(r.getLong(), RemoteError.read(r));
-                    case Frame.EXITING -> announcedExit = r.getInt();
-                    case Frame.CALL -> call(r);
-                    default -> KernelLog.warn("worker " + pid() + " sent unknown frame " + f.type());
-                }
+    private void dispatch(Message m, WorkerListener l) {
+        if (m instanceof Message.Result r) l.result(r.taskId(), r.value(), r.arrays());
+        else if (m instanceof Message.Log log) l.log(log.stream(), log.text());
+        else if (m instanceof Message.Partial p) l.partial(p.taskId(), p.from(), p.value(), p.arrays());
+        else if (m instanceof Message.Failed failed) l.failed(failed.taskId(), failed.error());
+        else if (m instanceof Message.Exiting e) announcedExit = e.status();
+        else if (m instanceof Message.Call c) call(c);
+        else KernelLog.warn("worker " + pid() + " sent a frame meant for workers: " + m.getClass().getSimpleName());
     }
 
-    private void call(Payload.Reader r) throws IOException {
-        long requestId = r.getLong();
-        String objectId = r.getString();
-        String op = r.getString();
-        int n = r.getInt();
-        List<byte[]> args = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) args.add(r.getBytes());
+    private void call(Message.Call c) {
         KernelCallHandler h = calls;
-        if (h == null) replyError(requestId, IllegalStateException.class.getName(), "no shared objects exist in this kernel");
-        else h.call(this, requestId, objectId, op, args);
+        if (h == null) replyError(c.requestId(), IllegalStateException.class.getName(), "no shared objects exist in this kernel");
+        else h.call(this, c.requestId(), c.objectId(), c.op(), c.args());
     }
 
     @Override

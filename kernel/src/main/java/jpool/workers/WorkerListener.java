@@ -1,6 +1,6 @@
 package jpool.workers;
 
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 
 /** Receives what one worker JVM reports. Called on that worker's reader thread, in the order the worker sent it. */
 public interface WorkerListener {
@@ -21,7 +21,7 @@ public interface WorkerListener {
     }
 
     /** A task threw. */
-    void failed(long taskId, RemoteError error);
+    void failed(long taskId, ErrorReport error);
 
     /** The worker process ended: 0 ok, n for System.exit(n), -N when killed by signal N. Always the last call. */
     void exited(int exitCode);

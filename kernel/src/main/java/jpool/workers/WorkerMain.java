@@ -1,11 +1,18 @@
 package jpool.workers;
 
+import jpool.api.Job;
+import jpool.ipc.Delivery;
 import jpool.ipc.Frame;
+import jpool.ipc.Message;
 import jpool.ipc.FrameChannel;
 import jpool.ipc.Payload;
-import jpool.ipc.RemoteError;
+import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.ipc.ShipFilter;
+import jpool.shipping.ChunkCodec;
+import jpool.shipping.TaskProgress;
+import jpool.shipping.WorkerContext;
+import jpool.shipping.WorkerTask;
 
 import java.io.BufferedReader;
 import java.io.EOFException;
@@ -16,6 +23,7 @@ import java.io.InputStreamReader;
 import java.io.NotSerializableException;
 import java.io.PrintStream;
 import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
 import java.net.StandardProtocolFamily;
 import java.net.URL;
 import java.net.UnixDomainSocketAddress;
@@ -24,7 +32,11 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.logging.Formatter;
 import java.util.logging.Handler;
@@ -47,26 +59,12 @@ public final class WorkerMain {
     private static ShippedClassLoader loader;
     private static ShipFilter filter;
 
-    /** The allow-list the kernel applies to what this worker sends (a task checks its results against it). */
-    public static ShipFilter shipFilter() {
-        return filter;
-    }
-
-    /** The loader of notebook classes shipped to this worker (null outside a worker). */
-    public static ClassLoader loader() {
-        return loader;
-    }
-
-    /** Resolves a class name the way shipped values are resolved here. */
-    public static Class<?> shippedClass(String name) throws ClassNotFoundException {
-        return Class.forName(name, false, loader);
-    }
     private static long appliedSnapshot = -1;
     /**
      * State bytes of tasks taken back before they ran, by snapshot id: the kernel sends a snapshot's bytes only
      * with the first task that needs it, so a later task of the same snapshot finds them here.
      */
-    private static final java.util.Map<Long, byte[]> withdrawnState = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Long, byte[]> withdrawnState = new ConcurrentHashMap<>();
     /** What a skipped task reports; the kernel has already failed it and only counts the answer. */
     public static final String CANCELLED = "jpool.TaskCancelled";
     private static PrintStream realErr;
@@ -89,8 +87,7 @@ public final class WorkerMain {
         socket = SocketChannel.open(StandardProtocolFamily.UNIX);
         socket.connect(UnixDomainSocketAddress.of(Path.of(args[0])));
         channel = new FrameChannel(socket);
-        channel.send(Frame.HELLO, new Payload().putString(args[1]).putString(secret)
-                .putLong(ProcessHandle.current().pid()).toBytes());
+        channel.send(new Message.Hello(args[1], secret, ProcessHandle.current().pid()));
 
         realErr = System.err;
         // no autoflush: a PrintStream with autoflush flushes after every print()/printf piece, and a flush sends a
@@ -103,6 +100,7 @@ public final class WorkerMain {
         Thread.currentThread().setContextClassLoader(loader);
         filter = new ShipFilter(loader::defines);
         KernelLink.install(channel, loader, filter);
+        WorkerContext.install(loader, filter, () -> Mp.current().name());
         TaskProgress.install(channel);
         // SIGTERM (Proc.terminate): the running task's finished inputs are reported, and queue items prefetched and
         // not taken go back to the kernel (SIGKILL loses them)
@@ -186,7 +184,7 @@ public final class WorkerMain {
         System.out.flush();
         System.err.flush();
         try {
-            if (channel != null) channel.send(Frame.EXITING, new Payload().putInt(status).toBytes());
+            if (channel != null) channel.send(new Message.Exiting(status));
         } catch (IOException ignored) {
             // the kernel is gone
         }
@@ -203,7 +201,7 @@ public final class WorkerMain {
      * can call kernel objects (a queue, a lock) and get its replies while it runs.
      */
     private static void serve() throws Exception {
-        BlockingQueue<Frame> inbox = new LinkedBlockingQueue<>();
+        BlockingQueue<Message> inbox = new LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> read(inbox), "jpool-channel-reader");
         reader.setDaemon(true);
         reader.start();
@@ -212,17 +210,15 @@ public final class WorkerMain {
         warm.setPriority(Thread.MIN_PRIORITY);
         warm.start();
         while (true) {
-            Frame f = inbox.take();
-            switch (f.type()) {
-                case Frame.RUN -> run(f, !inbox.isEmpty());
-                case Frame.QUIT -> exit(0);
-                default -> throw new IOException("unexpected frame type " + f.type());
-            }
+            Message m = inbox.take();
+            if (m instanceof Message.Run task) run(task, !inbox.isEmpty());
+            else if (m instanceof Message.Quit) exit(0);
+            else throw new IOException("unexpected frame " + m.getClass().getSimpleName());
         }
     }
 
     /** A task-shaped value the worker ships to itself once, while idle (see {@link #warmUp}). */
-    private record WarmUp(Job job, java.util.List<Object> values) implements WorkerTask {
+    private record WarmUp(Job job, List<Object> values) implements WorkerTask {
         @Override
         public Object execute() {
             return values;
@@ -241,8 +237,8 @@ public final class WorkerMain {
         try {
             Job job = () -> System.out.print("");
             Object[] boxes = {1, 2L, 3.0, true, 'c'};
-            WarmUp w = new WarmUp(job, java.util.List.of(new Proc("warm-up " + boxes.length, job), java.util.List.of(boxes),
-                    java.util.Map.of("k", new int[]{1}), new java.util.ArrayList<>(java.util.List.of("v"))));
+            WarmUp w = new WarmUp(job, List.of(new Proc("warm-up " + boxes.length, job), List.of(boxes),
+                    Map.of("k", new int[]{1}), new ArrayList<>(List.of("v"))));
             WarmUp back = (WarmUp) Serial.read(Serial.write(w).bytes(), loader, filter);
             Serial.write(back.execute());
         } catch (Throwable ignored) {
@@ -254,26 +250,19 @@ public final class WorkerMain {
      * The reader thread: replies go straight to their waiting callers, and classes are loaded at once (a running
      * task may receive an object of a class defined after it started); tasks and the rest queue for the main thread.
      */
-    private static void read(BlockingQueue<Frame> inbox) {
+    private static void read(BlockingQueue<Message> inbox) {
         try {
             while (true) {
                 Frame f = channel.receive();
-                Payload.Reader r = new Payload.Reader(f.payload());
-                switch (f.type()) {
-                    case Frame.REPLY -> KernelLink.replied(f.payload());
-                    case Frame.RECALL -> KernelLink.recalled(f.payload());
-                    case Frame.CLASSES -> {
-                        int n = r.getInt();
-                        for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
-                    }
-                    case Frame.CANCEL -> withdraw(inbox, r.getLong());
-                    case Frame.FUNCTION -> jpool.pool.ChunkCodec.learnFunction(r.getLong(), r.getBytes());
-                    case Frame.CLASSPATH -> {
-                        int n = r.getInt();
-                        for (int i = 0; i < n; i++) loader.addJar(new URL(r.getString()));
-                    }
-                    default -> inbox.add(f);
-                }
+                Message m = Message.decode(f);
+                if (m instanceof Message.Reply reply) KernelLink.replied(reply);
+                else if (m instanceof Message.Recall recall) KernelLink.recalled(recall.objectId());
+                else if (m instanceof Message.Classes c) for (Map.Entry<String, byte[]> e : c.classes()) loader.add(e.getKey(), e.getValue());
+                else if (m instanceof Message.Cancel cancel) withdraw(inbox, cancel.taskId());
+                else if (m instanceof Message.Function fn) ChunkCodec.learnFunction(fn.id(), fn.bytes());
+                else if (m instanceof Message.Classpath cp) for (String url : cp.urls()) loader.addJar(new URL(url));
+                else if (m != null) inbox.add(m);
+                else throw new IOException("unknown frame type " + f.type());
             }
         } catch (EOFException e) {
             if (exiting) return; // our own shutdownInput (releaseBlockedReaders)
@@ -289,31 +278,24 @@ public final class WorkerMain {
      * The kernel takes back task {@code id} (an interrupt, or a free worker will run it): if it is still waiting
      * here it is dropped and answered at once; one already taken up runs as usual (the kernel sees it started).
      */
-    private static void withdraw(BlockingQueue<Frame> inbox, long id) throws IOException {
-        for (Frame f : inbox) {
-            if (f.type() != Frame.RUN) continue;
-            Payload.Reader r = new Payload.Reader(f.payload());
-            if (r.getLong() != id) continue;
-            if (!inbox.remove(f)) return; // the task thread took it just now
-            r.getString();
-            r.getByte();
-            long snapshotId = r.getLong();
-            byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
-            if (state.length > 0) withdrawnState.putIfAbsent(snapshotId, state);
-            channel.send(Frame.FAILED, RemoteError.of(CANCELLED, "taken back before it started").toBytes(id));
+    private static void withdraw(BlockingQueue<Message> inbox, long id) throws IOException {
+        for (Message m : inbox) {
+            if (!(m instanceof Message.Run task) || task.taskId() != id) continue;
+            if (!inbox.remove(m)) return; // the task thread took it just now
+            if (task.state().length > 0) withdrawnState.putIfAbsent(task.snapshotId(), task.state());
+            channel.send(new Message.Failed(id, ErrorReport.of(CANCELLED, "taken back before it started")));
             return;
         }
     }
 
     /** @param more other tasks wait: the result may go out with theirs (see {@link FrameChannel#sendSoon}) */
-    private static void run(Frame f, boolean more) throws IOException {
-        Payload.Reader r = new Payload.Reader(f.payload());
-        long id = r.getLong();
-        String name = r.getString();
-        boolean exitAfter = r.getByte() != 0;
-        long snapshotId = r.getLong();
-        byte[] state = f.parts() != null ? f.parts()[0] : r.getBytes();
-        byte[] task = f.parts() != null ? f.parts()[1] : r.getBytes();
+    private static void run(Message.Run m, boolean more) throws IOException {
+        long id = m.taskId();
+        String name = m.worker();
+        boolean exitAfter = m.exitAfter();
+        long snapshotId = m.snapshotId();
+        byte[] state = m.state();
+        byte[] task = m.task();
         // the same name task after task: no system call each time (a task may have renamed the thread)
         if (!name.equals(WorkerIdentity.name()) || !name.equals(Thread.currentThread().getName())) {
             WorkerIdentity.becomeWorker(name);
@@ -332,16 +314,16 @@ public final class WorkerMain {
                 applyState(state);
             }
             // a pool chunk of plain values comes in compact form; anything else is Java-serialized
-            WorkerTask t = jpool.pool.ChunkCodec.isTask(task) ? jpool.pool.ChunkCodec.decodeTask(task)
-                    : (WorkerTask) Serial.read(task, f.arrays(), loader, filter);
+            WorkerTask t = ChunkCodec.isTask(task) ? ChunkCodec.decodeTask(task)
+                    : (WorkerTask) Serial.read(task, m.arrays(), loader, filter);
             TaskProgress.begin(id);
             value = t.execute();
         } catch (Throwable e) {
-            Throwable shown = e instanceof java.lang.reflect.InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
+            Throwable shown = e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e;
             KernelLink.giveBackHeld(); // queue items this task prefetched and did not take go back before it ends
             System.out.flush();
             System.err.flush();
-            channel.send(Frame.FAILED, RemoteError.of(shown).toBytes(id));
+            channel.send(new Message.Failed(id, ErrorReport.of(shown)));
             if (shown instanceof OutOfMemoryError) exit(3);
             if (exitAfter) exit(1);
             return;
@@ -354,15 +336,13 @@ public final class WorkerMain {
             // a task may hand back its value already serialized (a pool chunk checks its results that way)
             written = value instanceof Serial.Written w ? w : Serial.writeDetached(value);
         } catch (NotSerializableException e) {
-            channel.send(Frame.FAILED, RemoteError.of("jpool.ResultNotShippable", "the task's result (" + value.getClass().getName()
-                    + ") cannot be sent back to the kernel: " + Serial.explain(e)).toBytes(id));
+            channel.send(new Message.Failed(id, ErrorReport.of("jpool.ResultNotShippable", "the task's result ("
+                    + value.getClass().getName() + ") cannot be sent back to the kernel: " + Serial.explain(e))));
             if (exitAfter) exit(1);
             return;
         }
-        byte[] head = new Payload().putLong(id).toBytes();
-        byte[][] parts = {written.bytes()}; // the value as a part, its big arrays beside it: no copies
-        if (more && !exitAfter) channel.sendSoon(Frame.RESULT, head, parts, written.arrays());
-        else channel.send(Frame.RESULT, head, parts, written.arrays());
+        // the value as a part, its big arrays beside it: no copies
+        channel.send(new Message.Result(id, written.bytes(), written.arrays()), more && !exitAfter ? Delivery.SOON : Delivery.NOW);
         if (exitAfter) exit(0);
     }
 

@@ -2,8 +2,8 @@ package jpool.workers;
 
 import jpool.KernelEvents;
 import jpool.ipc.LocalServer;
-import jpool.ipc.RemoteError;
-import jpool.protocol.KernelLog;
+import jpool.ipc.ErrorReport;
+import jpool.log.KernelLog;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -236,13 +237,13 @@ public final class Workers {
     private static final class Starting {
         private final String id;
         private final Process process;
-        private final java.util.concurrent.CompletableFuture<LocalServer.Hello> hello;
+        private final CompletableFuture<LocalServer.Hello> hello;
         private final String options;
         private final ArrayDeque<String> early = new ArrayDeque<>();
         private volatile WorkerListener target;
         private final Thread pump;
 
-        Starting(String id, Process process, java.util.concurrent.CompletableFuture<LocalServer.Hello> hello, String options) {
+        Starting(String id, Process process, CompletableFuture<LocalServer.Hello> hello, String options) {
             this.id = id;
             this.process = process;
             this.hello = hello;
@@ -329,7 +330,7 @@ public final class Workers {
         }
 
         @Override
-        public void failed(long taskId, RemoteError error) {
+        public void failed(long taskId, ErrorReport error) {
         }
 
         @Override

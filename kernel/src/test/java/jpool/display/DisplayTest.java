@@ -7,6 +7,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -185,7 +186,7 @@ class DisplayTest {
         assertTrue(empty.getMessage().endsWith("got an empty collection"), empty.getMessage());
         IllegalArgumentException strings = assertThrows(IllegalArgumentException.class, () -> Display.table(List.of("a")));
         assertTrue(strings.getMessage().endsWith("got java.lang.String"), strings.getMessage());
-        java.util.List<City> withNull = new java.util.ArrayList<>();
+        List<City> withNull = new ArrayList<>();
         withNull.add(null);
         IllegalArgumentException nullRow = assertThrows(IllegalArgumentException.class, () -> Display.table(withNull));
         assertTrue(nullRow.getMessage().endsWith("got a null row"), nullRow.getMessage());

@@ -2,6 +2,7 @@ package jpool.eval;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 
@@ -85,7 +86,7 @@ class ErrorFormatterTest {
         StackTraceElement[] outer = concat(new StackTraceElement[]{cellFrame("load", "7", 1), cellFrame("do_it$", "9", 1)}, KERNEL_BELOW);
         StackTraceElement[] inner = concat(new StackTraceElement[]{frame("java.io.FileInputStream", "open"),
                 cellFrame("load", "7", 1), cellFrame("do_it$", "9", 1)}, KERNEL_BELOW);
-        Throwable cause = thrown(new java.io.IOException("disk"), inner);
+        Throwable cause = thrown(new IOException("disk"), inner);
         Throwable t = thrown(new RuntimeException("load failed", cause), outer);
         assertEquals(List.of("java.lang.RuntimeException: load failed",
                 "    at load (cell [5], line 3)",

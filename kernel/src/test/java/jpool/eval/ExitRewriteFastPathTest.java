@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.util.function.IntConsumer;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
@@ -25,7 +27,7 @@ class ExitRewriteFastPathTest {
             assertTrue(ExitRewrite.mayReachExit(b), c.getName());
             byte[] guarded = ExitRewrite.guard(b);
             assertNotSame(b, guarded, c.getName());
-            String text = new String(guarded, java.nio.charset.StandardCharsets.ISO_8859_1);
+            String text = new String(guarded, StandardCharsets.ISO_8859_1);
             assertTrue(text.contains("jpool/ExitGuard") || text.contains("jpool/ReflectiveExitGuard"), c.getName());
         }
     }
@@ -51,7 +53,7 @@ final class HandleExit {
 }
 
 final class ExitReference {
-    static java.util.function.IntConsumer run() {
+    static IntConsumer run() {
         return System::exit;
     }
 }

@@ -2,12 +2,13 @@ package jpool.eval;
 
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.InvocationTargetException;
+import java.util.function.IntConsumer;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.function.IntConsumer;
 
 class ExitRewriteTest {
     @Test
@@ -36,7 +37,7 @@ class ExitRewriteTest {
     private static IllegalStateException call(Class<?> c, String method, int status) throws Exception {
         var m = c.getDeclaredMethod(method, int.class);
         m.setAccessible(true);
-        var e = assertThrows(java.lang.reflect.InvocationTargetException.class, () -> m.invoke(null, status));
+        var e = assertThrows(InvocationTargetException.class, () -> m.invoke(null, status));
         return assertInstanceOfIse(e.getCause());
     }
 
@@ -66,7 +67,7 @@ class ExitRewriteTest {
         assertEquals("one", sw.invoke(null, 1));
         assertEquals("many", sw.invoke(null, 1000));
         assertEquals("runtime halt 3", assertInstanceOfIse(
-                assertThrows(java.lang.reflect.InvocationTargetException.class, () -> sw.invoke(null, 3)).getCause()).getMessage());
+                assertThrows(InvocationTargetException.class, () -> sw.invoke(null, 3)).getCause()).getMessage());
     }
 
     @Test

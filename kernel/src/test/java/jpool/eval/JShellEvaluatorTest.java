@@ -9,9 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -64,8 +66,8 @@ class JShellEvaluatorTest {
 
     @Test
     void jshellDefaultImportsAndExtraImportsAreThere() {
-        assertInstanceOf(java.util.ArrayList.class, cells.value("new ArrayList<String>()"));
-        assertInstanceOf(java.util.stream.Stream.class, cells.value("Stream.of(1)"));
+        assertInstanceOf(ArrayList.class, cells.value("new ArrayList<String>()"));
+        assertInstanceOf(Stream.class, cells.value("Stream.of(1)"));
         MimeBundle html = (MimeBundle) cells.value("Display.html(\"<b>bold</b>\")");
         assertEquals("<b>bold</b>", html.mimeBundle().get("text/html"));
     }

@@ -2,6 +2,8 @@ package jpool.ipc;
 
 import org.junit.jupiter.api.Test;
 
+import java.awt.Point;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.ObjectInputFilter;
@@ -15,11 +17,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -126,7 +130,7 @@ class BulkTransferTest {
         ArrayList<Object> outer = new ArrayList<>(List.of(inner, 2.5, new int[]{1, 2}));
         Object back = roundTrip(outer);
         assertEquals(List.of(inner, 2.5), ((List<?>) back).subList(0, 2));
-        assertEquals(Serial.write(outer).classNames(), java.util.Set.of(), "JDK value types name no class to ship");
+        assertEquals(Serial.write(outer).classNames(), Set.of(), "JDK value types name no class to ship");
         // a list that appears twice is one object after the trip (Java serialization keeps that; compact could not)
         ArrayList<Object> twice = new ArrayList<>(List.of(inner, inner));
         assertEquals((byte) 0xAC, Serial.write(twice).bytes()[0]);
@@ -136,7 +140,7 @@ class BulkTransferTest {
 
     @Test
     void allowListStillAppliesAroundBulkArrays() throws Exception {
-        byte[] wire = Serial.write(new ArrayList<>(List.of(new double[100_000], new java.awt.Point(1, 2)))).bytes();
+        byte[] wire = Serial.write(new ArrayList<>(List.of(new double[100_000], new Point(1, 2)))).bytes();
         assertTrue(Serial.isBulk(wire));
         InvalidClassException e = assertThrows(InvalidClassException.class, () -> Serial.read(wire, getClass().getClassLoader(), FILTER));
         assertTrue(e.getMessage().contains("java.awt.Point"), e.getMessage());
@@ -182,7 +186,7 @@ class BulkTransferTest {
         assertEquals("after", r.getString());
         assertArrayEquals(new byte[]{1, 2}, r.getBytes());
         assertArrayEquals(big, r.getBytes());
-        assertThrows(java.io.EOFException.class, r::getInt);
+        assertThrows(EOFException.class, r::getInt);
     }
 
     private interface ChannelPairTest {
@@ -240,7 +244,7 @@ class BulkTransferTest {
             assertEquals(0, frames.get(2).payload().length);
             assertArrayEquals(big, frames.get(3).parts()[0]);
             a.close();
-            assertThrows(java.io.EOFException.class, b::receive);
+            assertThrows(EOFException.class, b::receive);
             b.close();
         });
     }
@@ -304,7 +308,7 @@ class BulkTransferTest {
     void aReceiverWaitingForSharedMemoryDataStopsWhenThePeerIsGone() throws Exception {
         BulkLane.Out out = new BulkLane.Out();
         String path = out.prepare(8 << 20, 1, () -> true); // announced, never written: the sender died
-        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))),
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of(path))),
                 "other users must not read what travels through shared memory");
         BulkLane.In in = new BulkLane.In();
         long start = System.nanoTime();

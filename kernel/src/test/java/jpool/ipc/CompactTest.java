@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -55,7 +56,7 @@ class CompactTest {
     void otherTypesAreRefusedSoTheyTakeJavaSerialization() {
         record Point(int x, int y) {
         }
-        for (Object v : new Object[]{List.of(1), new Point(1, 2), new java.util.HashMap<>(), new StringBuilder("x"),
+        for (Object v : new Object[]{List.of(1), new Point(1, 2), new HashMap<>(), new StringBuilder("x"),
                 new byte[Compact.MAX_ARRAY_BYTES + 1], new float[]{1f}})
             assertFalse(new Compact.Out(8).value(v), "should not be compact: " + v.getClass());
         assertFalse(new Compact.Out(8).value("lone \uD800 surrogate"), "UTF-8 would turn it into '?'");

@@ -1,11 +1,15 @@
 package jpool.ipc;
 
+import jpool.shaded.BundledStandIn;
 import org.junit.jupiter.api.Test;
 
+import java.awt.Point;
 import java.io.InvalidClassException;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +27,7 @@ class ShipFilterTest {
 
     @Test
     void unknownClassesAreRefused() throws Exception {
-        byte[] bytes = Serial.write(new java.awt.Point(1, 2)).bytes(); // Serializable, but not on the allow-list
+        byte[] bytes = Serial.write(new Point(1, 2)).bytes(); // Serializable, but not on the allow-list
         assertThrows(InvalidClassException.class, () -> Serial.read(bytes, getClass().getClassLoader(), FILTER));
     }
 
@@ -31,13 +35,13 @@ class ShipFilterTest {
     void jpoolsBundledLibrariesAreRefusedThoughTheyAreUnderJpool() throws Exception {
         // relocation moved gson, H2, jeromq, the resolver... under jpool.shaded.*: the "jpool." allowance must not
         // let their (gadget-prone) classes in
-        byte[] bytes = Serial.write(new jpool.shaded.BundledStandIn()).bytes();
+        byte[] bytes = Serial.write(new BundledStandIn()).bytes();
         assertThrows(InvalidClassException.class, () -> Serial.read(bytes, getClass().getClassLoader(), FILTER));
     }
 
     @Test
     void writeRecordsClassesAndLambdas() throws Exception {
-        java.util.function.IntSupplier s = (java.util.function.IntSupplier & java.io.Serializable) () -> 7;
+        IntSupplier s = (IntSupplier & Serializable) () -> 7;
         Serial.Written w = Serial.write(s);
         assertEquals(1, w.lambdas().size());
         assertEquals(ShipFilterTest.class.getName(), w.lambdas().get(0)[0]);

@@ -2,6 +2,7 @@ package jpool.pool;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,7 @@ class BatchTest {
         b.complete(new Batch.Ran(1, List.of("y"), null, 0, null, null), null, new RuntimeException[]{boom}); // cancelled
         b.complete(ran(0, List.of("x", "y", "z")), new Object[]{1, 2, 3}, null); // its late value
         MapFailed e = assertThrows(MapFailed.class, () -> b.all.get(1, TimeUnit.SECONDS).valuesOrThrow());
-        assertEquals(java.util.Arrays.asList(1, null, 3), e.results());
+        assertEquals(Arrays.asList(1, null, 3), e.results());
         assertSame(boom, e.outcomes().get(1).error());
         assertEquals(0, e.outcomes().get(1).startMillis(), "an input that never ran has no times");
         assertEquals(1, b.failedCount());

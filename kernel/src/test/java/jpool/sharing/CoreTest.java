@@ -1,7 +1,10 @@
 package jpool.sharing;
 
+import jpool.ipc.Payload;
+import jpool.ipc.Serial;
 import org.junit.jupiter.api.Test;
 
+import java.io.ObjectInputFilter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,16 +16,16 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 class CoreTest {
     private static Args args(Object... values) {
         List<byte[]> raw = new ArrayList<>();
-        for (Object v : values) raw.add(Outcome.encode(v));
+        for (Object v : values) raw.add(Reply.encode(v));
         return new Args(raw);
     }
 
     @Test
     void undeliveredItemGoesBackToTheHead() throws Exception {
         QueueCore q = new QueueCore(0, false);
-        q.apply("put", new Args(List.of(new byte[]{1}, Outcome.encode(-1L))), "pid 1", false);
-        q.apply("put", new Args(List.of(new byte[]{2}, Outcome.encode(-1L))), "pid 1", false);
-        Outcome taken = q.apply("get", args(-1L), "pid 2", false);
+        q.apply("put", new Args(List.of(new byte[]{1}, Reply.encode(-1L))), "pid 1", false);
+        q.apply("put", new Args(List.of(new byte[]{2}, Reply.encode(-1L))), "pid 1", false);
+        Reply taken = q.apply("get", args(-1L), "pid 2", false);
         assertArrayEquals(new byte[]{1}, taken.value());
         taken.undo().run();
         assertArrayEquals(new byte[]{1}, q.apply("get", args(0L), "kernel", false).value());
@@ -38,7 +41,7 @@ class CoreTest {
             return true;
         });
         for (byte b = 1; b <= 5; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
-        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         long number = batch.getLong();
         assertEquals(5, batch.getInt());
         assertArrayEquals(new byte[]{1}, batch.getBytes());
@@ -49,7 +52,7 @@ class CoreTest {
         Thread answer = new Thread(() -> {
             try {
                 while (recalled.isEmpty()) Thread.onSpinWait(); // the recall is the signal to answer
-                jpool.ipc.Payload back = new jpool.ipc.Payload().putLong(number).putInt(4);
+                Payload back = new Payload().putLong(number).putInt(4);
                 for (byte b = 2; b <= 5; b++) back.putBytes(new byte[]{b});
                 q.apply("giveBack", new Args(List.of(back.toBytes())), "pid 1", false);
             } catch (Exception e) {
@@ -70,16 +73,16 @@ class CoreTest {
         for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
         q.apply("getMany", args(-1L, 64), "pid 1", false);
         q.callerGone("pid 1");
-        assertEquals(0, Outcome.NONE.value().length == 0 ? -1 : (Integer) jpool.ipc.Serial.read(
-                q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> java.io.ObjectInputFilter.Status.ALLOWED));
-        assertArrayEquals(Outcome.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
+        assertEquals(0, Reply.NONE.value().length == 0 ? -1 : (Integer) Serial.read(
+                q.apply("size", args(), "kernel", false).value(), getClass().getClassLoader(), info -> ObjectInputFilter.Status.ALLOWED));
+        assertArrayEquals(Reply.NONE.value(), q.apply("poll", args(0L), "kernel", false).value());
     }
 
     @Test
     void aSmallBacklogIsHandedOutOneItemPerGet() throws Exception {
         QueueCore q = new QueueCore(0, true);
         for (byte b = 1; b <= 14; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
-        jpool.ipc.Payload.Reader batch = new jpool.ipc.Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
+        Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         batch.getLong();
         assertEquals(1, batch.getInt(), "no worker holds items another could take");
         assertEquals("13 items", q.describe().replaceAll(",.*", ""));
@@ -110,7 +113,7 @@ class CoreTest {
     @Test
     void undeliveredLockIsReleasedAndAHandedOverLockCountsAgainstItsHolder() throws Exception {
         PermitCore lock = new PermitCore(1, true);
-        Outcome got = lock.apply("acquire", args(-1L), "pid 1", false);
+        Reply got = lock.apply("acquire", args(-1L), "pid 1", false);
         got.undo().run();
         assertEquals("unlocked", lock.describe());
         lock.apply("acquire", args(-1L), "pid 1", false);

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -100,7 +101,7 @@ class SharedMemoryTest {
         SharedInt v = new SharedInt(1);
         assertTrue(Files.exists(v.file()));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(v.file())));
-        if (Files.isDirectory(java.nio.file.Path.of("/dev/shm"))) assertTrue(v.file().startsWith("/dev/shm"));
+        if (Files.isDirectory(Path.of("/dev/shm"))) assertTrue(v.file().startsWith("/dev/shm"));
     }
 
     @Test

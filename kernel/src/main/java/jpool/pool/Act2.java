@@ -1,9 +1,0 @@
-package jpool.pool;
-
-import java.io.Serializable;
-
-/** A two-argument task that returns nothing, e.g. {@code (a, b) -> save(a, b)}, for {@link Pool#starForEach}. */
-@FunctionalInterface
-public interface Act2<A, B> extends Serializable {
-    void accept(A a, B b) throws Exception;
-}

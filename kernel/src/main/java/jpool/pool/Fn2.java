@@ -1,9 +1,0 @@
-package jpool.pool;
-
-import java.io.Serializable;
-
-/** A two-argument task for {@link Pool#starmap}, e.g. {@code (a, b) -> a + b}. */
-@FunctionalInterface
-public interface Fn2<A, B, R> extends Serializable {
-    R apply(A a, B b) throws Exception;
-}

@@ -1,8 +1,0 @@
-package jpool.workers;
-
-/** A task, argument or result that cannot be sent between the kernel and a worker; the message says which and why. */
-public class NotShippable extends RuntimeException {
-    public NotShippable(String message) {
-        super(message);
-    }
-}
