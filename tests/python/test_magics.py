@@ -364,6 +364,26 @@ def test_cpu_for_a_span_updates_one_display_and_ends_with_the_average(k):
     assert len(points) == CPUS and all(len(p.split()) >= 5 for p in points)
 
 
+def test_cpu_average_over_a_span_of_saturated_cpus_is_the_true_average(k):
+    # one spinning thread per CPU in the kernel keeps every CPU busy (busy is busy, whoever else runs): the
+    # average over the span is ~100% as top shows, not 80% (4 samples and a 0% one taken at the start)
+    k.ok("var cpuSpin = new java.util.concurrent.atomic.AtomicBoolean(true);\n"
+         f"for (int i = 0; i < {CPUS}; i++) {{ Thread t = new Thread(() -> {{ while (cpuSpin.get()) {{}} }}); "
+         "t.setDaemon(true); t.start(); }")
+    try:
+        c = k.ok("%cpu --for 2 --interval 500")
+    finally:
+        k.ok("cpuSpin.set(false);")
+    last = c.displays()[-1][2]
+    assert last["text/plain"].startswith("per-CPU utilisation over 2.0 s (average)"), last["text/plain"]
+    averages = text_percentages(last["text/plain"])
+    assert len(averages) == CPUS and all(a >= 90 for a in averages), last["text/plain"]
+    # every sample covers a real interval: none is a 0% point at the start of the timeline
+    for points in re.findall(r'<polygon class="timeline" points="([^"]+)"', last["text/html"]):
+        tops = [float(p.split(",")[1]) for p in points.split()[1:-1]]
+        assert len(tops) >= 6 and max(tops) - min(tops) < 17 * 0.5, points
+
+
 # ------------------------------------------------------------------------------------------------ %%process and co.
 
 def test_process_join_with_seconds_says_when_the_process_is_still_running(k):

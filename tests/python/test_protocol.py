@@ -443,6 +443,25 @@ def test_name_and_question_mark_shows_the_inspection_in_the_pager(kernel):
     assert text == inspected["data"]["text/plain"], "the pager shows what inspect_request gives"
 
 
+def test_the_pager_and_inspect_show_javadoc_rendered_not_its_markup(kernel):
+    reply, _ = kernel.run("Math.max?")
+    pages = [p for p in reply["payload"] if p["source"] == "page"]
+    assert len(pages) == 1, reply["payload"]
+    data = pages[0]["data"]
+    # the console prints text/plain: Javadoc's tags are gone, its sections named
+    plain = data["text/plain"]
+    assert "Returns the greater of two int values." in plain, plain
+    assert "{@" not in plain and "@param" not in plain and "@return" not in plain and "<p>" not in plain, plain
+    assert "Parameters:\n  a - an argument." in plain, plain
+    # a notebook's pager shows text/markdown: code as code, signatures as Java
+    md = data["text/markdown"]
+    assert "```java\nint Math.max(int a, int b)\n```" in md, md
+    assert "Returns the greater of two `int` values." in md and "- `a` - an argument." in md, md
+    assert "{@" not in md and "@param" not in md, md
+    inspected = kernel.shell_reply(kernel.kc.inspect("Math.max(", len("Math.max(")))["content"]["data"]
+    assert inspected["text/markdown"] == md and inspected["text/plain"] == plain
+
+
 @pytest.mark.parametrize("code, expected", [
     ("String?", "java.lang.String"),
     ("?java.util.List", "java.util.List"),

@@ -15,6 +15,7 @@ import jpool.protocol.Cell;
 import jpool.protocol.KernelBackend;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,7 +182,8 @@ public final class JavaKernel implements KernelBackend {
             if (!silent) cell.write("stdout", "Object `" + help.name() + "` not found.\n");
             return;
         }
-        cell.page(Map.of("text/plain", text));
+        String markdown = help.isMagic() || help.detailed() ? null : evaluator.inspectMarkdown(help.name(), help.name().length());
+        cell.page(new LinkedHashMap<>(bundle(text, markdown)));
     }
 
     /**
@@ -214,10 +216,21 @@ public final class JavaKernel implements KernelBackend {
         JsonObject o = new JsonObject();
         o.addProperty("found", text != null);
         JsonObject data = new JsonObject();
-        if (text != null) data.addProperty("text/plain", text);
+        if (text != null) {
+            String markdown = magics.isMagic(code) ? null : evaluator.inspectMarkdown(code, cursor);
+            bundle(text, markdown).forEach(data::addProperty);
+        }
         o.add("data", data);
         o.add("metadata", new JsonObject());
         return o;
+    }
+
+    /**
+     * An inspection for frontends: text/plain for consoles and text/markdown (Javadoc rendered, signatures as code)
+     * for notebook pagers and tooltips, which show the richest type they can.
+     */
+    private static Map<String, String> bundle(String text, String markdown) {
+        return markdown == null ? Map.of("text/plain", text) : Map.of("text/plain", text, "text/markdown", markdown);
     }
 
     /** What Shift-Tab and {@code NAME?} show for the code at {@code cursor}, or null when nothing is known. */

@@ -314,8 +314,20 @@ public final class JShellEvaluator implements AutoCloseable {
             "((?:\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*\\s*\\.\\s*)*\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)"
                     + "\\s*\\.\\s*(\\p{javaJavaIdentifierStart}\\p{javaJavaIdentifierPart}*)");
 
-    /** Signature and Javadoc (when the JDK's sources are installed) of what is at {@code cursor}, or null. */
+    /** Signature and Javadoc (when the JDK's sources are installed) of what is at {@code cursor} as plain text, or null. */
     public String inspect(String code, int cursor) {
+        return inspect(code, cursor, false);
+    }
+
+    /**
+     * Like {@link #inspect(String, int)} but as Markdown (signatures as Java code, Javadoc's markup rendered) for
+     * notebook pagers and tooltips; a notebook variable is shown as code.
+     */
+    public String inspectMarkdown(String code, int cursor) {
+        return inspect(code, cursor, true);
+    }
+
+    private String inspect(String code, int cursor, boolean markdown) {
         cursor = Math.max(0, Math.min(cursor, code.length()));
         // Shift-Tab with the cursor inside a name ("twi|ce(3)") asks about the whole name
         int at = cursor;
@@ -328,7 +340,7 @@ public final class JShellEvaluator implements AutoCloseable {
             String variable = shell.variables().filter(v -> v.name().equals(name)
                             && shell.status(v) == Snippet.Status.VALID).findFirst()
                     .map(v -> v.typeName() + " " + v.name() + " = " + abbreviate(shell.varValue(v))).orElse(null);
-            if (variable != null) return variable;
+            if (variable != null) return markdown ? "```java\n" + variable + "\n```" : variable;
         }
         int start = currentSnippetStart(code.substring(0, at));
         String snippet = code.substring(start, at);
@@ -347,8 +359,10 @@ public final class JShellEvaluator implements AutoCloseable {
         if (docs.isEmpty()) return null;
         return docs.stream().map(d -> {
                     String javadoc = d.javadoc() != null ? d.javadoc() : BundledJavadoc.forSignature(d.signature());
-                    return d.signature() + (javadoc == null ? "" : "\n\n" + javadoc.strip());
-                }).distinct().collect(Collectors.joining("\n\n"));
+                    String doc = javadoc == null || javadoc.isBlank() ? ""
+                            : "\n\n" + (markdown ? JavadocText.markdown(javadoc) : JavadocText.plain(javadoc));
+                    return (markdown ? "```java\n" + d.signature() + "\n```" : d.signature()) + doc;
+                }).distinct().collect(Collectors.joining(markdown ? "\n\n---\n\n" : "\n\n"));
     }
 
     /**

@@ -28,8 +28,7 @@ final class CpuMagic {
         int interval = f.intValue("--interval", 500, 50);
         Double span = f.seconds("--for");
         if (!CpuSampler.available()) return new MimeBundle("per-CPU utilisation is not available on this system (needs Linux /proc/stat)");
-        CpuTimeline timeline = new CpuTimeline();
-        timeline.sample();
+        CpuTimeline timeline = new CpuTimeline(); // the window starts here: no sample of a near-empty interval
         var cell = java.dispatcher().currentCell();
         String id = "jpool-cpu-" + UUID.randomUUID();
         if (span == null) {
@@ -39,10 +38,10 @@ final class CpuMagic {
         }
         long end = System.nanoTime() + (long) (span * 1e9);
         boolean shown = false;
-        double[] busy = new double[0];
         while (System.nanoTime() < end) {
             Thread.sleep(Math.min(interval, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
-            busy = timeline.sample();
+            double[] busy = timeline.sample();
+            if (busy == null) continue; // too short an interval to measure (the last bit of the span)
             MimeBundle b = bundle(timeline, busy, "per-CPU utilisation, sampling every " + interval + " ms");
             if (cell != null) {
                 if (!shown) cell.display(b.mimeBundle(), Map.of(), id);
@@ -50,6 +49,11 @@ final class CpuMagic {
                 shown = true;
             }
         }
+        if (timeline.samples().isEmpty()) { // a span shorter than the shortest interval worth measuring
+            Thread.sleep(CpuTimeline.MIN_INTERVAL_MS);
+            timeline.sample();
+        }
+        // the true average over the window (from the counters), not a mean of samples that may differ in length
         MimeBundle last = bundle(timeline, timeline.average(), String.format(Locale.ROOT, "per-CPU utilisation over %.1f s (average)", span));
         if (cell != null && shown) {
             cell.updateDisplay(last.mimeBundle(), Map.of(), id);

@@ -61,7 +61,6 @@ public final class TaskBoard {
 
     /** Shows the board and keeps it updated until {@link #finish()}. */
     public synchronized TaskBoard start() {
-        if (cpu != null) cpu.sample();
         if (cell != null) cell.display(render(false), Map.of(), displayId);
         // fixed delay, not fixed rate: the ticker thread is shared by every board, and after a stall (GC, a loaded
         // machine) a fixed-rate schedule fires the missed ticks back to back, breaking the at-most-4-a-second promise
@@ -173,10 +172,12 @@ public final class TaskBoard {
             html.append("</ul></div>");
         }
         if (cpu != null) {
-            String title = last ? String.format(Locale.ROOT, "per-CPU utilisation over the run (average %s)", averages(cpu.average()))
+            String title = last && cpu.average() == null ? "per-CPU utilisation: the run was too short to measure"
+                    : last ? String.format(Locale.ROOT, "per-CPU utilisation over the run (average %s)", averages(cpu.average()))
                     : "per-CPU utilisation now and over the run";
-            html.append(CpuChart.svg(cpu.samples(), title, last ? cpu.average() : busy));
-            text.append("\n").append(CpuChart.text(last ? cpu.average() : busy));
+            double[] bars = last ? cpu.average() : busy;
+            html.append(CpuChart.svg(cpu.samples(), cpu.cpus(), title, bars));
+            text.append("\n").append(bars == null ? "per-CPU utilisation: measuring" : CpuChart.text(bars));
         } else {
             html.append("<div>per-CPU utilisation: not available on this system (needs Linux /proc/stat)</div>");
             text.append("\nper-CPU utilisation: not available on this system");
