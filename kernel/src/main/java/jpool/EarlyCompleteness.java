@@ -9,9 +9,10 @@ final class EarlyCompleteness {
     private EarlyCompleteness() {
     }
 
-    /** "incomplete" or "unknown" (a frontend then runs the code, as it would after "complete"). */
+    /** "complete" (a help request), "incomplete" or "unknown" (a frontend then runs the code, as after "complete"). */
     static String of(String code) {
         String c = code.strip();
+        if (PagerRequest.parse(code) != null) return "complete"; // "Math.max?" is help, not a ternary being typed
         if (c.startsWith("%%")) return c.contains("\n") ? "unknown" : "incomplete";
         int depth = 0;
         boolean blockComment = false;

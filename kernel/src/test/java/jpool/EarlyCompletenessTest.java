@@ -15,6 +15,11 @@ class EarlyCompletenessTest {
     }
 
     @Test
+    void aHelpRequestIsComplete() {
+        assertEquals("complete", EarlyCompleteness.of("Math.max?"));
+    }
+
+    @Test
     void balancedCodeIsLeftToTheKernel() {
         assertEquals("unknown", EarlyCompleteness.of("int x = 20 + 22;"));
         assertEquals("unknown", EarlyCompleteness.of("String s = \"{(\"; // {"));
