@@ -25,6 +25,7 @@ public final class JavaKernel implements KernelBackend {
             "jpool.workers.RemoteFailure", "jpool.workers.NotShippable", "jpool.workers.WorkerStartFailed",
             "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.Fn", "jpool.pool.Fn2", "jpool.pool.Act", "jpool.pool.Act2", "jpool.pool.Call", "jpool.pool.TaskFailed",
             "jpool.pool.WorkerDied", "jpool.pool.MapFailed", "jpool.pool.Outcome",
+            "jpool.cluster.Cluster", "jpool.cluster.LocalStandalone", "jpool.cluster.ClusterFailure",
             "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
             "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
             "jpool.sharing.SharedMap", "jpool.sharing.SharedList", "jpool.sharing.SharedInt", "jpool.sharing.SharedLong",

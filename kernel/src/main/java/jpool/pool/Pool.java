@@ -82,6 +82,8 @@ public final class Pool implements AutoCloseable, Rich {
     private volatile boolean progressDisplays = true;
     private State state = State.RUN;
     private int tasksDone, tasksFailed, starting;
+    /** jpool.cluster hook (issue 18): set when the pool runs on a Spark cluster; its calls then go to Spark. */
+    private final ClusterPool cluster;
 
     /** A pool with one worker per CPU. */
     public Pool() {
@@ -107,6 +109,7 @@ public final class Pool implements AutoCloseable, Rich {
         if (maxTasksPerChild < 0) throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or more, got " + maxTasksPerChild);
         if (jpool.workers.Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
         this.processes = processes;
+        this.cluster = null;
         this.routers = new CellRouters("pool-" + number, this::mayStillPrintFor);
         this.maxTasksPerChild = maxTasksPerChild;
         this.initializer = initializer == null ? null : StateCapture.prepare(new InitTask(initializer), "the pool initializer");
@@ -135,6 +138,43 @@ public final class Pool implements AutoCloseable, Rich {
     }
 
     private static final List<Pool> LIVE = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    // ---- jpool.cluster hook (issue 18): a pool whose tasks run on a Spark cluster -------------------------
+
+    /**
+     * A pool whose tasks run on an Apache Spark cluster instead of local worker JVMs; the same calls work.
+     * <pre>{@code
+     * try (Pool pool = new Pool(Cluster.spark("spark://10.0.0.5:7077"))) {
+     *     List<Double> scores = pool.map(topic -> tune(topic), topics);   // in input order, as locally
+     * }
+     * }</pre>
+     * Fails with {@link jpool.cluster.ClusterFailure} (one line) when Spark cannot be resolved, the master cannot be
+     * reached or no executor starts.
+     */
+    public Pool(jpool.cluster.Cluster cluster) {
+        if (cluster == null) throw new IllegalArgumentException("no cluster given (Cluster.spark(\"spark://host:7077\"))");
+        if (jpool.workers.Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
+        this.routers = new CellRouters("pool-" + number, this::mayStillPrintFor);
+        this.maxTasksPerChild = 0;
+        this.initializer = null;
+        this.cluster = new ClusterPool(this, cluster);
+        this.processes = this.cluster.cores();
+        callbacks.allowCoreThreadTimeOut(true);
+        allExited.whenComplete((v, e) -> closeRouters());
+        LIVE.add(this);
+    }
+
+    /** Ends a cluster pool: close waits for its jobs, terminate cancels them; either stops its SparkContext. */
+    private void endCluster(boolean terminate) {
+        synchronized (this) {
+            if (state == State.TERMINATE || (state == State.CLOSE && !terminate)) return;
+            state = terminate ? State.TERMINATE : State.CLOSE;
+        }
+        if (terminate) cluster.terminate();
+        else cluster.close();
+        allExited.complete(null);
+        LIVE.remove(this);
+    }
 
     /** Every pool of this kernel that has not been terminated or joined. */
     public static List<Pool> all() {
@@ -344,6 +384,10 @@ public final class Pool implements AutoCloseable, Rich {
      */
     @Override
     public void close() {
+        if (cluster != null) {
+            endCluster(false);
+            return;
+        }
         synchronized (this) {
             if (state == State.RUN) state = State.CLOSE;
             retireIdleIfClosed();
@@ -370,6 +414,10 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Stops now: pending tasks are cancelled, running ones killed with their workers. */
     public void terminate() {
+        if (cluster != null) {
+            endCluster(true);
+            return;
+        }
         List<TaskRecord> cancelled;
         List<PoolWorker> victims;
         synchronized (this) {
@@ -396,6 +444,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** One line: workers busy/idle, tasks done/pending/failed, state. */
     public synchronized String status() {
+        if (cluster != null) return "Pool-" + number + " [" + state.name().toLowerCase() + "] " + cluster.status();
         long busy = slots.stream().filter(PoolWorker::busy).count();
         long queued = slots.stream().mapToLong(s -> s.inFlight.size()).sum();
         return "Pool-" + number + " [" + state.name().toLowerCase() + "]: " + slots.size() + " workers (" + busy + " busy), tasks "
@@ -432,6 +481,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** The pool's workers now, with the last few lines each printed. */
     public synchronized List<WorkerState> workers() {
+        if (cluster != null) return cluster.workers();
         List<WorkerState> out = new ArrayList<>();
         for (PoolWorker s : slots) out.add(new WorkerState(s.name, s.handle.pid(), s.busy(), s.tasksRun, s.tail.get()));
         return out;
@@ -517,7 +567,7 @@ public final class Pool implements AutoCloseable, Rich {
         } else {
             all = InputReader.readAll(items.iterator(), label).toArray(); // fails early when they cannot fit
         }
-        int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.length / (4.0 * processes)));
+        int chunk = chunkSize > 0 ? chunkSize : Math.max(1, (int) Math.ceil(all.length / (4.0 * (cluster != null ? cluster.cores() : processes))));
         Batch b = new Batch(CellScope.current(), label);
         b.reserve(all.length);
         // one state snapshot for the whole call: every chunk sees the same notebook variables
@@ -563,9 +613,15 @@ public final class Pool implements AutoCloseable, Rich {
         synchronized (this) {
             if (state != State.RUN)
                 throw new IllegalStateException("Pool-" + number + " is " + (state == State.CLOSE ? "closed" : "terminated") + "; it takes no new tasks");
-            for (TaskRecord t : tasks) routerFor(t.batch.origin); // reserves the cell's display for late output
-            pending.addAll(tasks);
-            dispatch();
+            if (cluster == null) {
+                for (TaskRecord t : tasks) routerFor(t.batch.origin); // reserves the cell's display for late output
+                pending.addAll(tasks);
+                dispatch();
+            }
+        }
+        if (cluster != null) { // jpool.cluster hook: the chunks run as Spark jobs
+            cluster.submit(tasks);
+            return;
         }
         flush();
     }

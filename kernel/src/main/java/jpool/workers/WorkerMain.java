@@ -57,6 +57,12 @@ public final class WorkerMain {
         return loader;
     }
 
+    /** A Spark executor runs jpool tasks in-process (see {@link EmbeddedWorker}): its notebook-class loader. */
+    static void embed(ShippedClassLoader notebookClasses) {
+        loader = notebookClasses;
+        filter = new ShipFilter(notebookClasses::defines);
+    }
+
     /** Resolves a class name the way shipped values are resolved here. */
     public static Class<?> shippedClass(String name) throws ClassNotFoundException {
         return Class.forName(name, false, loader);
@@ -372,7 +378,7 @@ public final class WorkerMain {
      * restored here (e.g. its type is not allowed to travel) is left unset too, with a note in the cell, instead of
      * failing every task: as on the kernel's side, one bad variable does not stop the others.
      */
-    private static void applyState(byte[] state) throws IOException {
+    static void applyState(byte[] state) throws IOException {
         Payload.Reader r = new Payload.Reader(state);
         int n = r.getInt();
         for (int i = 0; i < n; i++) {
