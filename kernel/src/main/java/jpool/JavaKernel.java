@@ -23,7 +23,8 @@ import java.util.Set;
 /** The Java language behind the protocol: JShell evaluation, magics, completion, inspection, history. */
 public final class JavaKernel implements KernelBackend {
     /** The packages whose API types every cell imports; each names them in its package-info ({@link CellImports}). */
-    static final List<String> API_PACKAGES = List.of("jpool.display", "jpool.workers", "jpool.api", "jpool.pool", "jpool.sharing");
+    static final List<String> API_PACKAGES = List.of("jpool.display", "jpool.workers", "jpool.api", "jpool.pool", "jpool.sharing",
+            "jpool.cluster");
 
     private final JShellEvaluator evaluator;
     private final MagicDispatcher magics;

@@ -20,6 +20,7 @@ class CellImportsTest {
                 "jpool.api.Fn", "jpool.api.Fn2", "jpool.api.Act", "jpool.api.Act2", "jpool.api.Call",
                 "jpool.pool.Pool", "jpool.pool.AsyncResult", "jpool.pool.TaskFailed", "jpool.pool.WorkerDied",
                 "jpool.pool.MapFailed", "jpool.pool.Outcome",
+                "jpool.cluster.Cluster", "jpool.cluster.LocalStandalone", "jpool.cluster.ClusterFailure",
                 "jpool.sharing.MpQueue", "jpool.sharing.JoinableMpQueue", "jpool.sharing.Pipe", "jpool.sharing.PipeEnd",
                 "jpool.sharing.MpEvent", "jpool.sharing.MpLock", "jpool.sharing.MpSemaphore", "jpool.sharing.Manager",
                 "jpool.sharing.SharedMap", "jpool.sharing.SharedList", "jpool.sharing.SharedInt", "jpool.sharing.SharedLong",

@@ -5,6 +5,7 @@ import jpool.api.Fn2;
 import jpool.api.Call;
 import jpool.api.Act;
 import jpool.api.Act2;
+import jpool.cluster.Cluster;
 import jpool.shipping.ChunkTask;
 import jpool.KernelEvents;
 import jpool.display.CellScope;
@@ -54,6 +55,8 @@ public final class Pool implements AutoCloseable, Rich {
     private final Scheduler scheduler;
     private final Submission submission;
     private final Runnable onInterrupt = this::cancelInterruptedCell;
+    /** Set when the pool runs on a Spark cluster: its tasks then go to Spark instead of the scheduler's workers. */
+    private final ClusterPool cluster;
 
     /** A pool with one worker per CPU. */
     public Pool() {
@@ -84,11 +87,33 @@ public final class Pool implements AutoCloseable, Rich {
         if (maxTasksPerChild < 0) throw new IllegalArgumentException("maxTasksPerChild must be 0 (no limit) or more, got " + maxTasksPerChild);
         if (Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
         this.processes = processes;
+        this.cluster = null;
         this.scheduler = new Scheduler(name(), executor, initializer == null ? null
                 : StateCapture.prepare(new InitTask(initializer), "the pool initializer"), maxTasksPerChild);
-        this.submission = new Submission(this, scheduler);
+        this.submission = new Submission(this, scheduler, scheduler::enqueue);
         scheduler.startWorkers(processes);
         KernelEvents.onInterrupt(onInterrupt);
+        LIVE.add(this);
+    }
+
+    /**
+     * A pool whose tasks run on an Apache Spark cluster instead of local worker JVMs; the same calls work.
+     * <pre>{@code
+     * try (Pool pool = new Pool(Cluster.spark("spark://10.0.0.5:7077"))) {
+     *     List<Double> scores = pool.map(topic -> tune(topic), topics);   // in input order, as locally
+     * }
+     * }</pre>
+     * Fails with {@link jpool.cluster.ClusterFailure} (one line) when Spark cannot be resolved, the master cannot be
+     * reached or no executor starts.
+     */
+    public Pool(Cluster cluster) {
+        if (cluster == null) throw new IllegalArgumentException("no cluster given (Cluster.spark(\"spark://host:7077\"))");
+        if (Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
+        // the scheduler starts no worker here: it keeps the pool's state, routers and callbacks; Spark runs the tasks
+        this.scheduler = new Scheduler(name(), LocalJvmExecutor.INSTANCE, null, 0);
+        this.cluster = new ClusterPool(this, cluster);
+        this.processes = this.cluster.cores();
+        this.submission = new Submission(this, scheduler, this.cluster::submit);
         LIVE.add(this);
     }
 
@@ -309,7 +334,8 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Queues tasks made elsewhere in this package (lazy imap). */
     void enqueue(List<TaskRecord> tasks) {
-        scheduler.enqueue(tasks);
+        if (cluster != null) cluster.submit(tasks);
+        else scheduler.enqueue(tasks);
     }
 
     /** Where worker output and notes for {@code cell} go. */
@@ -325,6 +351,7 @@ public final class Pool implements AutoCloseable, Rich {
      */
     @Override
     public void close() {
+        if (cluster != null && scheduler.accepting()) cluster.close();
         scheduler.close();
         KernelEvents.removeInterrupt(onInterrupt);
         join();
@@ -345,6 +372,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Stops now: pending tasks are cancelled, running ones killed with their workers. */
     public void terminate() {
+        if (cluster != null) cluster.terminate();
         scheduler.terminate();
         KernelEvents.removeInterrupt(onInterrupt);
         LIVE.remove(this);
@@ -364,11 +392,13 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** The pool and its workers now: the model every status display renders. */
     public PoolStatus snapshot() {
+        if (cluster != null) return cluster.status(name(), scheduler.accepting() ? "run" : "close");
         return scheduler.status();
     }
 
     /** One line: workers busy/idle, tasks done/pending/failed, state. */
     public String status() {
+        if (cluster != null) return snapshot().line() + " " + cluster.where();
         return snapshot().line();
     }
 

@@ -31,6 +31,8 @@ import java.util.function.Consumer;
 final class Submission {
     private final Pool pool;
     private final Scheduler scheduler;
+    /** Where ready tasks go: the scheduler's workers, or a cluster. */
+    private final Consumer<List<TaskRecord>> sink;
     /** One thread, so callbacks run in completion order; it ends when idle, so finished pools leave no thread behind. */
     private final ThreadPoolExecutor callbacks = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
@@ -40,7 +42,8 @@ final class Submission {
             });
     private volatile boolean progressDisplays = true;
 
-    Submission(Pool pool, Scheduler scheduler) {
+    Submission(Pool pool, Scheduler scheduler, Consumer<List<TaskRecord>> sink) {
+        this.sink = sink;
         this.pool = pool;
         this.scheduler = scheduler;
         callbacks.allowCoreThreadTimeOut(true);
@@ -61,7 +64,7 @@ final class Submission {
         Shipment s = ship(new ChunkTask(f.form(), kind, inputs), f, null);
         TaskRecord task = new TaskRecord(b, index, inputs, s, f, kind);
         task.noInput = kind == ChunkTask.Kind.CALL;
-        scheduler.enqueue(List.of(task));
+        sink.accept(List.of(task));
         b.seal(null);
         @SuppressWarnings("unchecked")
         CompletableFuture<R> value = b.item(index).thenApply(o -> {
@@ -129,7 +132,7 @@ final class Submission {
             tasks.add(new TaskRecord(b, b.add(n), part, s, f, kind));
         }
         if (prepare != null) prepare.accept(b);
-        scheduler.enqueue(tasks);
+        sink.accept(tasks);
         b.seal(progressDisplays ? pool : null);
         return b;
     }

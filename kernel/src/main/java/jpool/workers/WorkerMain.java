@@ -59,6 +59,18 @@ public final class WorkerMain {
     private static ShippedClassLoader loader;
     private static ShipFilter filter;
 
+    /** The allow-list for what this worker reads and sends (an embedded worker reads its tasks with it). */
+    static ShipFilter shipFilter() {
+        return filter;
+    }
+
+    /** A Spark executor runs jpool tasks in-process (see {@link EmbeddedWorker}): its notebook-class loader. */
+    static void embed(ShippedClassLoader notebookClasses) {
+        loader = notebookClasses;
+        filter = new ShipFilter(notebookClasses::defines);
+        WorkerContext.install(loader, filter, () -> Mp.current().name());
+    }
+
     private static long appliedSnapshot = -1;
     /**
      * State bytes of tasks taken back before they ran, by snapshot id: the kernel sends a snapshot's bytes only
@@ -352,7 +364,7 @@ public final class WorkerMain {
      * restored here (e.g. its type is not allowed to travel) is left unset too, with a note in the cell, instead of
      * failing every task: as on the kernel's side, one bad variable does not stop the others.
      */
-    private static void applyState(byte[] state) throws IOException {
+    static void applyState(byte[] state) throws IOException {
         Payload.Reader r = new Payload.Reader(state);
         int n = r.getInt();
         for (int i = 0; i < n; i++) {

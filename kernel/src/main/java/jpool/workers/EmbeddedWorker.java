@@ -1,0 +1,192 @@
+package jpool.workers;
+
+import jpool.ipc.Payload;
+import jpool.ipc.ErrorReport;
+import jpool.ipc.Serial;
+import jpool.shipping.ChunkCodec;
+import jpool.shipping.WorkerTask;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The executor side of a cluster pool: runs jpool chunks inside a Spark executor JVM as a worker JVM runs them.
+ * The notebook's classes, the function and the notebook state come with each job ({@code shared}); output the task
+ * prints goes back to the kernel over an output channel authenticated with the kernel's secret, tagged by executor.
+ * Called by jpool's Spark task; not meant for notebook code.
+ */
+public final class EmbeddedWorker {
+    private static ShippedClassLoader loader;
+    private static long appliedSnapshot = -1;
+    private static final Object SETUP = new Object();
+    private static final ThreadLocal<TaskLines> CURRENT = new ThreadLocal<>();
+    private static DataOutputStream channel;
+    private static String channelTo;
+
+    private EmbeddedWorker() {
+    }
+
+    /**
+     * Runs one chunk {@code {Long taskId, byte[] task, Object[] arrays}}; returns {@code {Long taskId, String
+     * executor, String host, byte[] result, Object[] arrays, String[] error}}: the chunk's own result (each input's
+     * value or error), or the error that kept the chunk from running at all.
+     */
+    public static Object[] run(byte[] shared, Object[] chunk, String executor, String host, String tag) {
+        long taskId = (Long) chunk[0];
+        TaskLines lines = null;
+        try {
+            Payload.Reader r = new Payload.Reader(shared);
+            String outHost = r.getString();
+            int outPort = r.getInt();
+            String secret = r.getString();
+            synchronized (SETUP) {
+                setUp(executor);
+                int n = r.getInt();
+                for (int i = 0; i < n; i++) loader.add(r.getString(), r.getBytes());
+                long fnId = r.getLong();
+                if (fnId >= 0) ChunkCodec.learnFunction(fnId, r.getBytes());
+                long snapshotId = r.getLong();
+                byte[] state = r.getBytes();
+                connect(outHost, outPort, secret);
+                lines = new TaskLines(taskId, tag);
+                CURRENT.set(lines);
+                if (snapshotId != appliedSnapshot) {
+                    appliedSnapshot = snapshotId;
+                    WorkerMain.applyState(state);
+                }
+            }
+            CURRENT.set(lines);
+            byte[] task = (byte[]) chunk[1];
+            Object[] arrays = (Object[]) chunk[2];
+            ClassLoader before = Thread.currentThread().getContextClassLoader();
+            Thread.currentThread().setContextClassLoader(loader);
+            try {
+            WorkerTask t = ChunkCodec.isTask(task) ? ChunkCodec.decodeTask(task)
+                    : (WorkerTask) Serial.read(task, arrays, loader, WorkerMain.shipFilter());
+            Object value = t.execute();
+            Serial.Written w = value instanceof Serial.Written sw ? sw : Serial.writeDetached(value);
+            return new Object[]{taskId, executor, host, w.bytes(), w.arrays(), null};
+            } finally {
+                Thread.currentThread().setContextClassLoader(before);
+            }
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("cancelled", e); // Spark is cancelling the job
+            }
+            ErrorReport re = ErrorReport.of(e);
+            return new Object[]{taskId, executor, host, null, null, new String[]{re.className(), re.message(), re.trace()}};
+        } finally {
+            if (lines != null) lines.flushAll();
+            CURRENT.remove();
+        }
+    }
+
+    /** Once per executor JVM: the notebook-class loader, and System.out/err that send a task's lines to the kernel. */
+    private static void setUp(String executor) {
+        if (loader != null) return;
+        loader = new ShippedClassLoader(EmbeddedWorker.class.getClassLoader());
+        WorkerMain.embed(loader);
+        WorkerIdentity.becomeWorker("executor " + executor);
+        System.setOut(new PrintStream(new Routed(System.out, 1), true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(new Routed(System.err, 2), true, StandardCharsets.UTF_8));
+    }
+
+    /** Opens (once) the output channel to the kernel; a kernel that cannot be reached only costs the live output. */
+    private static void connect(String host, int port, String secret) {
+        String to = host + ":" + port;
+        if (to.equals(channelTo) || port <= 0) return;
+        channelTo = to;
+        try {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(host, port), 5000);
+            s.setTcpNoDelay(true);
+            channel = new DataOutputStream(new java.io.BufferedOutputStream(s.getOutputStream()));
+            channel.writeUTF(secret);
+            channel.flush();
+        } catch (IOException e) {
+            channel = null;
+        }
+    }
+
+    private static void send(long taskId, int stream, String tag, String text) {
+        synchronized (SETUP) {
+            if (channel == null) return;
+            try {
+                channel.writeLong(taskId);
+                channel.writeByte(stream);
+                channel.writeUTF(tag);
+                channel.writeUTF(text.length() > 16_000 ? text.substring(0, 16_000) + "…" : text);
+                channel.flush();
+            } catch (IOException e) {
+                channel = null; // the kernel is gone; the task still runs and returns its result through Spark
+            }
+        }
+    }
+
+    /** The lines one running task prints, per stream, sent one complete line at a time. */
+    private static final class TaskLines {
+        final long taskId;
+        final String tag;
+        final ByteArrayOutputStream[] pending = {null, new ByteArrayOutputStream(), new ByteArrayOutputStream()};
+
+        TaskLines(long taskId, String tag) {
+            this.taskId = taskId;
+            this.tag = tag;
+        }
+
+        void write(int stream, int b) {
+            if (b == '\n') {
+                send(taskId, stream, tag, pending[stream].toString(StandardCharsets.UTF_8));
+                pending[stream].reset();
+            } else {
+                pending[stream].write(b);
+            }
+        }
+
+        void flushAll() {
+            for (int s = 1; s <= 2; s++) {
+                if (pending[s].size() > 0) send(taskId, s, tag, pending[s].toString(StandardCharsets.UTF_8));
+                pending[s].reset();
+            }
+        }
+    }
+
+    /** An executor's System.out/err: a jpool task's bytes go to its cell, everything else (Spark's own) as before. */
+    private static final class Routed extends OutputStream {
+        private final PrintStream original;
+        private final int stream;
+
+        Routed(PrintStream original, int stream) {
+            this.original = original;
+            this.stream = stream;
+        }
+
+        @Override
+        public void write(int b) {
+            TaskLines t = CURRENT.get();
+            if (t != null) t.write(stream, b);
+            else original.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            TaskLines t = CURRENT.get();
+            if (t == null) {
+                original.write(b, off, len);
+                return;
+            }
+            for (int i = off; i < off + len; i++) t.write(stream, b[i]);
+        }
+
+        @Override
+        public void flush() {
+            if (CURRENT.get() == null) original.flush();
+        }
+    }
+}
