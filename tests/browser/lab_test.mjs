@@ -8,7 +8,7 @@
 //
 // The notebook's cells (made by tests/python/test_browser_lab.py) are, in order:
 //   0 `int x = 6 * 7; x`   1 `"abc".len`   2 `"abc".c`   3 `Math.max(`   4 the %%pool cell
-//   5 `Thread.sleep(60000)`   6 `x + 1`
+//   5 `System.out.println("sleeping"); Thread.sleep(60000);`   6 `x + 1`
 // Prints one JSON line with what it saw; exits 1 (with the reason on stderr) when a check fails.
 import path from 'node:path';
 import { check, launchChromium, newPage, options, reportFailure } from './common.mjs';
@@ -126,6 +126,8 @@ try {
       trs.map((tr) => tr.querySelectorAll('td')[2].textContent.trim()));
   await cell(4).scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(opts.screenshots, 'lab-pool-board.png') });
+  await board.first().screenshot({ path: path.join(opts.screenshots, 'lab-board.png') });
+  check(seen.boardStates[0] === 'running', `the board first showed ${seen.boardStates[0]}, not the running state`);
   check(seen.boards === 1, `expected one board (updated in place), found ${seen.boards}`);
   check(JSON.stringify(seen.cpuGroups) === JSON.stringify([...Array(cpus).keys()]),
       `expected one g.cpu per CPU (${cpus}), found ${JSON.stringify(seen.cpuGroups)}`);
@@ -137,13 +139,15 @@ try {
   await run(5);
   await waitKernel('busy');
   await waitPrompt(5, '[*]:');
-  await page.waitForTimeout(1000); // the cell is well into its sleep
+  // the cell prints before it sleeps: once that is shown it is in its sleep
+  await cell(5).locator('.jp-OutputArea-output', { hasText: 'sleeping' }).waitFor({ state: 'visible' });
   const interruptAt = Date.now();
   await page.locator('.lm-MenuBar-item', { hasText: 'Kernel' }).click();
   await page.locator('.lm-Menu-item', { hasText: 'Interrupt Kernel' }).click();
   await waitPrompt(5, '[3]:');
   seen.interruptMs = Date.now() - interruptAt;
-  seen.interruptedOutput = (await cell(5).locator('.jp-OutputArea').innerText()).trim().split('\n')[0];
+  const interruptedLines = (await cell(5).locator('.jp-OutputArea').innerText()).trim().split('\n');
+  seen.interruptedOutput = interruptedLines.find((l) => /^Interrupted/.test(l)) ?? interruptedLines.join(' | ');
   await waitKernel('idle');
   await run(6);
   await waitPrompt(6, '[4]:');

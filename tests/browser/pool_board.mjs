@@ -56,10 +56,12 @@ try {
       .replace(/\s+/g, ' ').trim(); // the prompt has a no-break space
 
   await page.screenshot({ path: path.join(opts.screenshots, 'pool-board-final.png'), fullPage: true });
+  await board.first().screenshot({ path: path.join(opts.screenshots, 'pool-board-board.png') });
   await page.locator('.cell.code_cell').first().locator('.output_wrapper').screenshot({
     path: path.join(opts.screenshots, 'pool-board-output.png'),
   });
 
+  check(seen.states[0] === 'running', `the board first showed ${seen.states[0]}, not the running state`);
   check(seen.boards === 1, `expected one board (updated in place), found ${seen.boards}`);
   check(JSON.stringify(seen.cpuGroups) === JSON.stringify([...Array(cpus).keys()]),
       `expected one g.cpu per CPU (${cpus}), found ${JSON.stringify(seen.cpuGroups)}`);

@@ -13,6 +13,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
+import zlib
 from pathlib import Path
 
 import pytest
@@ -176,6 +177,53 @@ def run_browser_script(script, server, notebook, screenshot_prefix, timeout):
     assert proc.returncode == 0, (f"browser check failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}\n"
                                   f"server log:\n{server.log_text()}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def png_gray(data):
+    """(width, height, rows of 0..255 gray levels) of an 8-bit RGB or RGBA, non-interlaced PNG (what Chromium saves)."""
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    at, idat, header = 8, b"", None
+    while at < len(data):
+        length = int.from_bytes(data[at:at + 4], "big")
+        kind, body = data[at + 4:at + 8], data[at + 8:at + 8 + length]
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            idat += body
+        at += 12 + length
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    depth, color, interlace = header[8], header[9], header[12]
+    assert depth == 8 and color in (2, 6) and interlace == 0, f"unexpected PNG format {header.hex()}"
+    bpp = 3 if color == 2 else 4
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        f, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if f == 1:
+                line[i] = (line[i] + a) & 255
+            elif f == 2:
+                line[i] = (line[i] + b) & 255
+            elif f == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif f == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append([(line[x] * 299 + line[x + 1] * 587 + line[x + 2] * 114) // 1000 for x in range(0, stride, bpp)])
+        prev = line
+    return width, height, rows
+
+
+def assert_shows_something(shot, min_width=200, min_height=40):
+    """The screenshot is big enough and not blank: its gray levels vary (text and the CPU chart are drawn)."""
+    width, height, rows = png_gray((SCREENSHOTS / shot).read_bytes())
+    assert width >= min_width and height >= min_height, f"{shot} is {width}x{height}"
+    levels = [v for row in rows for v in row]
+    mean = sum(levels) / len(levels)
+    variance = sum((v - mean) ** 2 for v in levels) / len(levels)
+    dark = sum(1 for v in levels if v < 128) / len(levels)
+    assert variance > 100 and 0.001 < dark < 0.9, f"{shot} looks blank: variance {variance:.0f}, dark share {dark:.4f}"
 
 
 def assert_screenshots(*names):

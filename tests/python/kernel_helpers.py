@@ -136,12 +136,13 @@ class Exec(list):
 class Kernel:
     """A running jpool kernel plus a blocking client; iopub messages are kept per parent request."""
 
-    def __init__(self, extra_env=None):
+    def __init__(self, extra_env=None, stderr=None):
+        """`stderr`: a file the kernel's stderr (its log) goes to instead of the test run's."""
         self.km = KernelManager(kernel_name=KERNEL_NAME)
         env = dict(os.environ)
         if extra_env:
             env.update(extra_env)
-        self.km.start_kernel(env=env)
+        self.km.start_kernel(env=env, **({"stderr": stderr} if stderr is not None else {}))
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=TIMEOUT)

@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from browser_env import EXPECTED, POOL_CELL, SKIPS, JupyterServer, assert_screenshots, install_playwright, \
-    new_notebook, run_browser_script
+from browser_env import EXPECTED, POOL_CELL, SKIPS, JupyterServer, assert_screenshots, assert_shows_something, \
+    install_playwright, new_notebook, run_browser_script
 
 JUPYTER = "/usr/bin/jupyter"
 
@@ -63,6 +63,9 @@ def test_pool_board_in_the_classic_notebook(server, playwright):
     assert seen["states"][-1] == "final" and seen["boards"] == 1
     assert seen["cpuGroups"] == list(range(os.cpu_count()))
     assert seen["results"] == [str(v) for v in EXPECTED]
+    assert seen["states"][0] == "running", seen["states"]
     assert_screenshots("pool-board-final.png", "pool-board-output.png")
+    assert_shows_something("pool-board-board.png")
+    assert not seen["consoleErrors"], seen["consoleErrors"]
     # the kernel ran the cell: the notebook server lists it as a jpool kernel
     assert [k["name"] for k in server.api("GET", "/api/kernels")] == ["jpool"]

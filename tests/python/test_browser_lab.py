@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 from browser_env import BROWSER_DIR, EXPECTED, NODE, POOL_CELL, ROOT, SKIPS, JupyterServer, assert_screenshots, \
-    install_playwright, new_notebook, npm_ci, run_browser_script
+    assert_shows_something, install_playwright, new_notebook, npm_ci, run_browser_script
 
 LAB_SRC = BROWSER_DIR / "lab"
 LAB_CACHE = ROOT / "target" / "lab"  # node_modules (kept between runs) and the built front end
@@ -36,7 +36,8 @@ pytestmark = SKIPS + [
 ]
 
 # in the order tests/browser/lab_test.mjs expects them
-CELLS = ["int x = 6 * 7; x", '"abc".len', '"abc".c', "Math.max(", POOL_CELL, "Thread.sleep(60000)", "x + 1"]
+CELLS = ["int x = 6 * 7; x", '"abc".len', '"abc".c', "Math.max(", POOL_CELL,
+         'System.out.println("sleeping");\nThread.sleep(60000);', "x + 1"]
 
 
 @pytest.fixture(scope="module")
@@ -101,5 +102,7 @@ def test_notebook_in_jupyterlab_3_6(lab_server, playwright):
     assert seen["interruptedOutput"].startswith("Interrupted") and seen["interruptMs"] < 30000
     assert seen["afterInterrupt"] == "43" and seen["kernelStatus"] == "idle"
     assert_screenshots("lab-notebook.png", "lab-pool-board.png", "lab-completer.png", "lab-tooltip.png")
+    assert_shows_something("lab-board.png")
+    assert not seen["consoleErrors"], seen["consoleErrors"]
     # the notebook's session ran on the jpool kernel
     assert [s["kernel"]["name"] for s in lab_server.api("GET", "/api/sessions")] == ["jpool"]

@@ -423,9 +423,19 @@ def test_background_process_board_ends_final_under_the_running_cell(k):
     c = k.ok("%%process --name bg1\nThread.sleep(1_000);")
     board_id = boards(c)[0][1]
     assert 'data-state="running"' in boards(c)[-1][2]["text/html"]
-    waiting = k.ok("_proc.join(120);\nThread.sleep(1_000);\n1")  # bg1 ends while this cell runs
-    finals = [m for m in waiting.msgs if m["msg_type"] == "update_display_data"
-              and m["content"]["transient"]["display_id"] == board_id]
+    # bg1 ends while this cell runs: the cell waits for a line of input, which the test sends only once the final
+    # board has arrived
+    msg_id = k.kc.execute("_proc.join(120);\nnew java.util.Scanner(System.in).nextLine();\n1", allow_stdin=True)
+    k.kc.get_stdin_msg(timeout=120)
+
+    def finals():
+        return [m for m in k.by_parent.get(msg_id, []) if m["msg_type"] == "update_display_data"
+                and m["content"]["transient"]["display_id"] == board_id
+                and 'data-state="final"' in m["content"]["data"]["text/html"]]
+    k.wait_for(finals, timeout=120, what="the final board under the running cell")
+    k.kc.input("go on")
+    k.collect(msg_id, timeout=120).assert_ok()
+    finals = finals()
     assert finals, "no board update arrived under the running cell"
     assert 'data-state="final"' in finals[-1]["content"]["data"]["text/html"]
     assert "exit 0" in finals[-1]["content"]["data"]["text/plain"]
@@ -437,7 +447,9 @@ def test_join_redelivers_a_board_that_finished_between_cells(k):
     pid = int(re.search(r"<td[^>]*>bg2</td><td[^>]*>(\d+)</td>", boards(c)[0][2]["text/html"]).group(1))
     # wait without running a cell (a running cell would receive the final board)
     wait_until(lambda: not pid_alive(pid), 60, "bg2 to stop")
-    time.sleep(1)  # the board's final state goes out while no cell runs
+    # the board's final state goes out while no cell runs (under bg2's own, finished cell)
+    k.wait_for(lambda: any('data-state="final"' in m["content"]["data"].get("text/html", "")
+                           for _, m in board_messages(k, board_id)), timeout=120, what="bg2's final board")
     joined = k.ok("%join bg2")
     finals = [d for d in joined.displays() if d[1] == board_id]
     assert finals and finals[-1][0] == "update_display_data", joined.displays()
@@ -486,6 +498,8 @@ def test_join_and_terminate_errors_are_one_line(k):
 # ------------------------------------------------------------------------------------------------------------ %pool
 
 def test_pool_status_lists_the_workers_with_their_pids(k):
+    k.ok("%pool shutdown --all")
+    k.ok(f"%%pool -n {N} --map List.of(1)\nit")  # its own pool: no earlier test needs to have left one
     workers = pool_workers(k)
     assert len(workers) == N, workers
     text = k.ok("%pool").text
@@ -601,8 +615,9 @@ def test_pool_shutdown_by_name_stops_only_that_pool(k):
 # -------------------------------------------------------------------------------------------- %pool shutdown (last)
 
 def test_pool_shutdown_all_stops_every_worker(k):
+    k.ok(f"%%pool -n {N} --map List.of(1)\nit")
     workers = pool_workers(k)
-    assert workers, "earlier tests left the magic's pool running"
+    assert workers, "the magic's pool is running"
     text = k.ok("%pool shutdown --all").text
     assert re.fullmatch(r"terminated \[Pool-\d+(, Pool-\d+)*\]", text), text
     assert k.ok("%pool").text == "no pools running"

@@ -1,6 +1,6 @@
 """notebooks/04-magics-and-monitoring.ipynb: its HTML export keeps the final task boards with their inline per-CPU
-SVG (nb_checks_magics.HTML_CHECKS), and, where test_notebooks.py does not already apply them, the checks of its saved
-outputs (nb_checks_magics.CHECKS).
+SVG (nb_checks_magics.HTML_CHECKS), and the checks of its saved
+outputs (nb_checks_magics.CHECKS, which test_notebooks.py applies too).
 
 This module sorts after test_notebooks.py, so it reuses the copy that test executed in this session when there is
 one ("executed-notebooks*" under pytest's base temp dir) and executes the notebook itself otherwise.
@@ -17,8 +17,6 @@ from nb_checks_magics import CHECKS, HTML_CHECKS, NOTEBOOK
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 HERE = pathlib.Path(__file__).resolve().parent
 JUPYTER = "/usr/bin/jupyter"  # Debian's Jupyter
-NOTEBOOKS_TEST = HERE / "test_notebooks.py"
-WIRED = NOTEBOOKS_TEST.exists() and "nb_checks_magics" in NOTEBOOKS_TEST.read_text(encoding="utf-8")
 
 
 def nbconvert(*args):
@@ -46,8 +44,8 @@ def test_magics_notebook_is_saved_clean_for_jpool():
             assert c["outputs"] == [] and c["execution_count"] is None, c["source"]
 
 
-@pytest.mark.skipif(WIRED, reason="test_notebooks.py applies nb_checks_magics.CHECKS to the notebook it executes")
 def test_magics_notebook_outputs(executed):
+    # also when test_notebooks.py checked the same copy: run alone, this module must check the outputs too
     CHECKS[NOTEBOOK](json.loads(executed.read_text(encoding="utf-8")))
 
 

@@ -535,6 +535,7 @@ def test_output_flood_is_rate_limited_in_the_cell_and_complete_in_the_log_file(k
     assert notes and {path.strip() for _, path in notes} == {log_file}, notes
     numbers = [int(s.split()[1]) for s in shown]
     assert numbers == sorted(numbers)  # a rate-limited view of the output, not a reordering of it
+    assert numbers[:2000] == list(range(2000)), "the first 2,000 lines (the burst) are all shown"
 
     def log_lines():
         with open(log_file, encoding="utf-8") as f:

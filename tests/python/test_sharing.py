@@ -235,16 +235,19 @@ def test_killed_lock_holder_does_not_deadlock_the_others(kernel):
 def test_item_taken_for_a_killed_consumer_is_not_lost(kernel):
     out = kernel.ok("""
         MpQueue<String> box = new MpQueue<>();
-        MpEvent waiting = new MpEvent();
-        Proc taker = new Proc(() -> { waiting.set(); System.out.println("taker got " + box.get()); });
+        Proc taker = new Proc(() -> System.out.println("taker got " + box.get()));
         taker.start();
-        waiting.waitFor(120);
+        // the taker's get has reached the kernel once the queue counts it as waiting
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!box.toString().contains("1 waiting to get") && System.nanoTime() < deadline) Thread.sleep(10);
+        System.out.println("before the kill: " + box);
         taker.kill();
         taker.join();
         box.put("parcel");
         System.out.println("kernel got " + box.get(30) + ", left " + box.size());
     """).stdout
     assert "taker got" not in out
+    assert re.search(r"before the kill: MpQueue\[queue-\d+: 0 items, 1 waiting to get\]", out), out
     assert "kernel got parcel, left 0" in out
 
 

@@ -35,9 +35,12 @@ class SignerTest {
     }
 
     @Test
-    void signingTwiceGivesTheSameSignature() throws GeneralSecurityException {
+    void anotherKeyGivesAnotherSignatureThatTheFirstKeyRefuses() throws GeneralSecurityException {
         Signer s = new Signer("hmac-sha256", KEY);
-        assertEquals(s.sign(PARTS), s.sign(PARTS));
+        String other = new Signer("hmac-sha256", KEY + "x").sign(PARTS);
+        assertTrue(other.matches("[0-9a-f]{64}"), other);
+        assertFalse(other.equals(s.sign(PARTS)));
+        assertFalse(s.verify(other, PARTS));
     }
 
     @Test

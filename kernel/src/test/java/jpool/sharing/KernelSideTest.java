@@ -185,7 +185,9 @@ class KernelSideTest {
         assertEquals(2, m.putIfAbsent("b", 3));
         assertEquals(7, m.getOrDefault("c", 7));
         assertTrue(m.mimeBundle().get("text/html").toString().contains("<td>b</td><td>2</td>"));
-        assertEquals(0, l.set(0, -1) == null ? 1 : 0);
+        Integer first = l.get(0);
+        assertEquals(first, l.set(0, -1), "set returns the element it replaced");
+        assertEquals(-1, l.get(0));
     }
 
     @Test
