@@ -60,7 +60,7 @@ for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed "
     assert lines[2].startswith("failed") and "bad input 3" in lines[2], r.stdout
     e = k.execute("cp.map(x -> check(x), List.of(1, 3))")
     assert e.status == "error"
-    assert "bad input 3" in e.error_text and "check" in e.error_text, e.error_text
+    assert "bad input 3" in e.error_text() and "check" in e.error_text(), e.error_text()
 
 
 def test_executor_output_streams_into_the_cell_tagged_by_executor_and_host(k):
@@ -101,7 +101,7 @@ cp.map(x -> {
     return x * x;
 }, List.of(1, 2, 3, 4, 5, 6))""", timeout=600, on_message=kill_first)
     assert killed, "no task said where it ran"
-    assert r.status == "ok", r.error_text
+    assert r.status == "ok", r.error_text()
     assert r.result == "[1, 4, 9, 16, 25, 36]"
     assert not pid_alive(killed[0])
 
@@ -121,7 +121,7 @@ cp.map(x -> {
 }, List.of(1, 2))""", timeout=300, on_message=interrupt_once_running)
     assert interrupted
     assert r.status == "error"
-    assert "cancelled" in r.error_text, r.error_text
+    assert "cancelled" in r.error_text(), r.error_text()
     # the executors are free again: a new map runs at once on them
     assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
 
