@@ -131,7 +131,7 @@ def test_notebook_is_saved_clean_for_the_jpool_kernel(notebook):
 NODE_CHECKS = {}
 NEEDS = {}
 for _module in ("nb_checks_workers", "nb_checks_magics", "nb_checks_sharing", "nb_checks_tutorial", "nb_checks_checkpoints",
-                "nb_checks_maven"):
+                "nb_checks_maven", "nb_checks_cluster"):
     try:
         _checks = importlib.import_module(_module)
         NODE_CHECKS.update(_checks.CHECKS)

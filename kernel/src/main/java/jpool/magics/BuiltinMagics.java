@@ -24,6 +24,7 @@ final class BuiltinMagics {
         d.registerLine("cpu", "per-CPU utilisation now, or over time", CpuMagic.USAGE, cpu::cpu);
         d.registerLine("checkpoints", "the notebook's checkpoints; %checkpoints clear NAME|--all", CheckpointMagic.USAGE,
                 CheckpointMagic::run);
+        d.registerLine("cluster", "the Spark cluster %%pool cells run on (a master URL), or local", ClusterMagic.USAGE, ClusterMagic::run);
         MavenMagic maven = new MavenMagic(evaluator, d);
         d.registerLine("maven", "resolve Maven artifacts (transitively) into the notebook and every worker", MavenMagic.USAGE, maven::line);
         d.registerCell("loadFromPOM", "resolve the <dependency> elements of a POM fragment like %maven", MavenMagic.POM_USAGE,

@@ -27,19 +27,21 @@ import javax.lang.model.SourceVersion;
 /** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
 final class PoolMagics {
     static final String CELL_USAGE = "%%pool [-n N] --map EXPR [--as VAR] [--chunk K] [--unordered] [--out NAME] [--timeout S] [--retries R]\n"
-            + "       [--checkpoint NAME [--keep-failures]]\n"
+            + "       [--checkpoint NAME [--keep-failures]] [--cluster URL]\n"
             + "  Runs the cell body once per element of EXPR (bound to VAR, default 'it') on a pool of N workers\n"
             + "  (default: CPU count). The body's last expression is each element's result; the results land in the\n"
             + "  List<Object> variable NAME (default _pool) in input order (completion order with --unordered).\n"
             + "  A live task board shows progress, workers, their output and per-CPU load; a results table follows.\n"
             + "  --checkpoint NAME stores each element's outcome as it arrives (see %checkpoints); run again, the cell\n"
-            + "  takes the stored ones and computes only the rest (failed ones too, unless --keep-failures).";
+            + "  takes the stored ones and computes only the rest (failed ones too, unless --keep-failures).\n"
+            + "  --cluster URL runs the elements on the Apache Spark cluster at URL (default: the one %cluster set).";
     static final String LINE_USAGE = "%pool [status]             status of every pool (workers, PIDs, busy/idle, tasks, CPU, memory)\n"
             + "%pool shutdown NAME|--all  terminate one pool (e.g. Pool-2) or all of them";
-    private static final Map<String, Flags.Arity> SPEC = Map.of("-n", Flags.Arity.ONE, "--map", Flags.Arity.ONE,
-            "--as", Flags.Arity.ONE, "--chunk", Flags.Arity.ONE, "--unordered", Flags.Arity.NONE, "--out", Flags.Arity.ONE,
-            "--timeout", Flags.Arity.ONE, "--retries", Flags.Arity.ONE, "--checkpoint", Flags.Arity.ONE,
-            "--keep-failures", Flags.Arity.NONE);
+    private static final Map<String, Flags.Arity> SPEC = Map.ofEntries(Map.entry("-n", Flags.Arity.ONE), Map.entry("--map", Flags.Arity.ONE),
+            Map.entry("--as", Flags.Arity.ONE), Map.entry("--chunk", Flags.Arity.ONE), Map.entry("--unordered", Flags.Arity.NONE),
+            Map.entry("--out", Flags.Arity.ONE), Map.entry("--timeout", Flags.Arity.ONE), Map.entry("--retries", Flags.Arity.ONE),
+            Map.entry("--checkpoint", Flags.Arity.ONE), Map.entry("--keep-failures", Flags.Arity.NONE),
+            Map.entry("--cluster", Flags.Arity.ONE));
     /** Pools the magic created, by size, reused by later %%pool cells (workers stay warm). */
     private static final Map<Integer, Pool> MAGIC_POOLS = new ConcurrentHashMap<>();
 
@@ -93,7 +95,9 @@ final class PoolMagics {
         Fn<Object, Object> fn = PoolCell.takeStaged();
 
         // 3. run it with a live board
-        Pool pool = magicPool(n);
+        // jpool.cluster hook: --cluster URL (or the notebook's %cluster) runs the elements on a Spark cluster
+        String clusterUrl = f.get("--cluster", jpool.cluster.Cluster.current() == null || f.has("-n") ? null : jpool.cluster.Cluster.current().master());
+        Pool pool = clusterUrl == null ? magicPool(n) : clusterPool(clusterUrl);
         pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
         AsyncResult<List<Outcome<Object>>> run;
         try {
@@ -188,6 +192,24 @@ final class PoolMagics {
         if (p == null || !Pool.all().contains(p) || !p.snapshot().running()) {
             p = new Pool(n).progressDisplays(false);
             MAGIC_POOLS.put(n, p);
+        }
+        return p;
+    }
+
+    private static final Map<String, Pool> CLUSTER_POOLS = new ConcurrentHashMap<>();
+
+    /** The %%pool cells' pool on a Spark cluster (the %cluster default's settings when it names the same master). */
+    private static synchronized Pool clusterPool(String url) {
+        Pool p = CLUSTER_POOLS.get(url);
+        if (p == null || !Pool.all().contains(p) || p.status().contains("[close]") || p.status().contains("[terminate]")) {
+            jpool.cluster.Cluster current = jpool.cluster.Cluster.current();
+            jpool.cluster.Cluster c = current != null && current.master().equals(url) ? current : jpool.cluster.Cluster.spark(url);
+            try {
+                p = new Pool(c).progressDisplays(false);
+            } catch (jpool.cluster.ClusterFailure e) {
+                throw new MagicException("%%pool --cluster: " + e.getMessage());
+            }
+            CLUSTER_POOLS.put(url, p);
         }
         return p;
     }

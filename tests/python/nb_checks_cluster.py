@@ -1,0 +1,47 @@
+"""Checks of notebooks/09-cluster.ipynb after nbconvert executed it (wired in by test_notebooks.py through CHECKS):
+the notebook starts a Spark standalone cluster itself and runs the 8-topic grid search on it, in topic order, with
+executor-tagged output; a failing input fails alone. NEEDS skips it when Spark cannot be resolved (nothing in ~/.m2
+and Maven Central out of reach)."""
+from pathlib import Path
+
+import maven_fixture
+
+SPARK = Path.home() / ".m2" / "repository" / "org" / "apache" / "spark" / "spark-core_2.13" / "4.2.0"
+
+
+def _cell(nb, cell_id):
+    found = [c for c in nb.cells if c.get("id") == cell_id]
+    assert len(found) == 1, f"expected one cell with id {cell_id!r}, found {len(found)}"
+    return found[0]
+
+
+def _all_text(nb, cell_id):
+    parts = []
+    for o in _cell(nb, cell_id).outputs:
+        if o.output_type == "stream":
+            parts.append(o.text)
+        elif "data" in o and "text/plain" in o.data:
+            parts.append(o.data["text/plain"])
+    return "\n".join(parts)
+
+
+def check_cluster(nb):
+    assert "spark://127.0.0.1:" in _all_text(nb, "start")
+    assert "2 executors (2 cores)" in _all_text(nb, "pool"), _all_text(nb, "pool")
+    grid = _all_text(nb, "grid")
+    for topic in ("sports", "politics", "science", "arts", "business", "health", "travel", "food"):
+        assert f"@ 127.0.0.1] {topic}: best lambda" in grid, grid
+    assert "8 topics tuned, in order: true" in _all_text(nb, "count")
+    fail = _all_text(nb, "fail")
+    assert "arts" not in fail.split("failed")[0] or "failed: TaskFailed" in fail, fail
+    assert "failed: TaskFailed" in fail and "sports ok" in fail and "food ok" in fail, fail
+
+
+def spark_unavailable():
+    if (SPARK / "spark-core_2.13-4.2.0.jar").exists():
+        return None
+    return maven_fixture.central_unreachable()
+
+
+CHECKS = {"09-cluster.ipynb": check_cluster}
+NEEDS = {"09-cluster.ipynb": spark_unavailable}

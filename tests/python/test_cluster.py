@@ -1,0 +1,156 @@
+"""Pools on a real Apache Spark standalone cluster on this machine (a Master and two Workers of one core, separate
+JVMs on 127.0.0.1; executors are JVMs of their own): the same Pool calls, notebook classes and variables used in
+tasks, a failing input kept with the rest, executor output tagged in the cell, a lost executor that Spark replaces,
+a %classpath jar used on executors, interrupts, bad master URLs, and nothing left running. Skipped when Spark cannot
+be resolved (no Maven Central and nothing in ~/.m2)."""
+
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+
+import maven_fixture
+from cluster_fixture import StandaloneCluster
+from kernel_helpers import Kernel, pid_alive, process_table
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    c = StandaloneCluster(workers=2, cores=1)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def k(cluster):
+    kernel = Kernel()
+    kernel.ok(f'Pool cp = new Pool(Cluster.spark("{cluster.master}").executorMemory("512m").expectCores(2));', timeout=600)
+    yield kernel
+    kernel.execute("cp.terminate();")
+    kernel.shutdown()
+
+
+def wait_until(predicate, timeout, what):
+    """Polls the process table until `predicate()` holds (a JVM's exit has no event a test can wait on)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out after {timeout} s waiting for {what}"
+        time.sleep(0.2)
+
+
+def test_map_in_input_order_with_a_cell_class_and_a_top_level_variable(k):
+    k.ok("int factor = 7; record Scaled(int x) { }")
+    r = k.ok("cp.map(x -> new Scaled(x * factor), List.of(1, 2, 3, 4, 5, 6))")
+    assert r.result == "[Scaled[x=7], Scaled[x=14], Scaled[x=21], Scaled[x=28], Scaled[x=35], Scaled[x=42]]"
+    assert k.ok("cp.apply(() -> factor + 35)").result == "42"
+    assert k.ok("cp.starmap((a, b) -> a * b, List.of(Map.entry(2, 3), Map.entry(4, 5)))").result == "[6, 20]"
+
+
+def test_a_failing_input_fails_alone_with_its_remote_stack_trace(k):
+    k.ok("int check(int x) { if (x == 3) throw new IllegalStateException(\"bad input \" + x); return x * 10; }")
+    r = k.ok("""
+var outcomes = cp.mapResults(x -> check(x), List.of(1, 2, 3, 4));
+for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getMessage());
+""")
+    lines = [l for l in r.stdout.splitlines() if l.startswith(("ok", "failed"))]
+    assert lines[0] == "ok 10" and lines[1] == "ok 20" and lines[3] == "ok 40", r.stdout
+    assert lines[2].startswith("failed") and "bad input 3" in lines[2], r.stdout
+    e = k.execute("cp.map(x -> check(x), List.of(1, 3))")
+    assert e.status == "error"
+    assert "bad input 3" in e.error_text() and "check" in e.error_text(), e.error_text()
+
+
+def test_executor_output_streams_into_the_cell_tagged_by_executor_and_host(k):
+    r = k.ok('cp.map(x -> { System.out.println("line from " + x); return x; }, List.of(1, 2, 3, 4))')
+    tagged = re.findall(r"\[executor (\d+) @ 127\.0\.0\.1\] line from (\d)", r.stdout)
+    assert sorted(n for _, n in tagged) == ["1", "2", "3", "4"], r.stdout
+
+
+def test_a_jar_added_with_classpath_is_used_on_executors(k, tmp_path):
+    if not (maven_fixture.JAVAC and maven_fixture.JAR):
+        pytest.skip("needs javac and jar")
+    src = tmp_path / "src" / "greet" / "Greeter.java"
+    src.parent.mkdir(parents=True)
+    src.write_text("package greet; public class Greeter { public static String hi(int x) { return \"hi \" + x; } }")
+    subprocess.run([maven_fixture.JAVAC, "--release", "17", "-d", str(tmp_path / "classes"), str(src)], check=True)
+    jar = tmp_path / "greeter.jar"
+    subprocess.run([maven_fixture.JAR, "cf", str(jar), "-C", str(tmp_path / "classes"), "."], check=True)
+    k.ok(f"%classpath {jar}")
+    r = k.ok("cp.map(x -> greet.Greeter.hi(x) + \" on \" + Mp.current().name(), List.of(1, 2))")
+    assert r.result.startswith("[hi 1 on executor ") and ", hi 2 on executor " in r.result, r.result
+
+
+def test_a_killed_executor_is_replaced_by_spark_and_the_map_completes(k):
+    killed = []
+
+    def kill_first(msg):
+        if killed or msg["msg_type"] != "stream":
+            return
+        m = re.search(r"running in pid (\d+)", msg["content"]["text"])
+        if m:
+            killed.append(int(m.group(1)))
+            os.kill(int(m.group(1)), signal.SIGKILL)
+
+    r = k.execute("""
+cp.map(x -> {
+    System.out.println("running in pid " + ProcessHandle.current().pid());
+    try { Thread.sleep(1500); } catch (InterruptedException e) { throw new RuntimeException(e); }
+    return x * x;
+}, List.of(1, 2, 3, 4, 5, 6))""", timeout=600, on_message=kill_first)
+    assert killed, "no task said where it ran"
+    assert r.status == "ok", r.error_text()
+    assert r.result == "[1, 4, 9, 16, 25, 36]"
+    assert not pid_alive(killed[0])
+
+
+def test_interrupt_cancels_the_cells_spark_job_and_the_pool_goes_on(k):
+    def interrupt_once_running(msg):
+        if msg["msg_type"] == "stream" and "sleeping" in msg["content"]["text"] and not interrupted:
+            interrupted.append(True)
+            k.interrupt()
+
+    interrupted = []
+    r = k.execute("""
+cp.map(x -> {
+    System.out.println("sleeping " + x);
+    try { Thread.sleep(600_000); } catch (InterruptedException e) { throw new RuntimeException(e); }
+    return x;
+}, List.of(1, 2))""", timeout=300, on_message=interrupt_once_running)
+    assert interrupted
+    assert r.status == "error"
+    assert "cancelled" in r.error_text(), r.error_text()
+    # the executors are free again: a new map runs at once on them
+    assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
+
+
+def test_a_bad_master_url_is_one_clear_line_and_the_kernel_goes_on(k):
+    r = k.execute('new Pool(Cluster.spark("spark://127.0.0.1:1"))', timeout=60)
+    assert r.status == "error"
+    line = r.reply["evalue"]
+    assert "\n" not in line and "cannot reach the Spark master spark://127.0.0.1:1" in line, line
+    r = k.execute('new Pool(Cluster.spark("nonsense://x"))', timeout=60)
+    assert r.status == "error" and "bad Spark master URL" in r.reply["evalue"], r.reply
+    assert k.ok("1 + 1").result == "2"
+
+
+def test_a_notebook_started_cluster_and_its_pool_leave_no_jvm_after_shutdown():
+    kernel = Kernel()
+    try:
+        r = kernel.ok("""
+LocalStandalone local = Cluster.localStandalone(1, 1);
+Pool lp = new Pool(local.cluster());
+System.out.println("values " + lp.map(x -> x * 3, List.of(1, 2)));
+System.out.println("pids " + local.pids());
+""", timeout=900)
+        assert "values [3, 6]" in r.stdout, r.stdout
+        daemons = [int(p) for p in re.search(r"pids \[([\d, ]+)\]", r.stdout).group(1).split(", ")]
+        table = process_table()
+        executors = [pid for pid, (ppid, args) in table.items() if ppid in daemons and "CoarseGrainedExecutorBackend" in args]
+        assert executors, "the worker started no executor"
+    finally:
+        kernel.shutdown()
+    jpids = daemons + executors
+    wait_until(lambda: not [p for p in jpids if pid_alive(p)], 90, "the cluster's JVMs to exit after the kernel's shutdown")
