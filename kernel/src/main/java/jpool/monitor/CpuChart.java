@@ -62,7 +62,8 @@ public final class CpuChart {
             }
             int tx = LABEL + BAR + GAP;
             s.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"18\" fill=\"#f7f7f7\" stroke=\"#ddd\"/>", tx, y, TIMELINE));
-            if (!samples.isEmpty()) {
+            // always one timeline per CPU (a run shorter than a sample interval draws it flat, with no made-up sample)
+            {
                 StringBuilder pts = new StringBuilder();
                 pts.append(String.format(Locale.ROOT, "%d,%d", tx, y + 18));
                 double from = 0;
