@@ -121,8 +121,9 @@ cp.map(x -> {
 }, List.of(1, 2))""", timeout=300, on_message=interrupt_once_running)
     assert interrupted
     assert r.status == "error"
-    assert "cancelled" in r.error_text(), r.error_text()
-    # the executors are free again: a new map runs at once on them
+    # the cell ends as an interrupted one (as with local workers) or with its inputs failed as cancelled
+    assert "cancelled" in r.error_text() or "interrupted" in r.error_text(), r.error_text()
+    # the job was cancelled: both executors (1 core each) are free again, so a new map runs at once on them
     assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
 
 
