@@ -121,7 +121,7 @@ cp.map(x -> {
 }, List.of(1, 2))""", timeout=300, on_message=interrupt_once_running)
     assert interrupted
     assert r.status == "error"
-    assert "cancelled" in r.error_text(), r.error_text()
+    assert "interrupted" in r.error_text(), r.error_text()
     # the executors are free again: a new map runs at once on them
     assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
 
