@@ -198,7 +198,7 @@ def test_classpath_with_a_class_folder_and_a_jar_reaches_an_already_running_work
     assert kernel.ok('folks.Hello.to("kernel") + ", " + folks.Bye.to("kernel")').result == 'hello kernel, bye kernel'
     r = kernel.ok('pcp.apply(() -> folks.Hello.to("worker") + ", " + folks.Bye.to("worker") + " in "'
                   ' + ProcessHandle.current().pid())')
-    assert r.result == f'"hello worker, bye worker in {before}"', "the running worker (same pid) got both paths"
+    assert r.result == f'hello worker, bye worker in {before}', "the running worker (same pid) got both paths"
 
 
 # --- shutdown -------------------------------------------------------------------------------------------------------
