@@ -17,7 +17,7 @@ from magics_kernel import MagicsKernel
 
 CPUS = os.cpu_count()
 N = 2  # workers of every %%pool cell here (one pool, reused)
-MAGICS = ["%%pool", "%pool", "%%process", "%ps", "%join", "%terminate", "%cpu", "%lsmagic", "%classpath", "%checkpoints", "%maven", "%%loadFromPOM"]
+MAGICS = ["%%pool", "%pool", "%%process", "%ps", "%join", "%terminate", "%cpu", "%lsmagic", "%classpath", "%cluster", "%checkpoints", "%maven", "%%loadFromPOM"]
 
 
 @pytest.fixture(scope="module")

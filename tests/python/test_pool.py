@@ -37,7 +37,7 @@ def test_ten_apply_async_print_worker_names(kernel, cleanup):
             }));
         }
         for (AsyncResult<String> a : named) a.get();
-        p4.workers().stream().map(Pool.WorkerState::name).sorted().toList()
+        p4.workers().stream().map(w -> w.name()).sorted().toList()
     ''').assert_ok()
     workers = r.result.strip('"[]').split(", ")
     assert len(set(workers)) == 4, r.result
