@@ -9,24 +9,13 @@ cell ids the checks (tests/python/nb_checks_tutorial.py) use stay put.
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
+
+from nbcells import Cells
 
 OUT = Path(__file__).resolve().parent / "06-python-tutorial.ipynb"
-cells = []
-
-
-def md(cell_id, text):
-    c = new_markdown_cell(text.strip("\n"))
-    c.id = cell_id
-    cells.append(c)
-
-
-def code(cell_id, text, raises=False):
-    c = new_code_cell(text.strip("\n"))
-    c.id = cell_id
-    if raises:
-        c.metadata["tags"] = ["raises-exception"]
-    cells.append(c)
+cells = Cells()
+md, code = cells.md, cells.code
 
 
 md("intro", """

@@ -9,25 +9,14 @@ its test skips when Spark cannot be resolved).
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+from nbformat.v4 import new_notebook
+
+from nbcells import Cells
 
 OUT = Path(__file__).resolve().parent / "09-cluster.ipynb"
 
-cells = []
-
-
-def md(cell_id, text):
-    c = new_markdown_cell(text.strip("\n"))
-    c.id = cell_id
-    cells.append(c)
-
-
-def code(cell_id, text, raises=False):
-    c = new_code_cell(text.strip("\n"))
-    c.id = cell_id
-    if raises:
-        c.metadata["tags"] = ["raises-exception"]
-    cells.append(c)
+cells = Cells()
+md, code = cells.md, cells.code
 
 
 md("intro", """

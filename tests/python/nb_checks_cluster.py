@@ -6,23 +6,9 @@ from pathlib import Path
 
 import maven_fixture
 
+from nb_cells import cell as _cell, all_text as _all_text
+
 SPARK = Path.home() / ".m2" / "repository" / "org" / "apache" / "spark" / "spark-core_2.13" / "4.2.0"
-
-
-def _cell(nb, cell_id):
-    found = [c for c in nb.cells if c.get("id") == cell_id]
-    assert len(found) == 1, f"expected one cell with id {cell_id!r}, found {len(found)}"
-    return found[0]
-
-
-def _all_text(nb, cell_id):
-    parts = []
-    for o in _cell(nb, cell_id).outputs:
-        if o.output_type == "stream":
-            parts.append(o.text)
-        elif "data" in o and "text/plain" in o.data:
-            parts.append(o.data["text/plain"])
-    return "\n".join(parts)
 
 
 def check_cluster(nb):

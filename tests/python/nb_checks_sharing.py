@@ -5,11 +5,7 @@ their ids.
 """
 import re
 
-
-def _cell(nb, cell_id):
-    found = [c for c in nb.cells if c.get("id") == cell_id]
-    assert len(found) == 1, f"expected one cell with id {cell_id!r}, found {len(found)}"
-    return found[0]
+from nb_cells import cell as _cell
 
 
 def _stdout(nb, cell_id):

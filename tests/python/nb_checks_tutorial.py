@@ -5,14 +5,10 @@ as a stream or, when it comes after the cell's code ended, as a display the kern
 """
 import re
 
+from nb_cells import cell as _cell
+
 NOTEBOOK = "06-python-tutorial.ipynb"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-def _cell(nb, cell_id):
-    found = [c for c in nb.cells if c.get("id") == cell_id]
-    assert len(found) == 1, f"expected one cell with id {cell_id!r}, found {len(found)}"
-    return found[0]
 
 
 def _text(nb, cell_id, name=None):
