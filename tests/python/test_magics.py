@@ -326,6 +326,52 @@ def test_pool_board_is_one_display_updated_in_place_and_ends_static(k):
     assert cpu_groups(msgs[0]["content"]["data"]["text/html"]) == list(range(CPUS))
 
 
+def board_rows(html):
+    """(worker, state, detail) of each row of a board's worker table."""
+    return re.findall(r"<td[^>]*>(PoolWorker-\d+)</td><td[^>]*>\d+</td><td[^>]*>([^<]*)</td><td[^>]*>[^<]*</td>"
+                      r"<td[^>]*>[^<]*</td><td[^>]*>([^<]*)</td>", html)
+
+
+def test_pool_board_comes_before_the_tasks_output_and_counts_this_runs_inputs(k):
+    for run in (1, 2):  # the second run is on the same warm pool: its board counts its own inputs only
+        c = k.ok("%%pool -n 2 --map List.of(1, 2, 3, 4, 5, 6)\n"
+                 "System.out.println(\"line \" + it);\n"
+                 "it")
+        first_stream = next(i for i, m in enumerate(c.msgs) if m["msg_type"] == "stream")
+        first_board = next(i for i, m in enumerate(c.msgs) if m["msg_type"] == "display_data"
+                           and m["content"]["transient"]["display_id"].startswith("jpool-board-"))
+        assert first_board < first_stream, [m["msg_type"] for m in c.msgs]
+        rows = board_rows(final_board(c)["text/html"])
+        assert len(rows) == 2 and sum(int(r[2].split()[0]) for r in rows) == 6, (run, rows)
+        assert all(r[2].endswith(" inputs") or r[2] == "1 input" for r in rows), rows
+
+
+def test_an_interrupted_pool_board_says_cancelled_and_shows_its_workers_killed(k):
+    interrupted = []
+
+    def on_message(m):
+        if not interrupted and m["msg_type"] == "stream" and m["content"]["text"].count("started ") >= 2:
+            interrupted.append(True)
+            k.interrupt()
+
+    c = k.execute("%%pool -n 2 --map java.util.stream.IntStream.range(0, 20).boxed().toList()\n"
+                  "System.out.println(\"started \" + it);\n"
+                  "Thread.sleep(600_000);\n"
+                  "it", on_message=on_message)
+    assert interrupted, c
+    final = final_board(c)
+    assert 'data-state="cancelled"' in final["text/html"], final["text/html"][:300]
+    head = final["text/plain"].splitlines()[0]
+    assert ": 0/20 done · 20 cancelled · " in head and head.endswith(" · cancelled") and "failed" not in head, head
+    rows = board_rows(final["text/html"])
+    assert [r[1] for r in rows] == ["killed", "killed"], rows
+    assert [r[2] for r in rows] == ["0 inputs", "0 inputs"], rows
+    # the pool replaced them: the next run works on new workers
+    c = k.ok("%%pool -n 2 --map List.of(1, 2)\nit * 10")
+    assert k.ok("_pool").text == "[10, 20]"
+    assert not {r[0] for r in rows} & {r[0] for r in board_rows(final_board(c)["text/html"])}
+
+
 # ------------------------------------------------------------------------------------------------------------- %cpu
 
 def test_cpu_shows_one_series_per_cpu(k):

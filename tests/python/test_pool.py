@@ -543,6 +543,10 @@ def test_long_map_from_code_shows_a_live_task_board(kernel, cleanup):
     assert r.status == "error" and "MapFailed" in r.error_text()
     boards = [d for d in r.display_ids() if d.startswith("jpool-board-")]
     assert len(boards) == 1, r.display_ids()
+    # the board holds its place above the tasks' output from their first line, though it is shown a second later
+    order = [m["msg_type"] for m in r.msgs if m["msg_type"] == "stream" and "working on" in m["content"]["text"]
+             or m["content"].get("transient", {}).get("display_id") == boards[0]]
+    assert order[0] == "display_data" and "stream" in order, order
     frames = [m["content"]["data"] for m in kernel.iopub_log if m["msg_type"] in ("display_data", "update_display_data")
               and m["content"].get("transient", {}).get("display_id") == boards[0]]
     assert len(frames) >= 2, "the board is updated in place while the map runs"

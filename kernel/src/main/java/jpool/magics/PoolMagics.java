@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.lang.model.SourceVersion;
 
 /** {@code %%pool} (run the cell body for each element, on a pool) and {@code %pool} (status, shutdown). */
@@ -94,24 +95,35 @@ final class PoolMagics {
         if (staged.error() != null) throw new MagicFailure(staged);
         Fn<Object, Object> fn = PoolCell.takeStaged();
 
-        // 3. run it with a live board
+        // 3. run it with a live board, shown before the run starts: above every line the tasks print
         // jpool.cluster hook: --cluster URL (or the notebook's %cluster) runs the elements on a Spark cluster
         String clusterUrl = f.get("--cluster", jpool.cluster.Cluster.current() == null || f.has("-n") ? null : jpool.cluster.Cluster.current().master());
         Pool pool = clusterUrl == null ? magicPool(n) : clusterPool(clusterUrl);
         pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
+        String title = "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " ("
+                + n + (n == 1 ? " worker)" : " workers)");
+        List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
+        AtomicReference<AsyncResult<List<Outcome<Object>>>> running = new AtomicReference<>();
+        AtomicReference<PoolBoard> rows = new AtomicReference<>();
+        TaskBoard board = new TaskBoard(java.dispatcher().currentCell(), title, () -> {
+            AsyncResult<List<Outcome<Object>>> r = running.get();
+            if (r == null) return new TaskBoard.State(0, 0, elements.size(), PoolBoard.rows(pool), List.of());
+            return TaskBoard.State.of(r.done(), r.failed(), r.cancelled(), r.total(), rows.get().rows(), failed.get(0));
+        }).start();
         AsyncResult<List<Outcome<Object>>> run;
         try {
             run = checkpoint == null ? pool.mapResultsAsync(fn, elements, chunk)
                     : pool.checkpoint(checkpoint).keepFailures(f.has("--keep-failures")).mapResultsAsync(fn, elements, chunk);
         } catch (CheckpointUnavailable e) {
+            board.finish();
             throw new MagicException("%%pool: " + e.getMessage());
+        } catch (RuntimeException e) {
+            board.finish();
+            throw e;
         }
-        List<List<String>> failed = new ArrayList<>(List.of(List.of())); // filled in before the board's final state
-        TaskBoard board = new TaskBoard(java.dispatcher().currentCell(),
-                "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " (" + n
-                        + (n == 1 ? " worker)" : " workers)") + (run.fromCheckpoint() == 0 ? ""
-                        : ", " + run.fromCheckpoint() + " from checkpoint '" + checkpoint + "'"),
-                () -> new TaskBoard.State(run.done(), run.failed(), run.total(), PoolBoard.rows(pool), failed.get(0))).start();
+        if (run.fromCheckpoint() > 0) board.title(title + ", " + run.fromCheckpoint() + " from checkpoint '" + checkpoint + "'");
+        rows.set(new PoolBoard(pool, run));
+        running.set(run);
         List<Outcome<Object>> shown;
         List<String> failures;
         try {

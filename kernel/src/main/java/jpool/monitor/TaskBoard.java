@@ -31,17 +31,31 @@ public final class TaskBoard {
     public record Row(String name, long pid, String state, String detail, List<String> tail) {
     }
 
-    /** What the board shows at one moment. */
-    public record State(int done, int failed, int total, List<Row> rows, List<String> failures) {
+    /**
+     * What the board shows at one moment: {@code done} inputs finished (ok or failed), {@code failed} of them failed,
+     * {@code cancelled} inputs that never finished (an interrupt), out of {@code total}.
+     */
+    public record State(int done, int failed, int cancelled, int total, List<Row> rows, List<String> failures) {
+        /** A state without cancellations. */
+        public State(int done, int failed, int total, List<Row> rows, List<String> failures) {
+            this(done, failed, 0, total, rows, failures);
+        }
+
+        /** From counts where cancelled inputs are also counted as done and failed (as a pool call counts them). */
+        public static State of(int decided, int failedOrCancelled, int cancelled, int total, List<Row> rows, List<String> failures) {
+            return new State(decided - cancelled, failedOrCancelled - cancelled, cancelled, total, rows, failures);
+        }
     }
 
     private final Cell cell;
-    private final String title;
+    private volatile String title;
     private final Supplier<State> source;
-    private final String displayId = "jpool-board-" + UUID.randomUUID();
+    private String displayId = newDisplayId();
+    private boolean reserved;
     private final CpuTimeline cpu = CpuSampler.available() ? new CpuTimeline() : null;
     private final long start;
-    private final Map<Long, double[]> lastCpu = new HashMap<>();
+    /** Per worker PID: its CPU seconds and the time when the board first saw it, for its CPU% over the run. */
+    private final Map<Long, double[]> firstCpu = new HashMap<>();
     private ScheduledFuture<?> ticking;
     private boolean finished;
     private Map<String, Object> finalBundle;
@@ -59,9 +73,37 @@ public final class TaskBoard {
         this.start = startNanos;
     }
 
+    /** Changes the title (what the run turned out to be, once submitted); shown from the next update. */
+    public TaskBoard title(String title) {
+        this.title = title;
+        return this;
+    }
+
+    private static String newDisplayId() {
+        return "jpool-board-" + UUID.randomUUID();
+    }
+
+    /**
+     * Holds a board's place in {@code cell}'s output before the board is due (an empty display), so that a board
+     * shown later in {@link #into} that place appears above the output printed meanwhile. Returns the place's id.
+     */
+    public static String reserve(Cell cell) {
+        String id = newDisplayId();
+        cell.display(Map.of("text/plain", ""), Map.of(), id);
+        return id;
+    }
+
+    /** Shows this board in the place {@link #reserve} held (before {@link #start()}). */
+    public synchronized TaskBoard into(String reservedDisplayId) {
+        displayId = reservedDisplayId;
+        reserved = true;
+        return this;
+    }
+
     /** Shows the board and keeps it updated until {@link #finish()}. */
     public synchronized TaskBoard start() {
-        if (cell != null) cell.display(render(false), Map.of(), displayId);
+        if (cell != null && reserved) publish(render(false));
+        else if (cell != null) cell.display(render(false), Map.of(), displayId);
         // fixed delay, not fixed rate: the ticker thread is shared by every board, and after a stall (GC, a loaded
         // machine) a fixed-rate schedule fires the missed ticks back to back, breaking the at-most-4-a-second promise
         ticking = Throttle.timer().scheduleWithFixedDelay(this::tick, Throttle.PERIOD_MS, Throttle.PERIOD_MS, TimeUnit.MILLISECONDS);
@@ -129,14 +171,17 @@ public final class TaskBoard {
         double elapsed = (System.nanoTime() - start) / 1e9;
         double[] busy = cpu == null ? null : cpu.sample();
         // the remaining time, guessed from the rate so far (shown while running, once something finished)
-        String eta = last || s.done() == 0 || s.done() >= s.total() ? ""
+        String eta = last || s.done() == 0 || s.done() + s.cancelled() >= s.total() ? ""
                 : String.format(Locale.ROOT, " · ETA %.0f s", elapsed / s.done() * (s.total() - s.done()));
-        String head = String.format(Locale.ROOT, "%s: %d/%d done%s · %.1f s%s%s", title, s.done(), s.total(),
-                s.failed() > 0 ? " · " + s.failed() + " failed" : "", elapsed, eta, last ? " · finished" : " · running");
+        boolean cancelled = s.cancelled() > 0;
+        String head = String.format(Locale.ROOT, "%s: %d/%d done%s%s · %.1f s%s%s", title, s.done(), s.total(),
+                s.failed() > 0 ? " · " + s.failed() + " failed" : "", cancelled ? " · " + s.cancelled() + " cancelled" : "",
+                elapsed, eta, !last ? " · running" : cancelled ? " · cancelled" : " · finished");
         StringBuilder text = new StringBuilder(head);
-        StringBuilder html = new StringBuilder("<div class=\"jpool-board\" data-state=\"").append(last ? "final" : "running")
+        // "cancelled": an interrupt stopped the run (its summary is final too, but not a finished run)
+        StringBuilder html = new StringBuilder("<div class=\"jpool-board\" data-state=\"").append(!last ? "running" : cancelled ? "cancelled" : "final")
                 .append("\" style=\"font-family:monospace;font-size:12px\"><div><b>").append(Html.escape(head)).append("</b></div>");
-        int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total());
+        int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total()); // cancelled ones never ran
         html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
                 .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
         html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th>"
@@ -145,11 +190,11 @@ public final class TaskBoard {
             double[] now = ProcessStats.read(r.pid());
             String cpuPct = "", rss = "";
             if (now != null) {
-                double[] before = lastCpu.put(r.pid(), new double[]{now[0], System.nanoTime() / 1e9});
-                if (before != null) {
-                    double dt = System.nanoTime() / 1e9 - before[1];
-                    if (dt > 0) cpuPct = String.format(Locale.ROOT, "%.0f%%", 100 * (now[0] - before[0]) / dt);
-                }
+                // averaged over the run so far (since the board first saw the worker): a last-instant reading
+                // showed an idle worker at 39% or 71% depending on when the tick fell
+                double[] first = firstCpu.computeIfAbsent(r.pid(), pid -> new double[]{now[0], System.nanoTime() / 1e9});
+                double dt = System.nanoTime() / 1e9 - first[1];
+                if (dt >= 0.05) cpuPct = String.format(Locale.ROOT, "%.0f%%", 100 * (now[0] - first[0]) / dt);
                 rss = ProcessStats.bytes(now[1]);
             }
             String tail = String.join(" ⏎ ", r.tail());

@@ -34,6 +34,16 @@ public final class AsyncResult<T> {
         this.restoredFailed = restoredFailed;
     }
 
+    /** The call's inputs as its task board counts them: per worker, and those cancelled (null for a single task). */
+    Batch batch() {
+        return batch;
+    }
+
+    /** How many of the call's inputs were cancelled (an interrupt, a terminate); {@link #failed()} counts them too. */
+    public int cancelled() {
+        return batch == null ? (future.isCancelled() ? 1 : 0) : batch.cancelledCount();
+    }
+
     /** How many inputs of this call have finished (1 for a single task once it is done). */
     public int done() {
         return batch == null ? (future.isDone() ? 1 : 0) : restored + batch.doneCount();

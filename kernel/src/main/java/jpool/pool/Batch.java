@@ -5,7 +5,10 @@ import jpool.protocol.Cell;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -31,9 +34,15 @@ final class Batch {
     /** Which chunk decided each input (null: not decided yet); the input's place in it is its index - first. */
     private Ran[] ranIn = new Ran[0];
     private CompletableFuture<Outcome<Object>>[] waiting;
-    private int size, done, failed;
+    private int size, done, failed, cancelled;
+    /** Inputs of this call each worker ran (answered or failed there; not cancelled ones), by worker name. */
+    private final Map<String, Integer> ranBy = new HashMap<>();
     private boolean sealed;
     private TaskBoard board;
+    /** A board is due if the call runs long enough (it was sealed with a pool to show). */
+    private boolean boardDue;
+    /** The place held in the cell's output for the board, once the call's tasks printed before it was shown. */
+    private String boardPlace;
     private final long createdNanos = System.nanoTime();
     /** Told every outcome workers report, before the call's readers are (a checkpoint stores them); may be null. */
     volatile Sink sink;
@@ -97,6 +106,16 @@ final class Batch {
         return failed;
     }
 
+    /** How many inputs were cancelled (an interrupt, a terminate); they count as failed too. */
+    synchronized int cancelledCount() {
+        return cancelled;
+    }
+
+    /** How many of this call's inputs {@code worker} ran so far. */
+    synchronized int ranBy(String worker) {
+        return ranBy.getOrDefault(worker, 0);
+    }
+
     /** The outcome of input {@code index}, when it is there. */
     @SuppressWarnings("unchecked")
     synchronized CompletableFuture<Outcome<Object>> item(int index) {
@@ -146,6 +165,9 @@ final class Batch {
             sealed = true;
         }
         if (boardOf != null && origin != null) {
+            synchronized (this) {
+                boardDue = true;
+            }
             CompletableFuture.delayedExecutor(PROGRESS_AFTER_MS, TimeUnit.MILLISECONDS)
                     .execute(() -> showBoard(boardOf));
         }
@@ -158,20 +180,34 @@ final class Batch {
             if (all.isDone() || origin.finished() || board != null) return;
             String title = pool.name() + " " + label + " of " + size + (size == 1 ? " item" : " items")
                     + (boardNote == null ? "" : " " + boardNote);
-            b = board = new TaskBoard(origin, title, () -> new TaskBoard.State(doneCount(), failedCount(), size(),
-                    PoolBoard.rows(pool), failureLines()), createdNanos);
+            PoolBoard rows = new PoolBoard(pool, this);
+            b = board = new TaskBoard(origin, title, () -> TaskBoard.State.of(doneCount(), failedCount(), cancelledCount(),
+                    size(), rows.rows(), failureLines()), createdNanos);
+            if (boardPlace != null) b.into(boardPlace);
         }
         b.start(); // outside this batch's lock: the board's ticks read the batch under the board's lock
         if (all.isDone()) b.finish(); // the call ended while the board was being set up
+    }
+
+    /**
+     * A task of this call is about to print: while its board is due but not shown yet, hold the board's place in
+     * the cell above that output (a chatty call would otherwise bury the board under its first second of lines).
+     */
+    void beforeOutput() {
+        synchronized (this) {
+            if (!boardDue || board != null || boardPlace != null || all.isDone() || origin.finished()) return;
+            boardPlace = TaskBoard.reserve(origin);
+        }
     }
 
     /** One line per failed input so far ("#3 input: message"), for the board. */
     private synchronized List<String> failureLines() {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < size && lines.size() < 20 && errors != null; i++) {
-            if (errors[i] != null) lines.add("#" + i + ": " + errors[i].getMessage());
+            if (errors[i] != null && !(errors[i] instanceof CancellationException))
+                lines.add("#" + i + ": " + errors[i].getMessage());
         }
-        if (failed > lines.size()) lines.add("… " + (failed - lines.size()) + " more");
+        if (failed - cancelled > lines.size()) lines.add("… " + (failed - cancelled - lines.size()) + " more");
         return lines;
     }
 
@@ -195,6 +231,7 @@ final class Batch {
                 if (values != null) System.arraycopy(values, 0, this.values, first, n);
                 Arrays.fill(ranIn, first, first + n, ran);
                 done += n;
+                if (ran.worker() != null) ranBy.merge(ran.worker(), n, Integer::sum);
             } else {
                 for (int i = 0; i < n; i++) {
                     int index = first + i;
@@ -207,6 +244,8 @@ final class Batch {
                         this.errors[index] = e;
                         failed++;
                     }
+                    if (e instanceof CancellationException) cancelled++;
+                    else if (ran.worker() != null) ranBy.merge(ran.worker(), 1, Integer::sum);
                     done++;
                     boolean waited = waiting != null && index < waiting.length && waiting[index] != null;
                     if (waited || completed != null) {

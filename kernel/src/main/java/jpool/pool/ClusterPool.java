@@ -294,7 +294,7 @@ final class ClusterPool {
             }
             long mb = ((Long) e[5]) >> 20;
             out.add(new PoolStatus.Worker(tag + " (" + e[2] + " cores, " + mb + " MB cached)", localPid(String.valueOf(e[0])),
-                    (Integer) e[3] > 0, false, (Integer) e[4], last));
+                    (Integer) e[3] > 0, false, (Integer) e[4], last, false));
         }
         return out;
     }

@@ -3,18 +3,52 @@ package jpool.pool;
 import jpool.monitor.TaskBoard;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** A pool's workers as rows of a {@link TaskBoard}: name, PID, busy or idle, tasks run, last output lines. */
+/**
+ * A pool's workers as rows of one call's {@link TaskBoard}: name, PID, state, how many of this call's inputs each
+ * ran, last output lines. Workers that left the pool during the call stay on the board, marked as gone: a board
+ * that dropped a killed worker hid what happened to its inputs.
+ */
 public final class PoolBoard {
-    private PoolBoard() {
+    private final Pool pool;
+    private final Batch call;
+    private final Map<String, TaskBoard.Row> seen = new LinkedHashMap<>();
+
+    /** The rows of {@code run}'s board ({@code run} from a map of {@code pool}). */
+    public PoolBoard(Pool pool, AsyncResult<?> run) {
+        this(pool, run.batch());
     }
 
-    /** One row per worker of {@code pool} now. */
-    public static List<TaskBoard.Row> rows(Pool pool) {
-        List<TaskBoard.Row> rows = new ArrayList<>();
-        for (PoolStatus.Worker w : pool.workers())
-            rows.add(new TaskBoard.Row(w.name(), w.pid(), w.busy() ? "busy" : "idle", w.tasksRun() + " tasks", w.recentLines()));
+    PoolBoard(Pool pool, Batch call) {
+        this.pool = pool;
+        this.call = call;
+    }
+
+    /** One row per worker of the pool now, and one per worker the call saw that has gone since. */
+    public synchronized List<TaskBoard.Row> rows() {
+        Map<String, TaskBoard.Row> now = new LinkedHashMap<>();
+        for (PoolStatus.Worker w : pool.workers()) {
+            String state = w.killed() ? "killed" : w.busy() ? "busy" : "idle";
+            int ran = call == null ? w.tasksRun() : call.ranBy(w.name());
+            now.put(w.name(), new TaskBoard.Row(w.name(), w.pid(), state, ran + (ran == 1 ? " input" : " inputs"), w.recentLines()));
+        }
+        for (Map.Entry<String, TaskBoard.Row> e : seen.entrySet()) {
+            if (now.containsKey(e.getKey())) continue;
+            TaskBoard.Row r = e.getValue();
+            String gone = r.state().equals("killed") || r.state().startsWith("killed") ? "killed, replaced" : "exited";
+            int ran = call == null ? 0 : call.ranBy(r.name());
+            e.setValue(new TaskBoard.Row(r.name(), r.pid(), gone, ran + (ran == 1 ? " input" : " inputs"), r.tail()));
+        }
+        for (Map.Entry<String, TaskBoard.Row> e : now.entrySet()) seen.put(e.getKey(), e.getValue());
+        List<TaskBoard.Row> rows = new ArrayList<>(seen.values());
         return rows;
+    }
+
+    /** One row per worker of {@code pool} now, with the tasks each ran in the pool's life. */
+    public static List<TaskBoard.Row> rows(Pool pool) {
+        return new PoolBoard(pool, (Batch) null).rows();
     }
 }

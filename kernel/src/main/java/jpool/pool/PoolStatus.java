@@ -20,8 +20,10 @@ public record PoolStatus(String pool, String state, int done, long pending, int 
      * @param initializing its initializer has not finished
      * @param tasksRun     tasks it finished
      * @param recentLines  the last few lines it printed
+     * @param killed       an interrupt is killing it (its tasks were cancelled); a new worker takes its place
      */
-    public record Worker(String name, long pid, boolean busy, boolean initializing, int tasksRun, List<String> recentLines) {
+    public record Worker(String name, long pid, boolean busy, boolean initializing, int tasksRun, List<String> recentLines,
+                         boolean killed) {
         /** "busy", "initializing" or "idle". */
         public String activity() {
             return busy ? "busy" : initializing ? "initializing" : "idle";

@@ -22,6 +22,8 @@ final class PoolWorker implements WorkerListener {
     /** Tasks sent to this worker and not answered yet, in the order it runs them. */
     final ArrayDeque<TaskRecord> inFlight = new ArrayDeque<>();
     int tasksRun;
+    /** An interrupt is killing it (its tasks are cancelled); the pool replaces it once it has exited. */
+    volatile boolean killed;
     boolean retiring;
     /** Its initializer has not finished yet; no task is sent to it meanwhile. */
     volatile boolean initializing;
@@ -84,11 +86,13 @@ final class PoolWorker implements WorkerListener {
     @Override
     public void log(int stream, String text) {
         LogRouter r;
+        TaskRecord running;
         synchronized (scheduler) {
-            TaskRecord running = current();
+            running = current();
             if (running != null) lastRouter = scheduler.routerFor(running.batch.origin);
             r = lastRouter != null ? lastRouter : scheduler.routerFor(scheduler.fallbackCell());
         }
+        if (running != null) running.batch.beforeOutput(); // outside the pool's lock: it may send a display
         tail.add(text);
         r.output(name, stream, text);
     }

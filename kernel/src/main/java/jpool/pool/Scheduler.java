@@ -384,7 +384,10 @@ final class Scheduler {
                     t.cancelled = true;
                     cancelled.add(t);
                     if (!t.started) s.post((w, more, after) -> w.cancel(t.id)); // still queued in the worker: it skips it
-                    else if (terminateOnInterrupt && !kill.contains(s)) kill.add(s);
+                    else if (terminateOnInterrupt && !kill.contains(s)) {
+                        kill.add(s);
+                        s.killed = true; // before the tasks fail: the call's board shows it killed, not busy
+                    }
                 }
             }
         }
@@ -445,7 +448,7 @@ final class Scheduler {
         long queued = 0;
         for (PoolWorker s : slots) {
             queued += s.inFlight.size();
-            workers.add(new PoolStatus.Worker(s.name, s.worker.pid(), s.busy(), s.initializing, s.tasksRun, s.tail.get()));
+            workers.add(new PoolStatus.Worker(s.name, s.worker.pid(), s.busy(), s.initializing, s.tasksRun, s.tail.get(), s.killed));
         }
         return new PoolStatus(poolName, state.name().toLowerCase(), tasksDone, pending.size() + queued, tasksFailed, workers);
     }
