@@ -97,6 +97,10 @@ final class PoolMagics {
         // 3. run it with a live board
         // jpool.cluster hook: --cluster URL (or the notebook's %cluster) runs the elements on a Spark cluster
         String clusterUrl = f.get("--cluster", jpool.cluster.Cluster.current() == null || f.has("-n") ? null : jpool.cluster.Cluster.current().master());
+        // --retries on a cluster: Spark's own retries apply; refused before a Spark application is started for nothing
+        if (clusterUrl != null && retries > 0)
+            throw new MagicException("%%pool --retries: a cluster's tasks are re-run by Spark when their executor is lost; "
+                    + "set spark.task.maxFailures (%cluster URL spark.task.maxFailures=" + (retries + 1) + ") instead");
         Pool pool = clusterUrl == null ? magicPool(n) : clusterPool(clusterUrl);
         pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
         AsyncResult<List<Outcome<Object>>> run;

@@ -140,6 +140,10 @@ public final class Pool implements AutoCloseable, Rich {
     /** Runs a task again (on a fresh worker) up to {@code n} times when its worker dies; 0 = never. */
     public Pool retries(int n) {
         if (n < 0) throw new IllegalArgumentException("retries must be 0 or more, got " + n);
+        // on a cluster Spark itself re-runs the tasks of a lost executor: a second retry count would only mislead
+        if (cluster != null && n > 0)
+            throw new UnsupportedOperationException("retries(" + n + "): a cluster pool's tasks are re-run by Spark when their executor is lost; "
+                    + "set Cluster.conf(\"spark.task.maxFailures\", \"" + (n + 1) + "\") instead (default 4 attempts)");
         scheduler.retries = n;
         return this;
     }
