@@ -133,6 +133,10 @@ public final class Pool implements AutoCloseable, Rich {
     /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit. */
     public Pool timeout(Duration limit) {
         if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("timeout must be positive, got " + limit);
+        // not yet enforced on executors: refused rather than silently ignored
+        if (cluster != null && limit != null)
+            throw new UnsupportedOperationException("timeout: not supported on a cluster pool yet (Spark tasks are not stopped by jpool); "
+                    + "bound the work inside the task instead");
         scheduler.timeout = limit;
         return this;
     }
