@@ -155,3 +155,13 @@ System.out.println("pids " + local.pids());
         kernel.shutdown()
     jpids = daemons + executors
     wait_until(lambda: not [p for p in jpids if pid_alive(p)], 90, "the cluster's JVMs to exit after the kernel's shutdown")
+
+
+def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(k, cluster):
+    r = k.execute("cp.retries(2)")
+    assert r.status == "error"
+    line = r.reply["evalue"]
+    assert "\n" not in line and "retries(2)" in line and 'spark.task.maxFailures", "3"' in line, line
+    r = k.execute(f"%%pool --cluster {cluster.master} --map List.of(1, 2) --retries 1\nit * 2")
+    assert r.status == "error" and "%%pool --retries" in r.error_text() and "spark.task.maxFailures" in r.error_text(), r.error_text()
+    assert k.ok("cp.retries(0).map(x -> x + 1, List.of(1))").result == "[2]"

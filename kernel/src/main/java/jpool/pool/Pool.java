@@ -133,6 +133,10 @@ public final class Pool implements AutoCloseable, Rich {
     /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit. */
     public Pool timeout(Duration limit) {
         if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("timeout must be positive, got " + limit);
+        // not yet enforced on executors: refused rather than silently ignored
+        if (cluster != null && limit != null)
+            throw new UnsupportedOperationException("timeout: not supported on a cluster pool yet (Spark tasks are not stopped by jpool); "
+                    + "bound the work inside the task instead");
         scheduler.timeout = limit;
         return this;
     }
@@ -140,6 +144,10 @@ public final class Pool implements AutoCloseable, Rich {
     /** Runs a task again (on a fresh worker) up to {@code n} times when its worker dies; 0 = never. */
     public Pool retries(int n) {
         if (n < 0) throw new IllegalArgumentException("retries must be 0 or more, got " + n);
+        // on a cluster Spark itself re-runs the tasks of a lost executor: a second retry count would only mislead
+        if (cluster != null && n > 0)
+            throw new UnsupportedOperationException("retries(" + n + "): a cluster pool's tasks are re-run by Spark when their executor is lost; "
+                    + "set Cluster.conf(\"spark.task.maxFailures\", \"" + (n + 1) + "\") instead (default 4 attempts)");
         scheduler.retries = n;
         return this;
     }
