@@ -236,6 +236,28 @@ def test_killed_lock_holder_does_not_deadlock_the_others(kernel):
     assert "holder exit -9, waiter exit 0, locked false" in out
 
 
+def test_permits_of_a_semaphore_holder_killed_by_sigkill_come_back(kernel):
+    import os
+    import signal
+
+    r = kernel.ok("""
+        MpSemaphore slots = new MpSemaphore(2);
+        MpEvent holding = new MpEvent();
+        Proc hog = new Proc(() -> { slots.acquire(); slots.acquire(); holding.set(); Thread.sleep(600_000); });
+        hog.start();
+        holding.waitFor(120);
+        System.out.println("hog holds both: kernel can take one " + slots.tryAcquire());
+        hog.pid()""")
+    assert "hog holds both: kernel can take one false" in r.stdout, r.stdout
+    os.kill(int(r.result), signal.SIGKILL)   # from outside, as the OOM killer or a user would
+    out = kernel.ok("""
+        hog.join();
+        boolean first = slots.acquire(30), second = slots.acquire(30);
+        System.out.println("after the kill: exit " + hog.exitCode() + ", got " + first + " and " + second);
+    """).stdout
+    assert "after the kill: exit -9, got true and true" in out, out
+
+
 def test_item_taken_for_a_killed_consumer_is_not_lost(kernel):
     out = kernel.ok("""
         MpQueue<String> box = new MpQueue<>();
