@@ -175,6 +175,61 @@ def test_pre_auth_oversized_header_garbage_and_lane_frame_are_refused_at_once(lo
     assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
 
 
+TRAP = """
+class Trap implements java.io.Serializable {
+    final String marker;
+    Trap(String marker) { this.marker = marker; }
+    // deserializing a Trap leaves a file naming the process that did it
+    private void readObject(java.io.ObjectInputStream in) throws java.io.IOException, ClassNotFoundException {
+        in.defaultReadObject();
+        java.nio.file.Files.writeString(java.nio.file.Path.of(marker), "deserialized in " + ProcessHandle.current().pid());
+    }
+}
+"""
+
+
+def frame(kind, payload):
+    import struct
+
+    return struct.pack(">iB", len(payload) + 1, kind) + payload
+
+
+def test_a_strangers_serialized_object_is_never_deserialized_before_the_secret(logged, tmp_path):
+    k = logged
+    k.ok("int kept = 41;")
+    path = worker_socket_of(k)
+    k.ok(TRAP)
+    # the trap is live: a worker's result of this class is deserialized by the kernel, which leaves the file
+    control = tmp_path / "control"
+    k.ok(f'pool.apply(() -> new Trap("{control}")).marker')
+    assert control.read_text() == f"deserialized in {k.pid}"
+    # a worker's call that makes the kernel deserialize its argument: new shared object of kind <a Trap>
+    stranger = tmp_path / "stranger"
+    call = bytes.fromhex(k.ok(f"""
+        byte[] trap = jpool.ipc.Serial.write(new Trap("{stranger}")).bytes();
+        java.util.HexFormat.of().formatHex(new jpool.ipc.Payload().putLong(1).putString("").putString("new")
+            .putInt(1).putBytes(trap).toBytes())""").result.strip('"'))
+    hello = bytes.fromhex(k.ok('java.util.HexFormat.of().formatHex(new jpool.ipc.Payload().putString("w99")'
+                               '.putString("0".repeat(64)).putLong(ProcessHandle.current().pid()).toBytes())')
+                          .result.strip('"'))
+    probes = {"call first": frame(16, call), "wrong secret, then a call": frame(10, hello) + frame(16, call)}
+    for what, data in probes.items():
+        s = connect(path)
+        try:
+            s.sendall(data)
+            assert closed_by_peer(s, 3), f"{what}: connection not closed"
+        finally:
+            s.close()
+    wait_until(lambda: "wrong secret or unknown worker id" in k.log(), 10, "the refusal of the wrong secret")
+    log = k.log()
+    assert "refused a worker-socket connection before authentication: first frame is not a plain hello (type 16)" in log
+    assert "refused a worker-socket connection before authentication: wrong secret or unknown worker id" in log
+    assert "Trap" not in log and "ClassCast" not in log, log
+    assert not stranger.exists(), stranger.read_text()
+    still_works(k)
+    assert k.ok("pool.apply(x -> x + 1, 1)").result == "2"
+
+
 def test_idle_unauthenticated_connections_are_bounded_and_timed_out(logged):
     k = logged
     k.ok("int kept = 41;")

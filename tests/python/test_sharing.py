@@ -2,11 +2,15 @@
 queues, events, locks, shared memory and managed collections together with the kernel.
 
 Synchronisation is always by the primitives themselves (join, get, waitFor), never by sleeping; the only sleep is a
-worker that must hold a lock "forever" until it is killed.
+worker that must hold a lock "forever" until it is killed, and a shutdown hook that keeps an exiting worker alive.
 """
 import re
 
 import pytest
+
+
+def java_string(path):
+    return '"' + str(path).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def lines_with(text, prefix):
@@ -232,6 +236,28 @@ def test_killed_lock_holder_does_not_deadlock_the_others(kernel):
     assert "holder exit -9, waiter exit 0, locked false" in out
 
 
+def test_permits_of_a_semaphore_holder_killed_by_sigkill_come_back(kernel):
+    import os
+    import signal
+
+    r = kernel.ok("""
+        MpSemaphore slots = new MpSemaphore(2);
+        MpEvent holding = new MpEvent();
+        Proc hog = new Proc(() -> { slots.acquire(); slots.acquire(); holding.set(); Thread.sleep(600_000); });
+        hog.start();
+        holding.waitFor(120);
+        System.out.println("hog holds both: kernel can take one " + slots.tryAcquire());
+        hog.pid()""")
+    assert "hog holds both: kernel can take one false" in r.stdout, r.stdout
+    os.kill(int(r.result), signal.SIGKILL)   # from outside, as the OOM killer or a user would
+    out = kernel.ok("""
+        hog.join();
+        boolean first = slots.acquire(30), second = slots.acquire(30);
+        System.out.println("after the kill: exit " + hog.exitCode() + ", got " + first + " and " + second);
+    """).stdout
+    assert "after the kill: exit -9, got true and true" in out, out
+
+
 def test_item_taken_for_a_killed_consumer_is_not_lost(kernel):
     out = kernel.ok("""
         MpQueue<String> box = new MpQueue<>();
@@ -249,6 +275,46 @@ def test_item_taken_for_a_killed_consumer_is_not_lost(kernel):
     assert "taker got" not in out
     assert re.search(r"before the kill: MpQueue\[queue-\d+: 0 items, 1 waiting to get\]", out), out
     assert "kernel got parcel, left 0" in out
+
+
+def test_item_taken_for_a_consumer_that_can_no_longer_receive_it_goes_back(kernel, tmp_path):
+    # The previous test's taker is gone before the put (its waiting get is cancelled, nothing is taken for it). Here
+    # the item IS taken for the taker's waiting get and the answer cannot reach it: the taker is exiting (System.exit
+    # shut its socket's reading side) and a shutdown hook of its own keeps the process alive. The item must go back.
+    hook = tmp_path / "hook-runs"
+    out = kernel.ok(f"""
+        MpQueue<String> parcels = new MpQueue<>();
+        MpEvent leave = new MpEvent();
+        String hookRuns = {java_string(hook)};
+        Proc taker = new Proc(() -> {{
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {{
+                try {{
+                    java.nio.file.Files.writeString(java.nio.file.Path.of(hookRuns), "exiting");
+                    Thread.sleep(600_000);                      // alive, and no longer reading: killed below
+                }} catch (Exception e) {{ }}
+            }}));
+            Thread getter = new Thread(() -> System.out.println("taker got " + parcels.get()));
+            getter.setDaemon(true);
+            getter.start();
+            leave.waitFor();
+            System.exit(0);
+        }});
+        taker.start();
+        // the taker's get has reached the kernel once the queue counts it as waiting
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (!parcels.toString().contains("1 waiting to get") && System.nanoTime() < deadline) Thread.sleep(10);
+        leave.set();
+        // the hook runs after the exit was announced and the socket's reading side shut
+        while (!java.nio.file.Files.exists(java.nio.file.Path.of(hookRuns)) && System.nanoTime() < deadline) Thread.sleep(10);
+        System.out.println("before the put: " + parcels + ", taker alive " + taker.isAlive());
+        parcels.put("parcel");
+        System.out.println("kernel got " + parcels.get(30) + ", left " + parcels.size());
+        taker.kill();
+        taker.join();
+    """).stdout
+    assert "taker got" not in out
+    assert re.search(r"before the put: MpQueue\[queue-\d+: 0 items, 1 waiting to get\], taker alive true", out), out
+    assert "kernel got parcel, left 0" in out, out
 
 
 def test_duplex_pipe(kernel):
