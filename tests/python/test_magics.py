@@ -124,9 +124,17 @@ def pool_workers(k):
     return workers
 
 
+def working_children(k):
+    """The kernel's child processes that are not idle spare workers (those refill in the background at any time).
+    The spares are read after the children: a spare that started before the `ps` is listed by then."""
+    children = kernel_children(k)
+    spares = {int(p) for p in re.findall(r"\d+", k.ok("jpool.workers.Workers.sparePids()").text)}
+    return sorted(set(children) - spares)
+
+
 def snapshot(k):
     return {"ps": {n: r[0] for n, r in ps_rows(k).items()}, "pool": sorted(pool_workers(k)),
-            "children": kernel_children(k)}
+            "children": working_children(k)}
 
 
 def wait_until(cond, timeout, what):
