@@ -1,6 +1,10 @@
 """Rough throughput of jpool's sharing against Python's multiprocessing on this machine; not a test.
 
-    JUPYTER_DATA_DIR=... /usr/bin/python3 -Xfrozen_modules=off bench/sharing_bench.py [messages] [updates]
+    /usr/bin/python3 -Xfrozen_modules=off bench/sharing_bench.py [messages] [updates] [--repeat=N] [--queue-only]
+
+(Without JUPYTER_DATA_DIR the kernelspec of this checkout is installed into a scratch Jupyter directory first.)
+With --repeat=N the queue is measured N times on each side, alternating Python and jpool (one kernel, its
+producer and consumer started afresh each round), and the range of the ratios is printed.
 
 Measures, each with one producer and one consumer process (jpool: worker JVMs; Python: multiprocessing.Process):
   * queue messages/s: small integers through MpQueue vs multiprocessing.Queue, timed inside the consumer from a
@@ -17,9 +21,13 @@ import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "tests" / "python"))
 from kernel_helpers import Kernel  # noqa: E402
+from jupyter_env import isolate_jupyter  # noqa: E402
 
-MESSAGES = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
-UPDATES = int(sys.argv[2]) if len(sys.argv) > 2 else 2_000_000
+_POSITIONAL = [a for a in sys.argv[1:] if not a.startswith("--")]
+MESSAGES = int(_POSITIONAL[0]) if len(_POSITIONAL) > 0 else 50_000
+UPDATES = int(_POSITIONAL[1]) if len(_POSITIONAL) > 1 else 2_000_000
+REPEAT = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--repeat=")), 1)
+QUEUE_ONLY = "--queue-only" in sys.argv
 
 
 def py_producer(q, go, n):
@@ -51,7 +59,7 @@ def py_plain_writes(arr, n, out):
     out.value = n / (time.perf_counter() - t0)
 
 
-def python_rates():
+def python_queue_rate():
     q, go, rate = mp.Queue(), mp.Event(), mp.Value("d", 0.0)
     ps = [mp.Process(target=py_producer, args=(q, go, MESSAGES)),
           mp.Process(target=py_consumer, args=(q, go, MESSAGES, rate))]
@@ -60,7 +68,11 @@ def python_rates():
     go.set()
     for p in ps:
         p.join()
-    queue_rate = rate.value
+    return rate.value
+
+
+def python_rates():
+    queue_rate = python_queue_rate()
     arr = mp.Array("i", 8)
     rates = []
     for target in (py_locked_updates, py_plain_writes):
@@ -72,7 +84,7 @@ def python_rates():
     return queue_rate, rates[0], rates[1]
 
 
-JAVA = """
+JAVA_QUEUE = """
 MpQueue<Integer> bq = new MpQueue<>();
 MpEvent bgo = new MpEvent();
 SharedDouble brate = new SharedDouble(0);
@@ -87,6 +99,11 @@ Proc bcons = new Proc(() -> {
 bprod.start(); bcons.start();
 bgo.set();
 bprod.join(); bcons.join();
+bq.dispose();
+System.out.println("QRATE " + brate.get());
+"""
+
+JAVA = JAVA_QUEUE.replace('System.out.println("QRATE " + brate.get());', "") + """
 SharedIntArray barr = new SharedIntArray(8);
 SharedDouble batomic = new SharedDouble(0), bplain = new SharedDouble(0);
 int bu = %(updates)d;
@@ -114,7 +131,29 @@ def jpool_rates():
     return tuple(float(x) for x in m.groups())
 
 
+def queue_rounds():
+    """--repeat: Python and jpool queue rates in turn, REPEAT times each, in one kernel."""
+    k = Kernel()
+    ratios = []
+    try:
+        for i in range(REPEAT):
+            p = python_queue_rate()
+            out = k.ok(JAVA_QUEUE % {"messages": MESSAGES}, timeout=1200).stdout
+            j = float(re.search(r"QRATE (\S+)", out).group(1))
+            ratios.append(j / p)
+            print(f"round {i + 1}: jpool {j:12,.0f}/s  python {p:12,.0f}/s  ratio {j / p:5.2f}", flush=True)
+    finally:
+        k.shutdown()
+    ratios.sort()
+    print(f"queue messages/s jpool/python over {REPEAT} rounds: {ratios[0]:.2f}-{ratios[-1]:.2f}, "
+          f"median {ratios[len(ratios) // 2]:.2f}")
+
+
 def main():
+    isolate_jupyter()
+    if REPEAT > 1 or QUEUE_ONLY:
+        queue_rounds()
+        return
     py = python_rates()
     jp = jpool_rates()
     names = ["queue messages/s", "atomic array updates/s (Python: under get_lock)", "plain array writes/s"]

@@ -127,24 +127,6 @@ cp.map(x -> {
     assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
 
 
-def test_local_only_settings_fail_at_once_with_one_line_and_the_pool_goes_on(k, cluster):
-    def refused(code, *words):
-        r = k.execute(code, timeout=60)
-        assert r.status == "error", f"{code} was accepted"
-        line = r.reply["evalue"]
-        assert "\n" not in line and all(w in line for w in words), line
-    refused("cp.timeout(5)", "timeout is not supported on a cluster pool", "interrupt the cell")
-    refused("cp.timeout(java.time.Duration.ofSeconds(5))", "timeout is not supported on a cluster pool")
-    refused("cp.retries(2)", "retries is not supported on a cluster pool", "spark.task.maxFailures")
-    # the magic refuses them before any Spark work starts (a second cluster pool would be refused: one per kernel)
-    refused(f"%%pool --cluster {cluster.master} --timeout 5 --map List.of(1, 2)\nit * 2", "%%pool: --timeout is not supported on a cluster pool")
-    refused(f"%%pool --cluster {cluster.master} --retries 1 --map List.of(1, 2)\nit * 2", "%%pool: --retries is not supported",
-            "spark.task.maxFailures=N")
-    # the defaults (what %%pool sets on every run) are accepted, and the pool runs as before
-    k.ok("cp.timeout(0).retries(0);")
-    assert k.ok("cp.map(x -> x * 2, List.of(1, 2, 3))", timeout=300).result == "[2, 4, 6]"
-
-
 def test_a_bad_master_url_is_one_clear_line_and_the_kernel_goes_on(k):
     r = k.execute('new Pool(Cluster.spark("spark://127.0.0.1:1"))', timeout=60)
     assert r.status == "error"
@@ -173,3 +155,13 @@ System.out.println("pids " + local.pids());
         kernel.shutdown()
     jpids = daemons + executors
     wait_until(lambda: not [p for p in jpids if pid_alive(p)], 90, "the cluster's JVMs to exit after the kernel's shutdown")
+
+
+def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(k, cluster):
+    r = k.execute("cp.retries(2)")
+    assert r.status == "error"
+    line = r.reply["evalue"]
+    assert "\n" not in line and "retries(2)" in line and 'spark.task.maxFailures", "3"' in line, line
+    r = k.execute(f"%%pool --cluster {cluster.master} --map List.of(1, 2) --retries 1\nit * 2")
+    assert r.status == "error" and "%%pool --retries" in r.error_text() and "spark.task.maxFailures" in r.error_text(), r.error_text()
+    assert k.ok("cp.retries(0).map(x -> x + 1, List.of(1))").result == "[2]"

@@ -460,15 +460,17 @@ def test_pool_takes_the_spares_and_spares_die_with_the_kernel(fresh_kernel):
 
 
 def test_a_new_kernel_starts_the_spares_a_first_pool_takes():
-    # Spares start once the first cell has run, so the notebook's first Pool finds its workers waiting; JPOOL_SPARES=0 keeps
-    # an idle kernel free of worker JVMs.
-    k = Kernel()
+    # Spares start with the kernel, beside JShell, before any cell: a notebook's first pool cell often comes right after
+    # its first cell, too soon for spares started only then. JPOOL_SPARES=0 keeps an idle kernel free of worker JVMs.
+    k = Kernel()  # has had its kernel_info reply; no cell has run
     try:
+        wait_until(lambda: worker_processes(k.pid), 30, "a spare worker JVM under a kernel that has run no cell")
         limit = int(k.execute("jpool.workers.Workers.spareLimit()").assert_ok().result)
         cpus = int(k.execute("Runtime.getRuntime().availableProcessors()").assert_ok().result)
         want = min(limit, cpus)
         wait_until(lambda: len(worker_processes(k.pid)) >= want, 30, f"{want} spares to start")
         spares = k.execute("jpool.workers.Workers.sparePids()").assert_ok().result
+        assert set(spares.strip('"[]').split(", ")) <= {str(p) for p in worker_processes(k.pid)}, spares
         r = k.execute("Pool p = new Pool(%d); var pids = p.map(x -> ProcessHandle.current().pid(), "
                       "java.util.stream.IntStream.range(0, 20).boxed().toList(), 1); p.terminate(); "
                       "new TreeSet<>(pids).toString()" % want).assert_ok()

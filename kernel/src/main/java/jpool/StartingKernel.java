@@ -14,13 +14,10 @@ import java.util.concurrent.CompletionException;
  * and answers {@code kernel_info} at once (a frontend shows the kernel as ready) while {@link JavaKernel} is built on
  * a thread of its own; the first request that needs JShell (a cell, a completion) waits for it. The first cell is not
  * delayed by this: it would have waited for JShell anyway, and now the frontend's own start overlaps with it.
- * Once the first cell has run, the spare workers a first {@code new Pool()} needs are started (none with
- * JPOOL_SPARES=0).
+ * The spare workers a first {@code new Pool()} needs start at once too, beside JShell (none with JPOOL_SPARES=0).
  */
 final class StartingKernel implements KernelBackend {
     private final CompletableFuture<JavaKernel> kernel = new CompletableFuture<>();
-    /** Only the shell thread runs cells, so a plain field will do. */
-    private boolean sparesStarted;
 
     StartingKernel() {
         Thread t = new Thread(() -> {
@@ -33,6 +30,12 @@ final class StartingKernel implements KernelBackend {
         }, "jpool-jshell-start");
         t.setDaemon(true);
         t.start();
+        // Now rather than after the first cell: a notebook's first pool cell usually comes right after a first cell,
+        // and spares started then were still starting when it asked for them (the pool waited for their JVMs). Their
+        // start slows JShell's a little on a small machine; the first pool result comes sooner (bench/README.md).
+        Thread spares = new Thread(Workers::prestartAtKernelStart, "jpool-prestart");
+        spares.setDaemon(true);
+        spares.start();
     }
 
     /** The started kernel; the caller waits while JShell starts. A kernel whose JShell failed cannot run cells. */
@@ -53,18 +56,7 @@ final class StartingKernel implements KernelBackend {
 
     @Override
     public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
-        try {
-            return kernel().execute(code, cell, silent, storeHistory);
-        } finally {
-            // After the first cell, not beside JShell's start or that cell's first compile: on a small machine the
-            // JVM starts would slow both. The user's reading and typing then hide the spares' start.
-            if (!sparesStarted) {
-                sparesStarted = true;
-                Thread t = new Thread(Workers::prestartAtKernelStart, "jpool-prestart"); // not on the reply's path
-                t.setDaemon(true);
-                t.start();
-            }
-        }
+        return kernel().execute(code, cell, silent, storeHistory);
     }
 
     @Override

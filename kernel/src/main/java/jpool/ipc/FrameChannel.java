@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,6 +38,14 @@ public final class FrameChannel implements Closeable {
     private final BulkLane.Out laneOut = BulkLane.available() ? new BulkLane.Out() : null;
     private final BulkLane.In laneIn = new BulkLane.In();
     private volatile BooleanSupplier peerAlive;
+    /**
+     * Guarded by sendLock: where the last frame in the send buffer begins when it is a call that later items may
+     * join ({@link #sendSoonJoining}), else -1; where its argument count is, and whose call it is.
+     */
+    private int joinableAt = -1;
+    private int joinableCountAt;
+    private String joinableObject;
+    private String joinableOp;
 
     public FrameChannel(SocketChannel socket) {
         this.socket = socket;
@@ -147,6 +156,13 @@ public final class FrameChannel implements Closeable {
         }
     }
 
+    /** Runs {@code body} holding the send lock, so the flusher writes nothing meanwhile (for tests of the send buffer). */
+    void withSendLock(Runnable body) {
+        synchronized (sendLock) {
+            body.run();
+        }
+    }
+
     /** Writes out what {@link #sendSoon} buffered (a no-op when nothing is). */
     public void flush() throws IOException {
         synchronized (sendLock) {
@@ -155,8 +171,44 @@ public final class FrameChannel implements Closeable {
         }
     }
 
+    /**
+     * Sends a {@link Message.Call} of {@code op} on {@code objectId} with one argument, {@code item}, as
+     * {@link #sendSoon} does; but while the frame last put into the send buffer is such a call of the same op on the
+     * same object and is not written yet, the item joins that frame as one more argument. So a producer that puts
+     * faster than the socket is written sends one frame of many items (like the batches of Python's feeder thread),
+     * and the receiver decodes and dispatches one call for them. Order is kept: an item only ever joins the
+     * frame right before it.
+     */
+    public void sendSoonJoining(String objectId, String op, byte[] item) throws IOException {
+        synchronized (sendLock) {
+            if (flushFailure != null) throw flushFailure;
+            if (joinableAt >= 0 && objectId.equals(joinableObject) && op.equals(joinableOp) && out.remaining() >= 4 + item.length) {
+                out.putInt(item.length).put(item);
+                out.putInt(joinableAt, out.getInt(joinableAt) + 4 + item.length);
+                out.putInt(joinableCountAt, out.getInt(joinableCountAt) + 1);
+                wakeFlusher();
+                return;
+            }
+            byte[] payload = new Message.Call(0, objectId, op, List.of(item)).toFrame().payload();
+            if (5 + payload.length > CHUNK / 4) {
+                put(Frame.CALL, payload);
+                wakeFlusher();
+                return;
+            }
+            room(5 + payload.length); // the whole frame in the buffer at once, so that later items can join it
+            int at = out.position();
+            put(Frame.CALL, payload);
+            joinableAt = at;
+            joinableCountAt = at + 5 + payload.length - item.length - 8; // the count precedes the item's length
+            joinableObject = objectId;
+            joinableOp = op;
+            wakeFlusher();
+        }
+    }
+
     private void put(byte type, byte[] payload) throws IOException {
         if (flushFailure != null) throw flushFailure;
+        joinableAt = -1;
         room(5);
         out.putInt(payload.length + 1).put(type);
         put(payload);
@@ -209,6 +261,7 @@ public final class FrameChannel implements Closeable {
     /** Puts a frame into the send buffer; true when its arrays are to follow through the lane. */
     private boolean putFrame(byte type, byte[] head, byte[][] parts, Object[] arrays) throws IOException {
         if (flushFailure != null) throw flushFailure;
+        joinableAt = -1;
         long length = 1 + 4 + 4 + 4L * parts.length + head.length;
         for (byte[] p : parts) length += p.length;
         long arrayBytes = PrimitiveArrays.bytes(arrays);
@@ -283,6 +336,7 @@ public final class FrameChannel implements Closeable {
     /** Writes the output buffer to the socket (whatever {@link #sendSoon} left there is then sent too). */
     private void writeOut() throws IOException {
         unflushed = false;
+        joinableAt = -1;
         out.flip();
         try {
             while (out.hasRemaining()) socket.write(out);

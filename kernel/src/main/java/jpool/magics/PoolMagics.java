@@ -98,7 +98,12 @@ final class PoolMagics {
         // 3. run it with a live board, shown before the run starts: above every line the tasks print
         // jpool.cluster hook: --cluster URL (or the notebook's %cluster) runs the elements on a Spark cluster
         String clusterUrl = f.get("--cluster", jpool.cluster.Cluster.current() == null || f.has("-n") ? null : jpool.cluster.Cluster.current().master());
-        if (clusterUrl != null) refuseLocalOnlyFlags(timeout, retries);
+        // --retries on a cluster: Spark's own retries apply; refused before a Spark application is started for nothing
+        if (clusterUrl != null && timeout != null)
+            throw new MagicException("%%pool --timeout: not supported with --cluster yet (Spark tasks are not stopped by jpool)");
+        if (clusterUrl != null && retries > 0)
+            throw new MagicException("%%pool --retries: a cluster's tasks are re-run by Spark when their executor is lost; "
+                    + "set spark.task.maxFailures (%cluster URL spark.task.maxFailures=" + (retries + 1) + ") instead");
         Pool pool = clusterUrl == null ? magicPool(n) : clusterPool(clusterUrl);
         pool.timeout(timeout == null ? null : Duration.ofMillis((long) (timeout * 1000))).retries(retries);
         String title = "%%pool " + elements.size() + (elements.size() == 1 ? " item" : " items") + " on " + pool.name() + " ("
@@ -207,14 +212,6 @@ final class PoolMagics {
             MAGIC_POOLS.put(n, p);
         }
         return p;
-    }
-
-    /** Spark runs a cluster cell's tasks: a flag only local workers honour fails before any Spark work starts. */
-    private static void refuseLocalOnlyFlags(Double timeout, int retries) {
-        if (timeout != null && timeout > 0) throw new MagicException("%%pool: --timeout is not supported on a cluster pool: Spark runs the tasks "
-                + "and jpool cannot stop one that overruns (interrupt the cell to cancel its Spark job)");
-        if (retries > 0) throw new MagicException("%%pool: --retries is not supported on a cluster pool: Spark reruns the tasks of a lost "
-                + "executor itself, up to spark.task.maxFailures (default 4; set it with %cluster URL spark.task.maxFailures=N)");
     }
 
     private static final Map<String, Pool> CLUSTER_POOLS = new ConcurrentHashMap<>();

@@ -124,10 +124,7 @@ public final class Pool implements AutoCloseable, Rich {
 
     // ---- configuration ------------------------------------------------------------------------------------
 
-    /**
-     * Fails a task (killing its worker, which is replaced) when it runs longer than {@code seconds}; 0 = no limit.
-     * A cluster pool refuses a limit ({@link UnsupportedOperationException}).
-     */
+    /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code seconds}; 0 = no limit. */
     public Pool timeout(double seconds) {
         if (seconds < 0 || Double.isNaN(seconds)) throw new IllegalArgumentException("timeout must be positive seconds (0 = none), got " + seconds);
         return timeout(seconds == 0 ? null : Duration.ofNanos((long) (seconds * 1e9)));
@@ -136,22 +133,21 @@ public final class Pool implements AutoCloseable, Rich {
     /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit. */
     public Pool timeout(Duration limit) {
         if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("timeout must be positive, got " + limit);
-        // Spark runs a cluster pool's tasks: no worker of ours to kill when one overruns, so say so rather than ignore it
-        if (cluster != null && limit != null) throw new UnsupportedOperationException("timeout is not supported on a cluster pool: Spark runs the "
-                + "tasks and jpool cannot stop one that overruns (interrupt the cell to cancel its Spark job)");
+        // not yet enforced on executors: refused rather than silently ignored
+        if (cluster != null && limit != null)
+            throw new UnsupportedOperationException("timeout: not supported on a cluster pool yet (Spark tasks are not stopped by jpool); "
+                    + "bound the work inside the task instead");
         scheduler.timeout = limit;
         return this;
     }
 
-    /**
-     * Runs a task again (on a fresh worker) up to {@code n} times when its worker dies; 0 = never. A cluster pool
-     * refuses {@code n > 0} ({@link UnsupportedOperationException}): Spark's {@code spark.task.maxFailures} does it.
-     */
+    /** Runs a task again (on a fresh worker) up to {@code n} times when its worker dies; 0 = never. */
     public Pool retries(int n) {
         if (n < 0) throw new IllegalArgumentException("retries must be 0 or more, got " + n);
-        // Spark's task retries are a SparkContext setting, fixed when the pool connected: point there instead
-        if (cluster != null && n > 0) throw new UnsupportedOperationException("retries is not supported on a cluster pool: Spark reruns the tasks "
-                + "of a lost executor itself, up to spark.task.maxFailures (default 4; set it with Cluster.conf(\"spark.task.maxFailures\", \"N\"))");
+        // on a cluster Spark itself re-runs the tasks of a lost executor: a second retry count would only mislead
+        if (cluster != null && n > 0)
+            throw new UnsupportedOperationException("retries(" + n + "): a cluster pool's tasks are re-run by Spark when their executor is lost; "
+                    + "set Cluster.conf(\"spark.task.maxFailures\", \"" + (n + 1) + "\") instead (default 4 attempts)");
         scheduler.retries = n;
         return this;
     }

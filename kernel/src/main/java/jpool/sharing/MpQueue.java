@@ -51,7 +51,8 @@ public class MpQueue<T> extends SharedHandle {
     public void put(T item) {
         Object sent = NullItem.wrap(item);
         if (bounded) call("put", sent, Sharing.FOREVER);
-        else Sharing.cast(id(), "add", sent);
+        else if (KernelLink.connected()) KernelLink.castJoining(id(), "addAll", Reply.encode(sent));
+        else call("put", sent, Sharing.FOREVER);
     }
 
     /** Adds an item, waiting at most {@code seconds} for room; IllegalStateException when still full. */

@@ -82,7 +82,7 @@ final class QueueCore implements Core {
     public Reply apply(String op, Args a, String caller, boolean mayWait) throws InterruptedException {
         return switch (op) {
             case "put" -> put(a.raw(0), a.getLong(1), mayWait);
-            case "add" -> put(a.raw(0), FOREVER_NANOS, mayWait); // unbounded put from a worker: no timeout to read
+            case "addAll" -> addAll(a); // a worker's puts to an unbounded queue, as many as were sent in one frame
             case "get" -> take(caller, a.getLong(0), mayWait, true);
             case "poll" -> take(caller, a.getLong(0), mayWait, false);
             case "getMany" -> takeMany(caller, a.getLong(0), a.getInt(1), mayWait);
@@ -122,6 +122,22 @@ final class QueueCore implements Core {
     }
 
     private static final long FOREVER_NANOS = -1;
+
+    /** Items put to an unbounded queue, in their order, under one lock (a closed queue takes none of them). */
+    private Reply addAll(Args a) {
+        if (capacity > 0) throw new IllegalStateException("addAll is for unbounded queues");
+        lock.lock();
+        try {
+            if (closed) throw new IllegalStateException("queue is closed");
+            for (int i = 0; i < a.size(); i++) items.addLast(a.raw(i));
+            if (joinable) unfinished += a.size();
+            if (a.size() == 1) notEmpty.signal();
+            else notEmpty.signalAll(); // several items: enough for several takers
+            return Reply.NONE;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** get (orThrow: timeout is NoSuchElementException) or poll (timeout gives null). */
     private Reply take(String caller, long timeoutNanos, boolean mayWait, boolean orThrow) throws InterruptedException {

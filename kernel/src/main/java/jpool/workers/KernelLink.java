@@ -131,6 +131,18 @@ public final class KernelLink {
         }
     }
 
+    /**
+     * {@link #cast} of an operation whose one argument is an item among many ({@code op} takes any number of them):
+     * items cast while the previous ones still wait for the socket travel in one frame.
+     */
+    public static void castJoining(String objectId, String op, byte[] item) {
+        try {
+            channel.sendSoonJoining(objectId, op, item);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the kernel is gone: " + e.getMessage(), e);
+        }
+    }
+
     private static Message.Reply send(String objectId, String op, byte[][] args) {
         FrameChannel ch = channel;
         if (ch == null) throw new IllegalStateException("not in a worker: kernel objects are called directly here");

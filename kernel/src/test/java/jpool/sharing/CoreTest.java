@@ -11,6 +11,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The kernel objects' rules for callers that die: what a dead worker took comes back. */
 class CoreTest {
@@ -40,7 +41,7 @@ class CoreTest {
             recalled.add(caller);
             return true;
         });
-        for (byte b = 1; b <= 5; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        for (byte b = 1; b <= 5; b++) q.apply("addAll", new Args(List.of(new byte[]{b})), "kernel", false);
         Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         long number = batch.getLong();
         assertEquals(5, batch.getInt());
@@ -70,7 +71,7 @@ class CoreTest {
     void itemsPrefetchedByACallerThatDiedAreGoneAndNobodyWaitsForThem() throws Exception {
         QueueCore q = new QueueCore(0, false, 1);
         q.recaller(caller -> true);
-        for (byte b = 1; b <= 3; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        for (byte b = 1; b <= 3; b++) q.apply("addAll", new Args(List.of(new byte[]{b})), "kernel", false);
         q.apply("getMany", args(-1L, 64), "pid 1", false);
         q.callerGone("pid 1");
         assertEquals(0, Reply.NONE.value().length == 0 ? -1 : (Integer) Serial.read(
@@ -81,11 +82,24 @@ class CoreTest {
     @Test
     void aSmallBacklogIsHandedOutOneItemPerGet() throws Exception {
         QueueCore q = new QueueCore(0, true);
-        for (byte b = 1; b <= 14; b++) q.apply("add", new Args(List.of(new byte[]{b})), "kernel", false);
+        for (byte b = 1; b <= 14; b++) q.apply("addAll", new Args(List.of(new byte[]{b})), "kernel", false);
         Payload.Reader batch = new Payload.Reader(q.apply("getMany", args(-1L, 64), "pid 1", false).value());
         batch.getLong();
         assertEquals(1, batch.getInt(), "no worker holds items another could take");
         assertEquals("13 items", q.describe().replaceAll(",.*", ""));
+    }
+
+    @Test
+    void itemsOfOneFrameAreAddedInOrderAndCountedAndAClosedQueueTakesNoneOfThem() throws Exception {
+        QueueCore q = new QueueCore(0, true);
+        q.apply("addAll", new Args(List.of(new byte[]{1}, new byte[]{2}, new byte[]{3})), "pid 1", false);
+        assertEquals("3 items, 3 unfinished", q.describe());
+        for (byte b = 1; b <= 3; b++) assertArrayEquals(new byte[]{b}, q.apply("get", args(0L), "pid 2", false).value());
+        q.apply("close", args(), "kernel", false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> q.apply("addAll", new Args(List.of(new byte[]{4}, new byte[]{5})), "pid 1", false));
+        assertEquals("queue is closed", e.getMessage());
+        assertEquals("0 items, 3 unfinished, closed", q.describe());
     }
 
     @Test
