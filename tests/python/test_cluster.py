@@ -164,4 +164,7 @@ def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(
     assert "\n" not in line and "retries(2)" in line and 'spark.task.maxFailures", "3"' in line, line
     r = k.execute(f"%%pool --cluster {cluster.master} --map List.of(1, 2) --retries 1\nit * 2")
     assert r.status == "error" and "%%pool --retries" in r.error_text() and "spark.task.maxFailures" in r.error_text(), r.error_text()
-    assert k.ok("cp.retries(0).map(x -> x + 1, List.of(1))").result == "[2]"
+    r = k.execute("cp.terminateOnInterrupt(false)")
+    assert r.status == "error" and "\n" not in r.reply["evalue"], r.reply
+    assert r.reply["evalue"].startswith("terminateOnInterrupt(false): not supported on a cluster pool"), r.reply["evalue"]
+    assert k.ok("cp.retries(0).terminateOnInterrupt(true).map(x -> x + 1, List.of(1))").result == "[2]"

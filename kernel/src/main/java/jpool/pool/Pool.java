@@ -154,6 +154,9 @@ public final class Pool implements AutoCloseable, Rich {
 
     /** Whether an interrupt kills the workers running the interrupted cell's tasks (default) or lets them finish. */
     public Pool terminateOnInterrupt(boolean kill) {
+        if (cluster != null && !kill) // Spark's job-group cancel stops the running tasks as well as the pending ones
+            throw new UnsupportedOperationException("terminateOnInterrupt(false): not supported on a cluster pool; "
+                    + "an interrupt cancels the cell's Spark jobs, running tasks included");
         scheduler.terminateOnInterrupt = kill;
         return this;
     }
