@@ -190,6 +190,11 @@ public final class SparkConnection implements AutoCloseable {
         return driver.submit(group, description, shared, partitions, onPartition);
     }
 
+    /** Kills an executor whose task thread would not stop, and has Spark start another in its place. */
+    public boolean replaceExecutor(String executorId) {
+        return !stopped && driver.replaceExecutor(executorId);
+    }
+
     public void cancel(String group) {
         if (!stopped) driver.cancelGroup(group);
     }

@@ -99,8 +99,6 @@ final class PoolMagics {
         // jpool.cluster hook: --cluster URL (or the notebook's %cluster) runs the elements on a Spark cluster
         String clusterUrl = f.get("--cluster", jpool.cluster.Cluster.current() == null || f.has("-n") ? null : jpool.cluster.Cluster.current().master());
         // --retries on a cluster: Spark's own retries apply; refused before a Spark application is started for nothing
-        if (clusterUrl != null && timeout != null)
-            throw new MagicException("%%pool --timeout: not supported with --cluster yet (Spark tasks are not stopped by jpool)");
         if (clusterUrl != null && retries > 0)
             throw new MagicException("%%pool --retries: a cluster's tasks are re-run by Spark when their executor is lost; "
                     + "set spark.task.maxFailures (%cluster URL spark.task.maxFailures=" + (retries + 1) + ") instead");

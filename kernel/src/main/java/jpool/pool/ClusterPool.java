@@ -1,6 +1,7 @@
 package jpool.pool;
 
 import jpool.KernelEvents;
+import jpool.log.KernelLog;
 import jpool.cluster.Cluster;
 import jpool.cluster.SparkConnection;
 import jpool.display.CellScope;
@@ -8,14 +9,18 @@ import jpool.ipc.Payload;
 import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.protocol.Cell;
+import jpool.workers.EmbeddedWorker;
 import jpool.workers.LogRouter;
 import jpool.api.NotShippable;
 import jpool.shipping.ChunkCodec;
 import jpool.shipping.ChunkTask;
 import jpool.shipping.KernelClasses;
 import jpool.shipping.Shipment;
+import jpool.shipping.StateCapture;
+import jpool.shipping.WorkerTask;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -54,12 +60,19 @@ final class ClusterPool {
     private final Runnable onInterrupt = this::cancelInterruptedCell;
     private final Runnable onShutdown = this::terminate;
     private volatile int done, failed;
+    /** The pool's per-input time limit (null: none), sent with each job; set by {@link Pool#timeout(Duration)}. */
+    volatile Duration timeout;
+    /** The pool's initializer ready to send (null: none), and the id by which executors know they ran it. */
+    private final Shipment initializer;
+    private final long initializerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
 
     private record Job(String group, List<TaskRecord> tasks, Cell origin, CompletableFuture<Void> end) {
     }
 
-    ClusterPool(Pool pool, Cluster cluster) {
+    /** @param initializer run once in each executor before its first chunk of this pool (null: none) */
+    ClusterPool(Pool pool, Cluster cluster, WorkerTask initializer) {
         this.pool = pool;
+        this.initializer = initializer == null ? null : ship(initializer); // checked before a Spark application starts
         this.spark = cluster.connect("jpool " + pool.name(), line -> System.out.println(line));
         this.routers = new CellRouters("cluster-" + pool.name(), this::busy);
         spark.onOutput(this::output);
@@ -121,7 +134,23 @@ final class ClusterPool {
         if (s.function() == null) p.putLong(-1);
         else p.putLong(s.function().id()).putBytes(s.function().bytes());
         p.putLong(s.state().id()).putBytes(s.state().encoded());
+        Duration limit = timeout;
+        p.putLong(limit == null ? 0 : limit.toNanos());
+        if (initializer == null) p.putLong(-1);
+        else p.putLong(initializerId).putBytes(initializer.task()).putLong(initializer.state().id()).putBytes(initializer.state().encoded());
         return p.toBytes();
+    }
+
+    /** The initializer with the state it reads, in one piece: big arrays in it travel inside its bytes. */
+    private static Shipment ship(WorkerTask init) {
+        Shipment s = StateCapture.prepare(init, "the pool initializer"); // names what cannot travel
+        if (s.arrays() == null) return s;
+        try {
+            Serial.Written w = Serial.write(init);
+            return StateCapture.prepare(w.bytes(), w, "the pool initializer");
+        } catch (IOException e) {
+            throw new NotShippable("the pool initializer cannot be sent to an executor: " + Serial.explain(e));
+        }
     }
 
     /** A partition's result: each input's value or error, or the error that kept the chunk from running. */
@@ -129,11 +158,12 @@ final class ClusterPool {
         TaskRecord t = running.remove(id);
         if (t == null) return; // a rerun of a partition already reported, or a cancelled task
         String worker = "executor " + result[1] + " @ " + result[2];
+        if (result.length > 6 && result[6] != null) replaceExecutor(t, (String) result[1], (String) result[6]);
         String[] chunkError = (String[]) result[5];
         if (chunkError != null) {
             ErrorReport e = new ErrorReport(chunkError[0], chunkError[1], chunkError[2]);
             RuntimeException[] errors = new RuntimeException[t.inputs.size()];
-            for (int i = 0; i < errors.length; i++) errors[i] = t.taskFailed(i, e);
+            for (int i = 0; i < errors.length; i++) errors[i] = failure(t, i, e, worker);
             complete(t, worker, null, null, errors);
             return;
         }
@@ -153,12 +183,36 @@ final class ClusterPool {
             ErrorReport e = r.errors()[i];
             if (e == null) continue;
             if (errors == null) errors = new RuntimeException[r.values().length];
-            errors[i] = t.taskFailed(i, e);
+            errors[i] = failure(t, i, e, worker);
         }
         t.batch.complete(new Batch.Ran(t.first, t.inputs, worker, 0, r.starts(), r.ends()), r.values(), errors);
         int bad = errors == null ? 0 : (int) java.util.Arrays.stream(errors).filter(java.util.Objects::nonNull).count();
         done += r.values().length - bad;
         failed += bad;
+    }
+
+    /**
+     * Input {@code i}'s error as the kernel shows it: what it threw, or, for an input the executor stopped at the
+     * pool's timeout, a {@link WorkerDied} worded as a local worker's timeout.
+     */
+    private static RuntimeException failure(TaskRecord t, int i, ErrorReport e, String worker) {
+        if (!EmbeddedWorker.TIMED_OUT.equals(e.className())) return t.taskFailed(i, e);
+        String what = "apply".equals(t.batch.label) ? "the task" : "input " + Pool.show(t.inputs.get(i));
+        return new WorkerDied(worker + " interrupted " + what + ", which " + e.message(), worker, 0);
+    }
+
+    /**
+     * An input that ran past the timeout is still running on its executor (it ignored its interrupt): Spark kills
+     * that executor and starts another, as a local worker is killed at its timeout, so that it burns no core.
+     */
+    private void replaceExecutor(TaskRecord t, String executorId, String why) {
+        boolean asked = spark.replaceExecutor(executorId);
+        KernelLog.warn(why + (asked ? ": asked Spark to replace it" : ": Spark would not replace it"));
+        LogRouter r;
+        synchronized (this) {
+            r = routers.forCell(t.batch.origin, this::busyCells);
+        }
+        r.note(2, why + (asked ? "; Spark replaces it with a new executor" : "; Spark would not replace it"));
     }
 
     private void complete(TaskRecord t, String worker, Object[] values, long[] times, RuntimeException[] errors) {

@@ -107,11 +107,25 @@ public final class Pool implements AutoCloseable, Rich {
      * reached or no executor starts.
      */
     public Pool(Cluster cluster) {
+        this(cluster, null);
+    }
+
+    /**
+     * A pool on a Spark cluster whose executors each run {@code initializer} once, before their first task of this
+     * pool (Python's {@code Pool(initializer=...)}; may be null). If it throws, that executor's tasks of the pool
+     * fail with its message and remote stack trace.
+     * <pre>{@code
+     * class Model { static Net net; }
+     * Pool pool = new Pool(Cluster.spark("spark://10.0.0.5:7077"), () -> Model.net = Net.load("/data/net.bin"));
+     * List<Label> labels = pool.map(img -> Model.net.classify(img), images);   // loaded once per executor
+     * }</pre>
+     */
+    public Pool(Cluster cluster, Job initializer) {
         if (cluster == null) throw new IllegalArgumentException("no cluster given (Cluster.spark(\"spark://host:7077\"))");
         if (Mp.inWorker()) throw new IllegalStateException("pools are created in the notebook kernel, not inside a worker");
         // the scheduler starts no worker here: it keeps the pool's state, routers and callbacks; Spark runs the tasks
         this.scheduler = new Scheduler(name(), LocalJvmExecutor.INSTANCE, null, 0);
-        this.cluster = new ClusterPool(this, cluster);
+        this.cluster = new ClusterPool(this, cluster, initializer == null ? null : new InitTask(initializer));
         this.processes = this.cluster.cores();
         this.submission = new Submission(this, scheduler, this.cluster::submit);
         LIVE.add(this);
@@ -130,13 +144,14 @@ public final class Pool implements AutoCloseable, Rich {
         return timeout(seconds == 0 ? null : Duration.ofNanos((long) (seconds * 1e9)));
     }
 
-    /** Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit. */
+    /**
+     * Fails a task (killing its worker, which is replaced) when it runs longer than {@code limit}; null = no limit.
+     * On a cluster the executor interrupts the input and goes on with the rest of its chunk; an executor whose input
+     * ignores the interrupt is replaced.
+     */
     public Pool timeout(Duration limit) {
         if (limit != null && (limit.isNegative() || limit.isZero())) throw new IllegalArgumentException("timeout must be positive, got " + limit);
-        // not yet enforced on executors: refused rather than silently ignored
-        if (cluster != null && limit != null)
-            throw new UnsupportedOperationException("timeout: not supported on a cluster pool yet (Spark tasks are not stopped by jpool); "
-                    + "bound the work inside the task instead");
+        if (cluster != null) cluster.timeout = limit; // enforced in the executors (ClusterPool sends it with each job)
         scheduler.timeout = limit;
         return this;
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,21 +52,37 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
      */
     static final long REPORT_EVERY_MS = 1;
 
+    /**
+     * How each input of a chunk runs: a local worker runs it on its own thread (no runner); a Spark executor with a
+     * timeout runs it on a thread watched by a deadline ({@code jpool.workers.InputDeadline}).
+     */
+    @FunctionalInterface
+    public interface InputRunner {
+        /** Runs one input's work and returns its value; throws what it threw (or why it was stopped). */
+        Object run(Callable<Object> input) throws Throwable;
+    }
+
     @Override
     public Object execute() throws IOException {
+        return execute(null);
+    }
+
+    /** Runs the chunk, each input through {@code runner} (null: on this thread). */
+    public Object execute(InputRunner runner) throws IOException {
         Object fn;
         try {
             fn = this.fn instanceof ShippedFn s ? s.resolve() : this.fn;
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("the task's function could not be read in the worker: " + e, e);
         }
-        return new Run(fn, inputs.size()).all();
+        return new Run(fn, inputs.size(), runner).all();
     }
 
     /** One run of the chunk in a worker: each input's value or error and times, reported as they are finished. */
     private final class Run implements TaskProgress.Unsent {
         private final Object fn;
         private final int n;
+        private final InputRunner runner;
         private final Object[] values;
         private final ErrorReport[] errors;
         private final long[] starts, ends;
@@ -80,9 +97,10 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
         /** {@link #finished} at the watcher's last look (the watcher's own). */
         private int seenByWatcher = -1;
 
-        Run(Object fn, int n) {
+        Run(Object fn, int n, InputRunner runner) {
             this.fn = fn;
             this.n = n;
+            this.runner = runner;
             values = new Object[n];
             errors = new ErrorReport[n];
             starts = new long[n];
@@ -123,19 +141,26 @@ public record ChunkTask(Serializable fn, Kind kind, ArrayList<Object> inputs) im
             return close(n);
         }
 
-        /** Runs input {@code i}, keeping its value or what it threw. */
-        @SuppressWarnings({"unchecked", "rawtypes"})
+        /**
+         * Runs input {@code i}, keeping its value or what it threw. Only this thread stores them: an input a runner
+         * gave up on (its deadline) may still be running elsewhere, and whatever it ends with is dropped.
+         */
         private void runOne(int i) {
             Object in = inputs.get(i);
             try {
-                values[i] = switch (kind) {
-                    case CALL -> ((Call) fn).call();
-                    case FN -> ((Fn) fn).apply(in);
-                    case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
-                };
+                values[i] = runner == null ? compute(in) : runner.run(() -> compute(in));
             } catch (Throwable t) {
                 errors[i] = ErrorReport.of(t);
             }
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        private Object compute(Object in) throws Exception {
+            return switch (kind) {
+                case CALL -> ((Call) fn).call();
+                case FN -> ((Fn) fn).apply(in);
+                case FN2 -> ((Fn2) fn).apply(((Pair) in).a(), ((Pair) in).b());
+            };
         }
 
         /** Under {@link #reporting}: sends the results of inputs {@code sent .. upTo - 1} to the kernel now. */

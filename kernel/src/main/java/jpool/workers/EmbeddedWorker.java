@@ -4,6 +4,7 @@ import jpool.ipc.Payload;
 import jpool.ipc.ErrorReport;
 import jpool.ipc.Serial;
 import jpool.shipping.ChunkCodec;
+import jpool.shipping.ChunkTask;
 import jpool.shipping.WorkerTask;
 
 import java.io.ByteArrayOutputStream;
@@ -11,9 +12,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.lang.reflect.InvocationTargetException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The executor side of a cluster pool: runs jpool chunks inside a Spark executor JVM as a worker JVM runs them.
@@ -26,25 +31,35 @@ public final class EmbeddedWorker {
     private static long appliedSnapshot = -1;
     private static final Object SETUP = new Object();
     private static final ThreadLocal<TaskLines> CURRENT = new ThreadLocal<>();
+    /** Pool initializers run here (by id, one per pool), with what each threw (empty: it ran well); under SETUP. */
+    private static final Map<Long, Optional<ErrorReport>> INITIALIZED = new HashMap<>();
     private static DataOutputStream channel;
     private static String channelTo;
+
+    /** The class name of the error of an input stopped at the pool's timeout (the kernel words it as a local timeout). */
+    public static final String TIMED_OUT = InputTimedOut.class.getName();
 
     private EmbeddedWorker() {
     }
 
     /**
      * Runs one chunk {@code {Long taskId, byte[] task, Object[] arrays}}; returns {@code {Long taskId, String
-     * executor, String host, byte[] result, Object[] arrays, String[] error}}: the chunk's own result (each input's
-     * value or error), or the error that kept the chunk from running at all.
+     * executor, String host, byte[] result, Object[] arrays, String[] error, String runaway}}: the chunk's own result
+     * (each input's value or error), or the error that kept the chunk from running at all; {@code runaway} names the
+     * executor when an input that ran past the pool's timeout is still running (see {@link InputDeadline}).
      */
     public static Object[] run(byte[] shared, Object[] chunk, String executor, String host, String tag) {
         long taskId = (Long) chunk[0];
         TaskLines lines = null;
+        String runaway = null;
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
         try {
             Payload.Reader r = new Payload.Reader(shared);
             String outHost = r.getString();
             int outPort = r.getInt();
             String secret = r.getString();
+            long timeoutNanos;
+            ErrorReport initFailed;
             synchronized (SETUP) {
                 setUp(executor);
                 int n = r.getInt();
@@ -53,38 +68,83 @@ public final class EmbeddedWorker {
                 if (fnId >= 0) ChunkCodec.learnFunction(fnId, r.getBytes());
                 long snapshotId = r.getLong();
                 byte[] state = r.getBytes();
+                timeoutNanos = r.getLong();
                 connect(outHost, outPort, secret);
                 lines = new TaskLines(taskId, tag);
                 CURRENT.set(lines);
+                Thread.currentThread().setContextClassLoader(loader);
+                initFailed = initializeOnce(r); // before the job's own state, which is newer than the initializer's
                 if (snapshotId != appliedSnapshot) {
                     appliedSnapshot = snapshotId;
                     WorkerMain.applyState(state);
                 }
             }
-            CURRENT.set(lines);
+            if (initFailed != null) {
+                return new Object[]{taskId, executor, host, null, null, new String[]{initFailed.className(),
+                        "the pool initializer failed on executor " + executor + ": " + initFailed.message(), initFailed.trace()}, null};
+            }
             byte[] task = (byte[]) chunk[1];
             Object[] arrays = (Object[]) chunk[2];
-            ClassLoader before = Thread.currentThread().getContextClassLoader();
-            Thread.currentThread().setContextClassLoader(loader);
-            try {
             WorkerTask t = ChunkCodec.isTask(task) ? ChunkCodec.decodeTask(task)
                     : (WorkerTask) Serial.read(task, arrays, loader, WorkerMain.shipFilter());
-            Object value = t.execute();
-            Serial.Written w = value instanceof Serial.Written sw ? sw : Serial.writeDetached(value);
-            return new Object[]{taskId, executor, host, w.bytes(), w.arrays(), null};
-            } finally {
-                Thread.currentThread().setContextClassLoader(before);
+            Object value;
+            if (timeoutNanos > 0) {
+                TaskLines mine = lines;
+                ClassLoader notebook = loader;
+                try (InputDeadline d = new InputDeadline(timeoutNanos, () -> {
+                    CURRENT.set(mine); // what the input prints goes to its cell, as on the task's own thread
+                    Thread.currentThread().setContextClassLoader(notebook);
+                }, "jpool-input-" + taskId)) {
+                    try {
+                        // a chunk's inputs each get the whole limit; any other task is one input
+                        value = t instanceof ChunkTask c ? c.execute(d) : d.run(t::execute);
+                    } finally {
+                        if (d.runaway()) runaway = "executor " + executor + " has a runaway task thread";
+                    }
+                }
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException("cancelled");
+            } else {
+                value = t.execute();
             }
+            Serial.Written w = value instanceof Serial.Written sw ? sw : Serial.writeDetached(value);
+            return new Object[]{taskId, executor, host, w.bytes(), w.arrays(), null, runaway};
         } catch (Throwable e) {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("cancelled", e); // Spark is cancelling the job
             }
             ErrorReport re = ErrorReport.of(e);
-            return new Object[]{taskId, executor, host, null, null, new String[]{re.className(), re.message(), re.trace()}};
+            return new Object[]{taskId, executor, host, null, null, new String[]{re.className(), re.message(), re.trace()}, runaway};
         } finally {
+            Thread.currentThread().setContextClassLoader(before);
             if (lines != null) lines.flushAll();
             CURRENT.remove();
         }
+    }
+
+    /**
+     * Under {@link #SETUP}: runs the pool's initializer (if the job names one) unless this executor ran it already;
+     * returns what it threw, then and for every later chunk of the pool here, or null when it ran well.
+     */
+    private static ErrorReport initializeOnce(Payload.Reader r) throws IOException, ClassNotFoundException {
+        long initId = r.getLong();
+        if (initId < 0) return null;
+        byte[] task = r.getBytes();
+        long stateId = r.getLong();
+        byte[] state = r.getBytes();
+        Optional<ErrorReport> done = INITIALIZED.get(initId);
+        if (done != null) return done.orElse(null);
+        if (stateId != appliedSnapshot) {
+            appliedSnapshot = stateId;
+            WorkerMain.applyState(state);
+        }
+        ErrorReport failed = null;
+        try {
+            ((WorkerTask) Serial.read(task, null, loader, WorkerMain.shipFilter())).execute();
+        } catch (Throwable e) {
+            failed = ErrorReport.of(e instanceof InvocationTargetException ite && ite.getCause() != null ? ite.getCause() : e);
+        }
+        INITIALIZED.put(initId, Optional.ofNullable(failed));
+        return failed;
     }
 
     /** Once per executor JVM: the notebook-class loader, and System.out/err that send a task's lines to the kernel. */

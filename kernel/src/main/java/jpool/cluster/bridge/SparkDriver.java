@@ -27,7 +27,7 @@ public interface SparkDriver {
      * Runs one Spark job of one task per partition. A partition is {@code {Long taskId, byte[] task, Object[]
      * arrays}}; {@code shared} is what every task needs (classes, state, function), sent once per job. Each
      * partition's result {@code {Long taskId, String executor, String host, byte[] result, Object[] arrays,
-     * String[] error}} goes to {@code onPartition} as it arrives. The future ends with the job: exceptionally when
+     * String[] error, String runaway}} goes to {@code onPartition} as it arrives. The future ends with the job: exceptionally when
      * Spark gave up on it or it was cancelled.
      */
     CompletableFuture<Void> submit(String group, String description, byte[] shared, List<Object[]> partitions,
@@ -35,6 +35,12 @@ public interface SparkDriver {
 
     /** Cancels the jobs of a group, interrupting their running tasks. */
     void cancelGroup(String group);
+
+    /**
+     * Kills an executor and has the cluster start another in its place (a task thread there would not stop); its
+     * running tasks run again elsewhere. False when Spark would not (e.g. the executor is gone already).
+     */
+    boolean replaceExecutor(String executorId);
 
     /** Makes a jar available to executors (for later tasks). */
     void addJar(String path);

@@ -113,6 +113,20 @@ public final class SparkDriverImpl implements SparkDriver {
         sc.cancelJobGroup(group);
     }
 
+    /**
+     * Spark's own kill-and-replace (private[spark] in Scala, public in the bytecode; what Spark itself uses for an
+     * executor whose task it cannot kill): it kills the executor without lowering the application's executor
+     * target, so a standalone master starts a new one at once on the freed cores. {@code killExecutor} alone lowers
+     * the target (no replacement), and following it with {@code requestExecutors} races the master's bookkeeping.
+     */
+    @Override
+    public boolean replaceExecutor(String executorId) {
+        if (sc == null || sc.isStopped()) return false;
+        boolean[] asked = new boolean[1];
+        withOwnLoader(() -> asked[0] = sc.killAndReplaceExecutor(executorId));
+        return asked[0];
+    }
+
     @Override
     public void addJar(String path) {
         withOwnLoader(() -> sc.addJar(path));
