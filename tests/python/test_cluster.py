@@ -167,4 +167,107 @@ def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(
     r = k.execute("cp.terminateOnInterrupt(false)")
     assert r.status == "error" and "\n" not in r.reply["evalue"], r.reply
     assert r.reply["evalue"].startswith("terminateOnInterrupt(false): not supported on a cluster pool"), r.reply["evalue"]
-    assert k.ok("cp.retries(0).terminateOnInterrupt(true).map(x -> x + 1, List.of(1))").result == "[2]"
+    # timeout is no longer refused (its tests follow): the same chain with a limit runs
+    assert k.ok("cp.retries(0).terminateOnInterrupt(true).timeout(60).map(x -> x + 1, List.of(1))").result == "[2]"
+    k.ok("cp.timeout(0);")
+
+
+TIMED_OUT = r"failed WorkerDied: executor \d+ @ 127\.0\.0\.1 interrupted input 2, which ran longer than its timeout of 2\.0 s"
+
+
+def outcome_lines(r):
+    return [l for l in r.stdout.splitlines() if l.startswith(("ok", "failed"))]
+
+
+def test_timeout_on_a_cluster_fails_the_input_that_ran_over_alone_and_its_chunk_goes_on(k):
+    try:
+        r = k.ok("""
+cp.timeout(2);
+var outcomes = cp.mapResultsAsync(x -> {
+    if (x == 2) { System.out.println("sleeping in pid " + ProcessHandle.current().pid()); Thread.sleep(600_000); }
+    return x * 10;
+}, List.of(1, 2, 3, 4, 5, 6), 3).get();
+for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getClass().getSimpleName() + ": " + o.error().getMessage());
+""", timeout=300)
+    finally:
+        k.execute("cp.timeout(0);")
+    lines = outcome_lines(r)
+    assert lines[:1] + lines[2:] == ["ok 10", "ok 30", "ok 40", "ok 50", "ok 60"], r.stdout
+    assert re.fullmatch(TIMED_OUT, lines[1]), lines[1]
+    # the input ended at its interrupt: no runaway thread, so its executor is kept
+    assert "runaway" not in r.stdout + r.stderr, r.stderr
+    pid = int(re.search(r"sleeping in pid (\d+)", r.stdout).group(1))
+    assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
+    assert pid_alive(pid)
+
+
+def test_timeout_on_a_cluster_replaces_an_executor_whose_input_ignores_its_interrupt(k):
+    try:
+        r = k.ok("""
+cp.timeout(2);
+var outcomes = cp.mapResultsAsync(x -> {
+    if (x == 2) { System.out.println("spinning in pid " + ProcessHandle.current().pid()); long n = 0; while (true) n++; }
+    return x * 10;
+}, List.of(1, 2, 3, 4, 5, 6), 3).get();
+for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getClass().getSimpleName() + ": " + o.error().getMessage());
+""", timeout=300)
+    finally:
+        k.execute("cp.timeout(0);")
+    lines = outcome_lines(r)
+    assert lines[:1] + lines[2:] == ["ok 10", "ok 30", "ok 40", "ok 50", "ok 60"], r.stdout
+    assert re.fullmatch(TIMED_OUT, lines[1]), lines[1]
+    assert re.search(r"executor \d+ has a runaway task thread; Spark replaces it with a new executor", r.stderr), r.stderr
+    pid = int(re.search(r"spinning in pid (\d+)", r.stdout).group(1))
+    wait_until(lambda: not pid_alive(pid), 90, "the executor with the runaway thread to exit")
+    r = k.ok("cp.map(x -> x + 1, List.of(1, 2, 3, 4))", timeout=300)
+    assert r.result == "[2, 3, 4, 5]"
+    # Spark started another executor in its place: the pool has two again
+    wait_until(lambda: " 2 executors (2 cores)" in k.ok("cp.status()").result, 120, "a replacement executor")
+
+
+def new_cluster_pool(k, cluster, initializer):
+    """Replaces the module's pool `cp` (one cluster pool at a time per kernel) by one with this initializer."""
+    k.ok("cp.terminate();")
+    k.ok(f'cp = new Pool(Cluster.spark("{cluster.master}").executorMemory("512m").expectCores(2), {initializer});', timeout=600)
+
+
+def test_a_cluster_pool_initializer_runs_once_per_executor_before_its_tasks(k, cluster):
+    k.ok('class Setting { static String greeting = "not initialized"; }')
+    new_cluster_pool(k, cluster, """() -> {
+    Setting.greeting = "initialized in " + Mp.current().name();
+    System.out.println("initializer ran");
+}""")
+    r = k.ok("cp.map(x -> Setting.greeting + \" / \" + Mp.current().name(), List.of(1, 2, 3, 4, 5, 6, 7, 8), 1)", timeout=300)
+    pairs = re.findall(r"initialized in (executor \d+) / (executor \d+)", r.result)
+    assert len(pairs) == 8 and all(a == b for a, b in pairs), r.result
+    assert len({a for a, _ in pairs}) == 2, f"the tasks did not run on both executors: {r.result}"
+    ran = re.findall(r"\[executor (\d+) @ 127\.0\.0\.1\] initializer ran", r.stdout)
+    assert sorted(ran) == sorted({a.split()[1] for a, _ in pairs}), r.stdout
+    # once per executor and pool: a later map does not run it again
+    r = k.ok("cp.map(x -> Setting.greeting.startsWith(\"initialized in executor \"), List.of(1, 2, 3, 4), 1)", timeout=300)
+    assert r.result == "[true, true, true, true]" and "initializer ran" not in r.stdout, r.stdout
+
+
+def test_a_cluster_pool_initializer_that_throws_fails_the_inputs_with_its_message(k, cluster):
+    new_cluster_pool(k, cluster, '() -> { throw new IllegalStateException("no licence server"); }')
+    r = k.ok("""
+for (var o : cp.mapResults(x -> x * 10, List.of(1, 2, 3))) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getMessage());
+""", timeout=300)
+    lines = outcome_lines(r)
+    assert len(lines) == 3, r.stdout
+    for line in lines:
+        assert re.match(r"failed .*the pool initializer failed on executor \d+: no licence server", line), r.stdout
+    e = k.execute("cp.map(x -> x * 10, List.of(1))", timeout=300)
+    assert e.status == "error"
+    assert "IllegalStateException" in e.error_text() and "no licence server" in e.error_text(), e.error_text()
+
+
+def test_pool_magic_on_a_cluster_takes_a_timeout(k, cluster):
+    k.ok("cp.terminate();")  # the magic's pool is the kernel's cluster pool now
+    r = k.execute(f"""%%pool --cluster {cluster.master} --map List.of(1, 2, 3) --as x --out timed --timeout 2
+if (x == 2) Thread.sleep(600_000);
+x * 10
+""", timeout=600)
+    text = r.all_text()
+    assert "1 of 3 elements failed" in text and "interrupted input 2, which ran longer than its timeout of 2.0 s" in text, text
+    assert k.ok('timed.get(0) + " " + timed.get(1) + " " + timed.get(2)').result.strip('"') == "10 null 30"
