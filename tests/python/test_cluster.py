@@ -25,8 +25,8 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def k(cluster):
-    kernel = Kernel()
+def k(cluster, tmp_path_factory):
+    kernel = Kernel(extra_env={"JPOOL_CHECKPOINT_DIR": str(tmp_path_factory.mktemp("checkpoints"))})
     kernel.ok(f'Pool cp = new Pool(Cluster.spark("{cluster.master}").executorMemory("512m").expectCores(2));', timeout=600)
     yield kernel
     kernel.execute("cp.terminate();")
@@ -168,3 +168,27 @@ def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(
     assert r.status == "error" and "\n" not in r.reply["evalue"], r.reply
     assert r.reply["evalue"].startswith("terminateOnInterrupt(false): not supported on a cluster pool"), r.reply["evalue"]
     assert k.ok("cp.retries(0).terminateOnInterrupt(true).map(x -> x + 1, List.of(1))").result == "[2]"
+
+
+def test_a_checkpointed_map_on_the_cluster_computes_only_the_missing_inputs(k, tmp_path):
+    flag = tmp_path / "three-may-pass"
+    k.ok(f'String flag = "{flag}";')
+    k.ok('Fn<Integer, Integer> shaky = x -> { System.out.println("computing " + x); '
+         'if (x == 3 && !java.nio.file.Files.exists(java.nio.file.Path.of(flag))) throw new IllegalStateException("three"); '
+         'return x * x; };')
+    r = k.ok('cp.checkpoint("squares").mapResults(shaky, List.of(1, 2, 3, 4, 5, 6)).stream()'
+             '.map(o -> o.ok() ? o.value() + "@" + o.worker() : "X").toList()')
+    assert "checkpoint 'squares': 6 inputs to compute" in r.stdout, r.stdout
+    values = r.result.strip("[]").split(", ")
+    assert [v.split("@")[0] for v in values] == ["1", "4", "X", "16", "25", "36"], r.result
+    assert all(re.fullmatch(r"\d+@executor \d+ @ 127\.0\.0\.1", v) for v in values if v != "X"), r.result
+    flag.touch()
+    r = k.ok('cp.checkpoint("squares").mapResults(shaky, List.of(1, 2, 3, 4, 5, 6)).stream()'
+             '.map(o -> o.value() + "@" + o.worker()).toList()')
+    assert "5 of 6 inputs from the store" in r.stdout and "1 to compute" in r.stdout, r.stdout
+    assert re.findall(r"\[executor \d+ @ 127\.0\.0\.1\] computing (\d)", r.stdout) == ["3"], r.stdout
+    assert r.result == ("[1@checkpoint, 4@checkpoint, 9@" + r.result.split("9@")[1].split(",")[0]
+                        + ", 16@checkpoint, 25@checkpoint, 36@checkpoint]"), r.result
+    assert re.search(r"9@executor \d+ @ 127\.0\.0\.1", r.result), r.result
+    r = k.ok("%checkpoints")
+    assert "squares" in r.all_text(), r.all_text()
