@@ -192,3 +192,19 @@ def test_a_checkpointed_map_on_the_cluster_computes_only_the_missing_inputs(k, t
     assert re.search(r"9@executor \d+ @ 127\.0\.0\.1", r.result), r.result
     r = k.ok("%checkpoints")
     assert "squares" in r.all_text(), r.all_text()
+
+
+def test_a_cluster_that_cannot_run_the_pool_is_one_clear_line_not_a_hang(cluster):
+    kernel = Kernel()
+    try:
+        # more memory than any worker has: Spark would wait for ever; the pool gives up after startTimeout
+        r = kernel.execute(f'new Pool(Cluster.spark("{cluster.master}").executorMemory("64g").startTimeout(5))', timeout=300)
+        assert r.status == "error", r
+        line = r.reply["evalue"]
+        assert "\n" not in line and "no Spark executor started" in line and "within 5" in line and "64g per executor" in line, line
+        r = kernel.execute(f'new Pool(Cluster.spark("{cluster.master}").version("9.9.9"))', timeout=300)
+        assert r.status == "error", r
+        assert "\n" not in r.reply["evalue"] and "Spark 9.9.9 could not be resolved" in r.reply["evalue"], r.reply["evalue"]
+        assert kernel.ok("1 + 1").result == "2"
+    finally:
+        kernel.shutdown()
