@@ -208,3 +208,32 @@ def test_a_cluster_that_cannot_run_the_pool_is_one_clear_line_not_a_hang(cluster
         assert kernel.ok("1 + 1").result == "2"
     finally:
         kernel.shutdown()
+
+
+FLOOD_NOTE = re.compile(r"… (\d+) lines not shown \(output rate limit\); the full log is (.+)")
+
+
+def test_a_flood_of_executor_output_is_rate_limited_in_the_cell_and_whole_in_the_log(k):
+    lines = 100_000
+    r = k.ok(f'cp.map(x -> {{ for (int i = 0; i < {lines}; i++) System.out.println("flood " + i); return x; }}, List.of(7))',
+             timeout=300)
+    assert r.result == "[7]"
+
+    def seen():
+        late = r.late_display_id()
+        updates = k.display_updates(late) if late else []
+        return r.stdout + ("\n" + updates[-1][1] if updates else "")
+
+    def shown():
+        return re.findall(r"^\[executor \d+ @ 127\.0\.0\.1\] flood (\d+)$", seen(), re.M)
+
+    def accounted():
+        return len(shown()) + sum(int(n) for n, _ in FLOOD_NOTE.findall(seen()))
+
+    k.wait_for(lambda: accounted() >= lines, timeout=60, what=f"shown lines plus notes to account for all {lines} lines")
+    assert accounted() == lines, (len(shown()), FLOOD_NOTE.findall(seen()))
+    assert 0 < len(shown()) <= lines // 4, f"{len(shown())} of {lines} lines were shown: not rate-limited"
+    assert shown()[:3] == ["0", "1", "2"]
+    log = FLOOD_NOTE.findall(seen())[0][1].strip()
+    logged = [l for l in open(log).read().splitlines() if "flood " in l]
+    assert len(logged) == lines, (log, len(logged))
