@@ -25,8 +25,8 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def k(cluster):
-    kernel = Kernel()
+def k(cluster, tmp_path_factory):
+    kernel = Kernel(extra_env={"JPOOL_CHECKPOINT_DIR": str(tmp_path_factory.mktemp("checkpoints"))})
     kernel.ok(f'Pool cp = new Pool(Cluster.spark("{cluster.master}").executorMemory("512m").expectCores(2));', timeout=600)
     yield kernel
     kernel.execute("cp.terminate();")
@@ -170,6 +170,75 @@ def test_retries_on_a_cluster_pool_is_refused_in_one_line_naming_sparks_setting(
     # timeout is no longer refused (its tests follow): the same chain with a limit runs
     assert k.ok("cp.retries(0).terminateOnInterrupt(true).timeout(60).map(x -> x + 1, List.of(1))").result == "[2]"
     k.ok("cp.timeout(0);")
+
+
+def test_a_checkpointed_map_on_the_cluster_computes_only_the_missing_inputs(k, tmp_path):
+    flag = tmp_path / "three-may-pass"
+    k.ok(f'String flag = "{flag}";')
+    k.ok('Fn<Integer, Integer> shaky = x -> { System.out.println("computing " + x); '
+         'if (x == 3 && !java.nio.file.Files.exists(java.nio.file.Path.of(flag))) throw new IllegalStateException("three"); '
+         'return x * x; };')
+    r = k.ok('cp.checkpoint("squares").mapResults(shaky, List.of(1, 2, 3, 4, 5, 6)).stream()'
+             '.map(o -> o.ok() ? o.value() + "@" + o.worker() : "X").toList()')
+    assert "checkpoint 'squares': 6 inputs to compute" in r.stdout, r.stdout
+    values = r.result.strip("[]").split(", ")
+    assert [v.split("@")[0] for v in values] == ["1", "4", "X", "16", "25", "36"], r.result
+    assert all(re.fullmatch(r"\d+@executor \d+ @ 127\.0\.0\.1", v) for v in values if v != "X"), r.result
+    flag.touch()
+    r = k.ok('cp.checkpoint("squares").mapResults(shaky, List.of(1, 2, 3, 4, 5, 6)).stream()'
+             '.map(o -> o.value() + "@" + o.worker()).toList()')
+    assert "5 of 6 inputs from the store" in r.stdout and "1 to compute" in r.stdout, r.stdout
+    assert re.findall(r"\[executor \d+ @ 127\.0\.0\.1\] computing (\d)", r.stdout) == ["3"], r.stdout
+    assert r.result == ("[1@checkpoint, 4@checkpoint, 9@" + r.result.split("9@")[1].split(",")[0]
+                        + ", 16@checkpoint, 25@checkpoint, 36@checkpoint]"), r.result
+    assert re.search(r"9@executor \d+ @ 127\.0\.0\.1", r.result), r.result
+    r = k.ok("%checkpoints")
+    assert "squares" in r.all_text(), r.all_text()
+
+
+def test_a_cluster_that_cannot_run_the_pool_is_one_clear_line_not_a_hang(cluster):
+    kernel = Kernel()
+    try:
+        # more memory than any worker has: Spark would wait for ever; the pool gives up after startTimeout
+        r = kernel.execute(f'new Pool(Cluster.spark("{cluster.master}").executorMemory("64g").startTimeout(5))', timeout=300)
+        assert r.status == "error", r
+        line = r.reply["evalue"]
+        assert "\n" not in line and "no Spark executor started" in line and "within 5" in line and "64g per executor" in line, line
+        r = kernel.execute(f'new Pool(Cluster.spark("{cluster.master}").version("9.9.9"))', timeout=300)
+        assert r.status == "error", r
+        assert "\n" not in r.reply["evalue"] and "Spark 9.9.9 could not be resolved" in r.reply["evalue"], r.reply["evalue"]
+        assert kernel.ok("1 + 1").result == "2"
+    finally:
+        kernel.shutdown()
+
+
+FLOOD_NOTE = re.compile(r"… (\d+) lines not shown \(output rate limit\); the full log is (.+)")
+
+
+def test_a_flood_of_executor_output_is_rate_limited_in_the_cell_and_whole_in_the_log(k):
+    lines = 100_000
+    r = k.ok(f'cp.map(x -> {{ for (int i = 0; i < {lines}; i++) System.out.println("flood " + i); return x; }}, List.of(7))',
+             timeout=300)
+    assert r.result == "[7]"
+
+    def seen():
+        late = r.late_display_id()
+        updates = k.display_updates(late) if late else []
+        return r.stdout + ("\n" + updates[-1][1] if updates else "")
+
+    def shown():
+        return re.findall(r"^\[executor \d+ @ 127\.0\.0\.1\] flood (\d+)$", seen(), re.M)
+
+    def accounted():
+        return len(shown()) + sum(int(n) for n, _ in FLOOD_NOTE.findall(seen()))
+
+    k.wait_for(lambda: accounted() >= lines, timeout=60, what=f"shown lines plus notes to account for all {lines} lines")
+    assert accounted() == lines, (len(shown()), FLOOD_NOTE.findall(seen()))
+    assert 0 < len(shown()) <= lines // 4, f"{len(shown())} of {lines} lines were shown: not rate-limited"
+    assert shown()[:3] == ["0", "1", "2"]
+    log = FLOOD_NOTE.findall(seen())[0][1].strip()
+    logged = [l for l in open(log).read().splitlines() if "flood " in l]
+    assert len(logged) == lines, (log, len(logged))
 
 
 TIMED_OUT = r"failed WorkerDied: executor \d+ @ 127\.0\.0\.1 interrupted input 2, which ran longer than its timeout of 2\.0 s"

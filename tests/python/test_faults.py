@@ -720,8 +720,9 @@ Iterable<Integer> endless(long pauseNanos) {
 
 
 @pytest.fixture
-def small_heap_kernel():
-    k = Kernel(extra_env={"JPOOL_JAVA_OPTS": "-Xmx256m"})
+def small_heap_kernel(tmp_path):
+    # checkpoints into the test's own folder, not the folder the tests run from
+    k = Kernel(extra_env={"JPOOL_JAVA_OPTS": "-Xmx256m", "JPOOL_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
     try:
         k.ok("int kept = 41;")
         k.ok("Pool pool = new Pool(1);")
