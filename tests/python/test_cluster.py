@@ -83,6 +83,54 @@ def test_a_jar_added_with_classpath_is_used_on_executors(k, tmp_path):
     assert r.result.startswith("[hi 1 on executor ") and ", hi 2 on executor " in r.result, r.result
 
 
+EXECUTOR_ROW = re.compile(r"^  executor (\d+) @ (\S+) +pid (\d+) +(\w+) +(?:(\d+)%)? +(?:(\d+) MB)? "
+                          r"(\d+) cores?, (\d+) inputs?(?:, heap (\d+)/(\d+) MB)?", re.M)
+
+
+def test_a_long_map_shows_a_board_of_the_executors_with_their_own_cpu_and_memory_and_the_spark_ui(k):
+    """Each input busy-loops ~2 s: the board (shown after a second) lists both executors with host and cores, the
+    CPU and memory each one read itself (live while its task runs, not only when the task ends), this run's inputs
+    per executor, k/N done, and the Spark UI as a link."""
+    r = k.execute("""
+cp.map(x -> {
+    long end = System.nanoTime() + 2_000_000_000L, spins = 0;
+    while (System.nanoTime() < end) spins++;
+    return x + (spins < 0 ? 1 : 0);
+}, List.of(1, 2, 3, 4), 1)""", timeout=300)
+    assert r.status == "ok", r.error_text()
+    assert r.result == "[1, 2, 3, 4]"
+    boards = [d for d in r.display_ids() if d.startswith("jpool-board-")]
+    assert len(boards) == 1, r.display_ids()
+    frames = [m["content"]["data"] for m in k.iopub_log if m["msg_type"] in ("display_data", "update_display_data")
+              and m["content"].get("transient", {}).get("display_id") == boards[0]]
+    final = frames[-1]
+    text, page = final["text/plain"], final["text/html"]
+    assert 'data-state="final"' in page, page[:300]
+    assert re.search(r"map of 4 items on spark://\S+: 4/4 done · [\d.]+ s · finished", text), text
+    ui = re.search(r"^Spark UI: (http://[\w.-]+:\d+)$", text, re.M)
+    assert ui, text
+    assert f'<a href="{ui.group(1)}"' in page, page
+    rows = EXECUTOR_ROW.findall(text)
+    assert len(rows) == 2 and len({row[0] for row in rows}) == 2, text
+    for ex, host, pid, state, cpu, mem, cores, inputs, heap_used, heap_max in rows:
+        assert host == "127.0.0.1" and cores == "1", text
+        assert int(inputs) >= 1, f"executor {ex} ran none of the four inputs:\n{text}"
+        assert cpu and mem and heap_used and heap_max, f"executor {ex} has no CPU or memory figure:\n{text}"
+        assert 0 < int(mem) and 0 < int(heap_used) <= int(heap_max), text
+        # the pid the executor reported is its own (here on this machine): a Spark executor backend
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            assert b"CoarseGrainedExecutorBackend" in f.read(), f"pid {pid} is not an executor"
+    assert sum(int(row[7]) for row in rows) == 4, text
+    assert max(int(row[4]) for row in rows) > 30, f"busy-looping executors show little CPU:\n{text}"
+    # live: a frame sent while the tasks still ran already showed an executor computing (Spark's own metrics
+    # would only have come at task end)
+    live = [int(row[4]) for f in frames[:-1] if "· running" in f["text/plain"]
+            for row in EXECUTOR_ROW.findall(f["text/plain"]) if row[4]]
+    assert live and max(live) > 30, [f["text/plain"] for f in frames]
+    assert any("ETA" in f["text/plain"] for f in frames[:-1]), "while running, the board estimates the time left"
+    print(text)
+
+
 def test_a_killed_executor_is_replaced_by_spark_and_the_map_completes(k):
     killed = []
 

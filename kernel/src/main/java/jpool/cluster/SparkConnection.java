@@ -1,6 +1,8 @@
 package jpool.cluster;
 
 import jpool.cluster.bridge.SparkDriver;
+import jpool.monitor.Usage;
+import jpool.workers.EmbeddedWorker;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -28,6 +31,8 @@ public final class SparkConnection implements AutoCloseable {
     private final Set<String> shippedJars = new LinkedHashSet<>();
     private volatile OutputServer.Lines lines = (task, stream, tag, text) -> { };
     private volatile boolean stopped;
+    /** The latest CPU and memory reading each executor sent, by executor id. */
+    private final Map<String, Usage> usage = new ConcurrentHashMap<>();
 
     private SparkConnection(Cluster cluster, SparkDriver driver, OutputServer output) {
         this.cluster = cluster;
@@ -241,6 +246,16 @@ public final class SparkConnection implements AutoCloseable {
     }
 
     void deliver(long taskId, int stream, String tag, String text) {
-        lines.line(taskId, stream, tag, text);
+        if (stream != EmbeddedWorker.USAGE_STREAM) {
+            lines.line(taskId, stream, tag, text);
+            return;
+        }
+        Usage u = Usage.parse(text);
+        if (u != null) usage.put(tag, u);
+    }
+
+    /** The executor's latest CPU and memory reading (it sends one a second from its first task on), or null before any. */
+    public Usage usage(String executorId) {
+        return usage.get(executorId);
     }
 }

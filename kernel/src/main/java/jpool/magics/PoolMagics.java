@@ -266,12 +266,14 @@ final class PoolMagics {
             text.append(status.line()).append('\n');
             html.append("<tr><td colspan=\"7\"><b>").append(Html.escape(status.line())).append("</b></td></tr>");
             for (PoolStatus.Worker w : status.workers()) {
-                double[] st = ProcessStats.read(w.pid());
+                // a Spark executor's figures are its own readings (its process may be on another machine)
+                double[] st = w.usage() != null ? new double[]{w.usage().cpuSeconds(), w.usage().rss()} : ProcessStats.read(w.pid());
+                long pid = w.usage() != null ? w.usage().pid() : w.pid();
                 String cpu = st == null ? "" : String.format("%.1f s", st[0]);
-                String rss = st == null ? "" : ProcessStats.bytes(st[1]);
-                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), w.pid(),
+                String rss = st == null ? "" : w.usage() != null ? w.usage().memory() : ProcessStats.bytes(st[1]);
+                text.append(String.format("  %-14s pid %-7d %-5s %4d tasks  cpu %8s  rss %s%n", w.name(), pid,
                         w.busy() ? "busy" : "idle", w.tasksRun(), cpu, rss));
-                html.append("<tr><td>").append(p.name()).append("</td><td>").append(w.name()).append("</td><td>").append(w.pid())
+                html.append("<tr><td>").append(p.name()).append("</td><td>").append(w.name()).append("</td><td>").append(pid)
                         .append("</td><td>").append(w.busy() ? "busy" : "idle").append("</td><td>").append(w.tasksRun())
                         .append("</td><td>").append(cpu).append("</td><td>").append(rss).append("</td></tr>");
             }

@@ -27,8 +27,15 @@ public final class TaskBoard {
      */
     private static final String NOWRAP = "<td style=\"white-space:nowrap\">";
 
-    /** One worker line of the board. */
-    public record Row(String name, long pid, String state, String detail, List<String> tail) {
+    /**
+     * One worker line of the board. Its CPU and memory come from {@code usage} when given (a Spark executor reads
+     * its own), else from the process {@code pid} on this machine.
+     */
+    public record Row(String name, long pid, String state, String detail, List<String> tail, Usage usage) {
+        /** A row whose CPU and memory are read from process {@code pid}. */
+        public Row(String name, long pid, String state, String detail, List<String> tail) {
+            this(name, pid, state, detail, tail, null);
+        }
     }
 
     /**
@@ -54,8 +61,9 @@ public final class TaskBoard {
     private boolean reserved;
     private final CpuTimeline cpu = CpuSampler.available() ? new CpuTimeline() : null;
     private final long start;
-    /** Per worker PID: its CPU seconds and the time when the board first saw it, for its CPU% over the run. */
-    private final Map<Long, double[]> firstCpu = new HashMap<>();
+    /** Per worker (its process, or its own readings' source): the first reading the board saw, for its CPU% over the run. */
+    private final Map<String, Usage> firstCpu = new HashMap<>();
+    private volatile String linkLabel, linkUrl;
     private ScheduledFuture<?> ticking;
     private boolean finished;
     private Map<String, Object> finalBundle;
@@ -76,6 +84,16 @@ public final class TaskBoard {
     /** Changes the title (what the run turned out to be, once submitted); shown from the next update. */
     public TaskBoard title(String title) {
         this.title = title;
+        return this;
+    }
+
+    /**
+     * Adds a link under the title (the Spark UI of a cluster pool's run): an {@code <a href>} in the HTML, the
+     * address itself in the plain text, so that a terminal or a saved notebook read as text still shows it.
+     */
+    public TaskBoard link(String label, String url) {
+        this.linkLabel = label;
+        this.linkUrl = url;
         return this;
     }
 
@@ -184,18 +202,25 @@ public final class TaskBoard {
         int pct = s.total() == 0 ? 100 : (int) Math.round(100.0 * s.done() / s.total()); // cancelled ones never ran
         html.append("<div style=\"width:300px;height:10px;background:#eee;margin:4px 0\"><div style=\"width:").append(pct)
                 .append("%;height:10px;background:").append(s.failed() > 0 ? "#d9534f" : "#5cb85c").append("\"></div></div>");
-        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>RSS</th>"
+        String url = linkUrl;
+        if (url != null) {
+            html.append("<div>").append(Html.escape(linkLabel)).append(": <a href=\"").append(Html.escape(url))
+                    .append("\" target=\"_blank\">").append(Html.escape(url)).append("</a></div>");
+            text.append('\n').append(linkLabel).append(": ").append(url);
+        }
+        // memory: resident memory, or an executor's heap in use where its system does not say
+        html.append("<table class=\"jpool-workers\"><tr><th>worker</th><th>pid</th><th>state</th><th>CPU</th><th>memory</th>"
                 + "<th>detail</th><th>last output</th></tr>");
         for (Row r : s.rows()) {
-            double[] now = ProcessStats.read(r.pid());
+            Usage now = r.usage() != null ? r.usage() : local(r.pid());
             String cpuPct = "", rss = "";
             if (now != null) {
                 // averaged over the run so far (since the board first saw the worker): a last-instant reading
                 // showed an idle worker at 39% or 71% depending on when the tick fell
-                double[] first = firstCpu.computeIfAbsent(r.pid(), pid -> new double[]{now[0], System.nanoTime() / 1e9});
-                double dt = System.nanoTime() / 1e9 - first[1];
-                if (dt >= 0.05) cpuPct = String.format(Locale.ROOT, "%.0f%%", 100 * (now[0] - first[0]) / dt);
-                rss = ProcessStats.bytes(now[1]);
+                String key = r.usage() != null ? "own " + r.name() + " " + now.pid() : "pid " + r.pid();
+                Usage first = firstCpu.computeIfAbsent(key, k -> now);
+                if (now.atSeconds() - first.atSeconds() >= 0.05) cpuPct = String.format(Locale.ROOT, "%.0f%%", now.cpuPercentSince(first));
+                rss = now.memory();
             }
             String tail = String.join(" ⏎ ", r.tail());
             html.append("<tr>").append(NOWRAP).append(Html.escape(r.name())).append("</td>").append(NOWRAP).append(r.pid())
@@ -229,6 +254,12 @@ public final class TaskBoard {
         }
         html.append("</div>");
         return Map.of("text/plain", text.toString(), "text/html", html.toString());
+    }
+
+    /** A process of this machine now, from /proc (null when it is gone or there is no /proc). */
+    private static Usage local(long pid) {
+        double[] st = pid <= 0 ? null : ProcessStats.read(pid);
+        return st == null ? null : new Usage(pid, st[0], System.nanoTime() / 1e9, (long) st[1], -1, -1);
     }
 
     private static String averages(double[] avg) {

@@ -184,6 +184,8 @@ final class Batch {
             b = board = new TaskBoard(origin, title, () -> TaskBoard.State.of(doneCount(), failedCount(), cancelledCount(),
                     size(), rows.rows(), failureLines()), createdNanos);
             if (boardPlace != null) b.into(boardPlace);
+            String ui = pool.clusterUi();
+            if (ui != null) b.link("Spark UI", ui);
         }
         b.start(); // outside this batch's lock: the board's ticks read the batch under the board's lock
         if (all.isDone()) b.finish(); // the call ended while the board was being set up

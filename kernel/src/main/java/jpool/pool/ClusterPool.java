@@ -102,9 +102,8 @@ final class ClusterPool {
         synchronized (this) {
             routers.forCell(origin, this::busyCells); // the cell keeps a display for output that comes after it ends
         }
-        String ui = spark.uiUrl();
         for (TaskRecord t : tasks) {
-            if (t.batch.boardNote == null) t.batch.boardNote = "on " + spark.cluster().master() + (ui == null ? "" : " (Spark UI " + ui + ")");
+            if (t.batch.boardNote == null) t.batch.boardNote = "on " + spark.cluster().master(); // the Spark UI is the board's link
             running.put(t.id, t);
         }
         String group = "jpool-" + pool.name() + "-job-" + JOBS.incrementAndGet();
@@ -335,7 +334,11 @@ final class ClusterPool {
         return new PoolStatus(poolName, state, done, running.size(), failed, workers());
     }
 
-    /** The executors as the pool's workers: name with host and cores, busy, tasks run, last lines printed. */
+    /**
+     * The executors as the pool's workers: "executor ID @ host" (the name their inputs are credited to), busy while
+     * Spark runs a task on them, the tasks Spark finished there, their cores, their last lines, and the CPU and memory
+     * they read themselves (see {@code jpool.workers.ExecutorSampler}), wherever they run.
+     */
     List<PoolStatus.Worker> workers() {
         List<PoolStatus.Worker> out = new ArrayList<>();
         for (Object[] e : spark.executors()) {
@@ -346,26 +349,16 @@ final class ClusterPool {
             else synchronized (tail) {
                 last = List.copyOf(tail);
             }
-            long mb = ((Long) e[5]) >> 20;
-            out.add(new PoolStatus.Worker(tag + " (" + e[2] + " cores, " + mb + " MB cached)", localPid(String.valueOf(e[0])),
-                    (Integer) e[3] > 0, false, (Integer) e[4], last, false));
+            int cores = (Integer) e[2];
+            // pid 0: the executor's process may be on another machine; its own pid is in its usage reading
+            out.add(new PoolStatus.Worker(tag, 0, (Integer) e[3] > 0, false, (Integer) e[4], last, false,
+                    cores + (cores == 1 ? " core" : " cores"), spark.usage(String.valueOf(e[0]))));
         }
         return out;
     }
 
-    private final Map<String, Long> pids = new ConcurrentHashMap<>();
-
-    /** An executor on this machine: its pid, for the board's CPU and memory columns (0 when it runs elsewhere). */
-    private long localPid(String executorId) {
-        Long known = pids.get(executorId);
-        if (known != null && ProcessHandle.of(known).map(ProcessHandle::isAlive).orElse(false)) return known;
-        String app = spark.applicationId();
-        long pid = ProcessHandle.allProcesses().filter(p -> {
-            String cmd = p.info().commandLine().orElse("");
-            return cmd.contains("CoarseGrainedExecutorBackend") && cmd.contains("--executor-id " + executorId + " ")
-                    && cmd.contains(app);
-        }).mapToLong(ProcessHandle::pid).findFirst().orElse(0);
-        pids.put(executorId, pid);
-        return pid;
+    /** The Spark UI's address, or null when the application has none. */
+    String uiUrl() {
+        return spark.uiUrl();
     }
 }

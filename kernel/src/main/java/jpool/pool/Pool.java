@@ -452,7 +452,12 @@ public final class Pool implements AutoCloseable, Rich {
         return Map.of("text/plain", text.toString(), "text/html", html);
     }
 
-    /** The pool's workers now, with the last few lines each printed. */
+    /** A cluster pool's Spark UI address (its task boards link to it); null for a local pool. */
+    String clusterUi() {
+        return cluster == null ? null : cluster.uiUrl();
+    }
+
+        /** The pool's workers now, with the last few lines each printed. */
     public List<PoolStatus.Worker> workers() {
         return snapshot().workers();
     }

@@ -1,5 +1,7 @@
 package jpool.pool;
 
+import jpool.monitor.Usage;
+
 import java.util.List;
 
 /**
@@ -21,9 +23,17 @@ public record PoolStatus(String pool, String state, int done, long pending, int 
      * @param tasksRun     tasks it finished
      * @param recentLines  the last few lines it printed
      * @param killed       an interrupt is killing it (its tasks were cancelled); a new worker takes its place
+     * @param about        what else there is to say about it ("2 cores" for a Spark executor), or ""
+     * @param usage        its CPU and memory as it read them itself (a Spark executor, maybe on another machine), or
+     *                     null: a local worker's are read from its process by {@code pid}
      */
     public record Worker(String name, long pid, boolean busy, boolean initializing, int tasksRun, List<String> recentLines,
-                         boolean killed) {
+                         boolean killed, String about, Usage usage) {
+        /** A local worker: its CPU and memory are read from its process. */
+        public Worker(String name, long pid, boolean busy, boolean initializing, int tasksRun, List<String> recentLines, boolean killed) {
+            this(name, pid, busy, initializing, tasksRun, recentLines, killed, "", null);
+        }
+
         /** "busy", "initializing" or "idle". */
         public String activity() {
             return busy ? "busy" : initializing ? "initializing" : "idle";

@@ -27,6 +27,11 @@ import java.util.Optional;
  * Called by jpool's Spark task; not meant for notebook code.
  */
 public final class EmbeddedWorker {
+    /**
+     * The stream number of an executor's CPU and memory reading on the output channel (1 and 2 are a task's stdout
+     * and stderr): its tag is the executor's id and its text a {@link jpool.monitor.Usage#encode()} line.
+     */
+    public static final int USAGE_STREAM = 3;
     private static ShippedClassLoader loader;
     private static long appliedSnapshot = -1;
     private static final Object SETUP = new Object();
@@ -70,6 +75,7 @@ public final class EmbeddedWorker {
                 byte[] state = r.getBytes();
                 timeoutNanos = r.getLong();
                 connect(outHost, outPort, secret);
+                ExecutorSampler.start(executor, (id, reading) -> send(-1, USAGE_STREAM, id, reading));
                 lines = new TaskLines(taskId, tag);
                 CURRENT.set(lines);
                 Thread.currentThread().setContextClassLoader(loader);
