@@ -475,6 +475,48 @@ def test_items_prefetched_and_not_taken_go_back_when_the_task_ends(kernel):
     assert re.search(r"after pool: MpQueue\[queue-\d+: 298 items\], next 2", out), out
 
 
+def test_a_batch_asked_for_ahead_and_still_on_its_way_goes_back_when_the_task_ends(kernel):
+    # The first get takes 64 items; once half are used, the next batch is asked for. The task ends right after: the
+    # batch on its way goes back with the rest before the task's result (no recall needed: describe shows no holder).
+    out = kernel.ok("""
+        MpQueue<Integer> ahead = new MpQueue<>();
+        for (int i = 0; i < 5000; i++) ahead.put(i);
+        try (Pool pool = new Pool(1)) {
+            System.out.println("pool took up to " + pool.apply(() -> { int last = -1; for (int i = 0; i < 34; i++) last = ahead.get(); return last; }));
+            System.out.println("after: " + ahead + ", next " + ahead.get(5));
+        }
+    """).stdout
+    assert "pool took up to 33" in out, out
+    assert re.search(r"after: MpQueue\[queue-\d+: 4966 items\], next 34", out), out
+
+
+def test_items_a_consumer_holds_ahead_while_not_reading_reach_another_consumer(kernel):
+    # The idle consumer used 40 items: it holds the rest of its first batch and the next one it asked for ahead.
+    # The other consumer gets every remaining item (those of the idle one recalled when the queue looks empty, so
+    # after the ones that were behind them: with several consumers, FIFO holds per batch, as the sum shows all came).
+    out = kernel.ok("""
+        MpQueue<Integer> work = new MpQueue<>();
+        for (int i = 0; i < 3000; i++) work.put(i);
+        MpEvent used = new MpEvent(), leave = new MpEvent();
+        Proc idle = new Proc(() -> { for (int i = 0; i < 40; i++) work.get(); used.set(); leave.waitFor(600); });
+        idle.start();
+        used.waitFor(120);
+        SharedInt got = new SharedInt(0);
+        SharedLong sum = new SharedLong(0);
+        Proc reader = new Proc(() -> {
+            for (int i = 40; i < 3000; i++) {
+                sum.addAndGet(work.get(60));
+                got.incrementAndGet();
+            }
+        });
+        reader.start().join();
+        leave.set();
+        idle.join();
+        System.out.println("reader got " + got.get() + ", sum " + sum.get() + ", exit " + reader.exitCode() + ", left " + work.size());
+    """).stdout
+    assert f"reader got 2960, sum {sum(range(40, 3000))}, exit 0, left 0" in out, out
+
+
 def test_killed_consumer_loses_only_what_it_prefetched_and_nobody_waits_for_it(kernel):
     out = kernel.ok("""
         MpQueue<Integer> lossy = new MpQueue<>();

@@ -17,11 +17,12 @@ import java.util.NoSuchElementException;
  * pill: {@code q.put(null)}); {@link #poll()} also answers null when the queue is empty, {@link #getNow()} tells them apart.
  * The queue itself lives in the kernel until {@link #dispose()} or the kernel ends.
  * <p>In a worker, {@link #get()} takes up to 64 waiting items in one call to the kernel and serves the next gets
- * from them (so a busy queue costs one round trip per batch, not per item); another process that finds the queue
+ * from them (so a busy queue costs one round trip per batch, not per item), asking for the next batch (up to 1,024
+ * items while the backlog lasts) when half of one is used; another process that finds the queue
  * empty, or asks its {@link #size()}, gets them back first, and whatever a task has not taken goes back when it
  * ends. If a worker dies while waiting in {@link #get()}, the item the kernel took for it goes back to the head of
  * the queue. Only items already written to a worker that is killed (SIGKILL) before taking them are lost — at
- * most one batch — as items in a pipe are with Python's queues.
+ * most two batches — as items in a pipe are with Python's queues.
  */
 public class MpQueue<T> extends SharedHandle {
     private static final long serialVersionUID = 1L;

@@ -51,8 +51,9 @@ final class QueueCore implements Core {
         }
     }
 
-    /** Items in one batch at most, and bytes (a batch of big items stays small). */
-    static final int MAX_BATCH = 64;
+    /** Items in one batch at most, and bytes (a batch of big items stays small); a worker starts at FIRST_BATCH. */
+    static final int MAX_BATCH = 1024;
+    static final int FIRST_BATCH = 64;
     /** Fewer waiting items than this are handed out one per get. */
     static final int MIN_BACKLOG_TO_BATCH = 256;
     static final int MAX_BATCH_BYTES = 256 * 1024;
@@ -86,6 +87,7 @@ final class QueueCore implements Core {
             case "get" -> take(caller, a.getLong(0), mayWait, true);
             case "poll" -> take(caller, a.getLong(0), mayWait, false);
             case "getMany" -> takeMany(caller, a.getLong(0), a.getInt(1), mayWait);
+            case "prefetch" -> prefetch(caller, a.getInt(0)); // a worker's next batch, asked before it ran out
             case "giveBack" -> giveBack(caller, a);
             case "await" -> await(a.getLong(0), mayWait);
             case "size" -> size(caller, mayWait);
@@ -190,30 +192,57 @@ final class QueueCore implements Core {
             // only a real backlog is worth taking ahead: a few items (a handful of tasks and their poison pills) go
             // one at a time, so no worker holds items another could take and no recall is ever needed for them
             if (items.size() < minBacklogToBatch) n = 1;
-            List<byte[]> taken = new ArrayList<>(n);
-            int bytes = 0;
-            while (taken.size() < n && !items.isEmpty() && (taken.isEmpty() || bytes + items.peekFirst().length <= MAX_BATCH_BYTES)) {
-                byte[] item = items.removeFirst();
-                bytes += item.length;
-                taken.add(item);
-            }
-            if (taken.size() < items.size() + taken.size()) notEmpty.signal(); // more left for another taker
-            notFull.signal();
-            long batch = ++batches;
-            if (taken.size() > 1) {
-                Holder h = holders.get(caller);
-                if (h == null) holders.put(caller, new Holder(batch));
-                else {
-                    h.batch = batch;
-                    h.asked = false; // an answer to an earlier recall may not cover this batch: ask again
-                }
-            }
-            Payload p = new Payload().putLong(batch).putInt(taken.size());
-            for (byte[] item : taken) p.putBytes(item);
-            return Reply.raw(p.toBytes(), () -> putBack(taken));
+            return batchOf(caller, n, 2);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * A worker's request for its next batch, sent while it still holds items from the last one, so that the round
+     * trip overlaps its use of them. Never waits and never recalls: an empty queue or a small backlog answers with
+     * no items (the worker's next get that finds nothing held asks with {@code getMany}, which waits). A backlog is
+     * shared with the takers waiting now, as in takeMany. Same answer as takeMany, with a count of 0 or more.
+     */
+    private Reply prefetch(String caller, int max) {
+        lock.lock();
+        try {
+            int n = Math.min(Math.min(max, MAX_BATCH), items.size() / (takersWaiting + 1));
+            if (capacity > 0 || items.size() < minBacklogToBatch) n = 0;
+            return batchOf(caller, n, 1);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Under the lock, up to {@code n} items off the head (at least one if any, at most MAX_BATCH_BYTES unless one
+     * item is bigger) as a batch for {@code caller}, who holds them from {@code heldFrom} items on until its gets
+     * take them, and answers recalls for them.
+     */
+    private Reply batchOf(String caller, int n, int heldFrom) {
+        List<byte[]> taken = new ArrayList<>(n);
+        int bytes = 0;
+        while (taken.size() < n && !items.isEmpty() && (taken.isEmpty() || bytes + items.peekFirst().length <= MAX_BATCH_BYTES)) {
+            byte[] item = items.removeFirst();
+            bytes += item.length;
+            taken.add(item);
+        }
+        if (taken.isEmpty()) return Reply.raw(new Payload().putLong(0).putInt(0).toBytes(), () -> { });
+        if (!items.isEmpty()) notEmpty.signal(); // more left for another taker
+        notFull.signal();
+        long batch = ++batches;
+        if (taken.size() >= heldFrom) {
+            Holder h = holders.get(caller);
+            if (h == null) holders.put(caller, new Holder(batch));
+            else {
+                h.batch = batch;
+                h.asked = false; // an answer to an earlier recall may not cover this batch: ask again
+            }
+        }
+        Payload p = new Payload().putLong(batch).putInt(taken.size());
+        for (byte[] item : taken) p.putBytes(item);
+        return Reply.raw(p.toBytes(), () -> putBack(taken));
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 
 /**
  * In a worker JVM, the caller's side of requests to objects that live in the kernel (see {@code jpool.sharing}):
@@ -58,6 +59,30 @@ public final class KernelLink {
         Message.Reply r = send(objectId, op, args);
         if (r.ok()) return r.value();
         throw rebuild(r.errorClass(), r.errorMessage());
+    }
+
+    /**
+     * Sends a call and returns at once: {@code then} runs with the reply's value (or with null and the failure)
+     * on the worker's reader thread, in the order of the frames the kernel sent, so it must not block. Only for
+     * operations that answer without waiting in the kernel.
+     */
+    public static void callAsync(String objectId, String op, BiConsumer<byte[], RuntimeException> then, byte[]... args) {
+        FrameChannel ch = channel;
+        if (ch == null) throw new IllegalStateException("not in a worker: kernel objects are called directly here");
+        long id = IDS.incrementAndGet();
+        CompletableFuture<Message.Reply> reply = new CompletableFuture<>();
+        reply.thenAccept(r -> {
+            WAITING.remove(id);
+            if (r.ok()) then.accept(r.value(), null);
+            else then.accept(null, rebuild(r.errorClass(), r.errorMessage()));
+        });
+        WAITING.put(id, reply);
+        try {
+            ch.send(new Message.Call(id, objectId, op, List.of(args)));
+        } catch (IOException e) {
+            WAITING.remove(id);
+            throw new UncheckedIOException("the kernel is gone: " + e.getMessage(), e);
+        }
     }
 
     /** Reads a value the kernel sent, resolving notebook classes as every value this worker receives. */

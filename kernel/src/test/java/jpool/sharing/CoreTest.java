@@ -90,6 +90,32 @@ class CoreTest {
     }
 
     @Test
+    void aPrefetchAnswersAtOnceTakesOnlyABacklogAndItsTakerHoldsEvenOneItem() throws Exception {
+        QueueCore q = new QueueCore(0, false, 4);
+        assertEquals(0, prefetched(q.apply("prefetch", args(64), "pid 1", false)).size(), "an empty queue: no items, no wait");
+        for (byte b = 1; b <= 3; b++) q.apply("addAll", new Args(List.of(new byte[]{b})), "kernel", false);
+        assertEquals(0, prefetched(q.apply("prefetch", args(64), "pid 1", false)).size(), "no backlog: nothing taken ahead");
+        assertEquals("3 items", q.describe());
+        for (byte b = 4; b <= 5; b++) q.apply("addAll", new Args(List.of(new byte[]{b})), "kernel", false);
+        List<byte[]> got = prefetched(q.apply("prefetch", args(1), "pid 1", false));
+        assertEquals(1, got.size());
+        assertArrayEquals(new byte[]{1}, got.get(0));
+        assertEquals("4 items (and some prefetched by pid 1)", q.describe(), "held ahead, so recalled when others look");
+        QueueCore bounded = new QueueCore(100, false, 1);
+        for (byte b = 1; b <= 5; b++) bounded.apply("put", new Args(List.of(new byte[]{b}, Reply.encode(-1L))), "kernel", false);
+        assertEquals(0, prefetched(bounded.apply("prefetch", args(64), "pid 1", false)).size(), "a bounded queue's items stay in it");
+    }
+
+    /** The items of a getMany or prefetch answer (after its batch number and count). */
+    private static List<byte[]> prefetched(Reply r) throws Exception {
+        Payload.Reader batch = new Payload.Reader(r.value());
+        batch.getLong();
+        List<byte[]> items = new ArrayList<>();
+        for (int n = batch.getInt(); n > 0; n--) items.add(batch.getBytes());
+        return items;
+    }
+
+    @Test
     void itemsOfOneFrameAreAddedInOrderAndCountedAndAClosedQueueTakesNoneOfThem() throws Exception {
         QueueCore q = new QueueCore(0, true);
         q.apply("addAll", new Args(List.of(new byte[]{1}, new byte[]{2}, new byte[]{3})), "pid 1", false);
