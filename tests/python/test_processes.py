@@ -510,6 +510,24 @@ def test_a_new_pool_leaves_the_spares_it_took_unreplaced_until_its_cell_ends(fre
     k.execute("p.terminate()").assert_ok()
 
 
+def test_an_idle_spare_compiles_the_task_path_before_its_first_task(fresh_kernel):
+    # A spare runs made-up pool tasks through the real task path while it waits, so a new pool's first tasks run
+    # compiled code, not the interpreter: `jcmd PID Compiler.codelist` lists the task decoder of every spare as
+    # compiled although no task has been sent to it.
+    k = fresh_kernel
+    wait_until(lambda: worker_processes(k.pid), 30, "a spare worker JVM")
+    spares = worker_processes(k.pid)
+    jcmd = os.path.join(os.path.dirname(spares[min(spares)].split()[0]), "jcmd")
+
+    def compiled(pid):
+        out = subprocess.run([jcmd, str(pid), "Compiler.codelist"], capture_output=True, text=True).stdout
+        return "jpool.shipping.ChunkCodec.decodeTask(" in out
+
+    for pid in spares:
+        wait_until(lambda: compiled(pid), 60, f"spare {pid} to compile the task path")
+    assert k.execute("jpool.workers.Workers.live().size()").assert_ok().result == "0"  # none has run a task
+
+
 def test_exit_keeps_shutdown_hook_output_and_status(kernel):
     # A worker's exit wakes its blocked readers (the JVM otherwise waits 0.3 s for them) by shutting only the
     # reading side of its channel: what shutdown hooks print still arrives, and the status is the one asked for.
