@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """jpool vs Python multiprocessing, side by side in one run.
 
-Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.py [--quick] [--repeat=N]
+Run with Debian's Python (it has jupyter_client):  /usr/bin/python3 bench/bench.py [--quick] [--repeat=N] [--cold]
 The jpool kernelspec must be installed (install/install.sh). Prints a table of timings and ratios
 (ratio = Python time / jpool time, so > 1 means jpool is faster). Not a test: numbers depend on the machine.
 """
@@ -16,12 +16,14 @@ import time
 import jupyter_client
 
 QUICK = "--quick" in sys.argv
+# --cold: only the first calls of new pools (apply_cold, async_cold), 5 runs unless --repeat says otherwise
+COLD = "--cold" in sys.argv
 # --repeat N: run everything N times (jpool, fork, spawn in turn) and report medians
-REPEAT = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--repeat=")), "1"))
+REPEAT = int(next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--repeat=")), "5" if COLD else "1"))
 # --only payload,apply_warm: measure just those (pool start is always measured; it is needed anyway)
 ONLY = next((a.split("=", 1)[1] if "=" in a else sys.argv[sys.argv.index(a) + 1] for a in sys.argv[1:]
              if a.startswith("--only")), None)
-ONLY = set(ONLY.split(",")) if ONLY else None
+ONLY = set(ONLY.split(",")) if ONLY else ({"apply_cold", "async_cold"} if COLD else None)
 # --kernel=NAME: the kernelspec to measure (e.g. an older build installed under another name, to compare builds)
 KERNEL = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--kernel=")), "jpool")
 
@@ -41,6 +43,9 @@ STEADY = 2_000 if QUICK else 20_000  # calls before a "warm" measure: enough for
 # a JVM compiles a method after thousands of calls: a map's per-call path (8 chunks) needs hundreds of maps
 MAP_WARM_CALLS = 50 if QUICK else 500
 BEST = 5  # rounds of a warm measure; the best one counts (see best_of)
+# before the second new pool (async_cold), both sides idle this long: jpool's spare workers, started when the first
+# pool took the earlier ones, are then up and idle, as they are when a notebook makes a pool some time after another
+IDLE_BEFORE_FRESH_S = 2
 
 
 def noop(x):
@@ -114,6 +119,7 @@ def python_side(method):
     pool.close()
     pool.join()
     if wanted("async_cold"):  # a second new pool: the first tasks it gets are applyAsync ones
+        time.sleep(IDLE_BEFORE_FRESH_S)
         with ctx.Pool(N) as fresh:
             fresh.map(noop, range(N), chunksize=1)
             out["async_cold"] = ASYNC_TASKS / timed(lambda: [r.get() for r in [fresh.apply_async(noop, (i,)) for i in range(ASYNC_TASKS)]])
@@ -202,6 +208,7 @@ spin.apply(-1); pool.map(spin, IntStream.range(0, %(n)d).boxed().toList(), 1);  
 """),
     ("async_cold", r"""
 pool.close();
+Thread.sleep(%(idle_ms)d);
 // a second new pool: the first tasks its workers get are applyAsync ones
 try (var fresh = new Pool(%(n)d).progressDisplays(false)) {
   fresh.map(noop, IntStream.range(0, %(n)d).boxed().toList(), 1);
@@ -221,7 +228,7 @@ def jpool_side():
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name=KERNEL, startup_timeout=120)
     try:
         code = JAVA % dict(n=N, rounds=ROUNDS, steady=STEADY, map=MAP_ITEMS, map1=MAP_ITEMS_CHUNK1, best=BEST, map_warm_calls=MAP_WARM_CALLS,
-                           mb=PAYLOAD_MB, transfers=TRANSFERS, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
+                           mb=PAYLOAD_MB, transfers=TRANSFERS, idle_ms=IDLE_BEFORE_FRESH_S * 1000, work=CPU_WORK, cpu=CPU_ITEMS, **{"async": ASYNC_TASKS})
         msg_id = kc.execute(code)
         result = None
         while True:
@@ -255,7 +262,8 @@ def median_of(results):
 
 
 def main():
-    print(f"workers: {N}, cpus: {os.cpu_count()}, quick: {QUICK}, repeat: {REPEAT}", flush=True)
+    print(f"workers: {N}, cpus: {os.cpu_count()}, quick: {QUICK}, repeat: {REPEAT}, "
+          f"load average: {os.getloadavg()[0]:.2f}", flush=True)
     runs = []
     for _ in range(REPEAT):  # the sides alternate, so load that comes and goes hits both alike
         runs.append((jpool_side(), python_side("fork"), python_side("spawn"),
@@ -286,8 +294,16 @@ def main():
     if py_speed is not None:
         print(f"| CPU-bound map speedup over serial ({N} workers) | {j['cpu_speedup']:.2f} | {py_speed:.2f} | | | |")
     print("ratio > 1: jpool is better (less time, or more throughput).")
+    for key, higher_better in (("apply_cold", False), ("async_cold", True)):
+        if key not in j or REPEAT < 2:
+            continue
+        for side, name in ((1, "fork"), (2, "spawn")):  # run by run: a cold measure moves a lot between runs
+            per_run = [r[0][key] / r[side][key] if higher_better else r[side][key] / r[0][key] for r in runs]
+            print(f"{key} ratio vs {name}, run by run: " + ", ".join(f"{x:.2f}x" for x in per_run)
+                  + f" (range {min(per_run):.2f}x-{max(per_run):.2f}x)")
     waits = [r[0]["settle_max"] for r in runs]
     capped = any(r[0]["settle_capped"] for r in runs)
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     print(f"jpool warm-up: the longest wait for an idle kernel JIT was {max(waits):.1f} s"
           + (" and a wait hit the 60 s cap: some warm rows ran with the JIT busy" if capped else " (cap 60 s)"))
 

@@ -487,6 +487,47 @@ def test_a_new_kernel_starts_the_spares_a_first_pool_takes():
         quiet.shutdown()
 
 
+def test_a_new_pool_leaves_the_spares_it_took_unreplaced_until_its_cell_ends(fresh_kernel):
+    # A spare a pool takes is replaced when its cell ends (or the pool closes), not at once: a JVM starting beside
+    # the new pool's first tasks took their cores. Inside the cell, the kernel has no worker JVMs but the pool's and
+    # the spares it did not take; once the cell is over, the spares are back, in the process table too.
+    k = fresh_kernel
+    limit = int(k.execute("jpool.workers.Workers.spareLimit()").assert_ok().result)
+    want = min(limit, int(k.execute("Runtime.getRuntime().availableProcessors()").assert_ok().result))
+    wait_until(lambda: len(worker_processes(k.pid)) >= want, 30, f"{want} spares to start")
+    r = k.execute('''
+        Pool p = new Pool(2);
+        p.map(x -> x, List.of(1, 2), 1);
+        jpool.workers.Workers.sparePids().size() + " " + ProcessHandle.current().children()
+            .filter(c -> c.info().commandLine().orElse("").contains("jpool.workers.WorkerMain")).count()
+    ''').assert_ok()
+    spares_during, workers_during = map(int, r.result.strip('"').split())
+    left = max(0, want - 2)  # the spares the pool did not take
+    assert (spares_during, workers_during) == (left, 2 + left), r.result
+    spares_after = k.execute("jpool.workers.Workers.sparePids()").assert_ok().result.strip('"[]').split(", ")
+    assert len(spares_after) == min(max(want, 2), limit), spares_after  # as many as default workers alive at once
+    assert set(spares_after) <= {str(p) for p in worker_processes(k.pid)}, (spares_after, worker_processes(k.pid))
+    k.execute("p.terminate()").assert_ok()
+
+
+def test_an_idle_spare_compiles_the_task_path_before_its_first_task(fresh_kernel):
+    # A spare runs made-up pool tasks through the real task path while it waits, so a new pool's first tasks run
+    # compiled code, not the interpreter: `jcmd PID Compiler.codelist` lists the task decoder of every spare as
+    # compiled although no task has been sent to it.
+    k = fresh_kernel
+    wait_until(lambda: worker_processes(k.pid), 30, "a spare worker JVM")
+    spares = worker_processes(k.pid)
+    jcmd = os.path.join(os.path.dirname(spares[min(spares)].split()[0]), "jcmd")
+
+    def compiled(pid):
+        out = subprocess.run([jcmd, str(pid), "Compiler.codelist"], capture_output=True, text=True).stdout
+        return "jpool.shipping.ChunkCodec.decodeTask(" in out
+
+    for pid in spares:
+        wait_until(lambda: compiled(pid), 60, f"spare {pid} to compile the task path")
+    assert k.execute("jpool.workers.Workers.live().size()").assert_ok().result == "0"  # none has run a task
+
+
 def test_exit_keeps_shutdown_hook_output_and_status(kernel):
     # A worker's exit wakes its blocked readers (the JVM otherwise waits 0.3 s for them) by shutting only the
     # reading side of its channel: what shutdown hooks print still arrives, and the status is the one asked for.

@@ -132,6 +132,7 @@ public final class JavaKernel implements KernelBackend {
             LateOutput.cellEnded(cell); // the reserved display goes below what the cell printed
             // late output still waiting for the display timer goes out while this cell runs (nbclient reads it then)
             if (!silent) LateOutput.flushAll();
+            KernelEvents.fireCellEnd();
         }
     }
 

@@ -6,12 +6,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Kernel-wide events other parts subscribe to: an interrupt (pools cancel their pending work) and shutdown
- * (every worker process is stopped). Listeners run in registration order; one failing does not stop the others.
+ * Kernel-wide events other parts subscribe to: an interrupt (pools cancel their pending work), the end of a
+ * cell (spare workers a pool took are replaced) and shutdown (every worker process is stopped). Listeners run in
+ * registration order; one failing does not stop the others.
  */
 public final class KernelEvents {
     private static final List<Runnable> ON_INTERRUPT = new CopyOnWriteArrayList<>();
     private static final List<Runnable> ON_SHUTDOWN = new CopyOnWriteArrayList<>();
+    private static final List<Runnable> ON_CELL_END = new CopyOnWriteArrayList<>();
 
     private KernelEvents() {
     }
@@ -29,6 +31,15 @@ public final class KernelEvents {
     /** Runs {@code r} once when the kernel shuts down or restarts. */
     public static void onShutdown(Runnable r) {
         ON_SHUTDOWN.add(r);
+    }
+
+    /** Runs {@code r} on the kernel's thread each time a cell has finished (keep it short: the reply waits). */
+    public static void onCellEnd(Runnable r) {
+        ON_CELL_END.add(r);
+    }
+
+    static void fireCellEnd() {
+        run(ON_CELL_END, "cell end");
     }
 
     static void fireInterrupt() {

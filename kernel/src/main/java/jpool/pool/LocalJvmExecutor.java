@@ -7,7 +7,6 @@ import jpool.workers.WorkerListener;
 import jpool.workers.Workers;
 
 import java.io.IOException;
-import java.util.List;
 
 /** Runs a pool's workers as JVMs on this machine, started (or taken from the spares) by {@link Workers}. */
 public final class LocalJvmExecutor implements PoolExecutor {
@@ -19,7 +18,7 @@ public final class LocalJvmExecutor implements PoolExecutor {
 
     @Override
     public Worker start(String name, WorkerListener events) {
-        return new LocalWorker(Workers.start(List.of(), events));
+        return new LocalWorker(Workers.startPoolWorker(events));
     }
 
     /** A worker JVM seen through its handle. */
@@ -42,6 +41,7 @@ public final class LocalJvmExecutor implements PoolExecutor {
         @Override
         public void quit() {
             handle.quit();
+            Workers.prestartSpare(); // the pool is closing: the spares it took are replaced now, for the next pool
         }
 
         @Override

@@ -41,8 +41,10 @@ public final class TaskProgress {
     private TaskProgress() {
     }
 
-    public static void install(FrameChannel ch) {
+    /** Reports go to {@code ch} from now on (a worker's warm-up installs its own channel first, then the kernel's). */
+    public static synchronized void install(FrameChannel ch) {
         channel = ch;
+        if (watcher != null) return;
         Thread t = new Thread(TaskProgress::watchLoop, "jpool-task-progress");
         t.setDaemon(true);
         watcher = t;

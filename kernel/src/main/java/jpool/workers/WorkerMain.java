@@ -113,7 +113,6 @@ public final class WorkerMain {
         filter = new ShipFilter(loader::defines);
         KernelLink.install(channel, loader, filter);
         WorkerContext.install(loader, filter, () -> Mp.current().name());
-        TaskProgress.install(channel);
         // SIGTERM (Proc.terminate): the running task's finished inputs are reported, and queue items prefetched and
         // not taken go back to the kernel (SIGKILL loses them)
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -221,6 +220,9 @@ public final class WorkerMain {
         warm.setDaemon(true);
         warm.setPriority(Thread.MIN_PRIORITY);
         warm.start();
+        // until the kernel sends work: the task path on made-up tasks, reported to the warm-up's own channel
+        TaskPathWarmUp.run(() -> !inbox.isEmpty());
+        TaskProgress.install(channel);
         while (true) {
             Message m = inbox.take();
             if (m instanceof Message.Run task) run(task, !inbox.isEmpty());

@@ -60,6 +60,7 @@ public final class Workers {
         if (server == null) {
             server = new LocalServer();
             KernelEvents.onShutdown(Workers::shutdownAll);
+            KernelEvents.onCellEnd(Workers::prestartSpare); // launching takes milliseconds; the spares start meanwhile
         }
         return server;
     }
@@ -71,9 +72,22 @@ public final class Workers {
 
     /**
      * A connected worker listening to {@code listener}. {@code jvmOptions} are added to the defaults (and to
-     * JPOOL_WORKER_OPTS); with none, a pre-started spare is used when there is one.
+     * JPOOL_WORKER_OPTS); with none, a pre-started spare is used when there is one, and replaced at once.
      */
     public static WorkerHandle start(List<String> jvmOptions, WorkerListener listener) {
+        return start(jvmOptions, listener, true);
+    }
+
+    /**
+     * A pool's worker with default options, a spare when there is one. The spare is replaced only when the running
+     * cell ends, a pool closes or a worker exits: a JVM starting now would take the cores from the new pool's first
+     * tasks; the replacement is for a later pool.
+     */
+    public static WorkerHandle startPoolWorker(WorkerListener listener) {
+        return start(List.of(), listener, false);
+    }
+
+    private static WorkerHandle start(List<String> jvmOptions, WorkerListener listener, boolean refillNow) {
         if (shuttingDown) throw new IllegalStateException("the kernel is shutting down");
         boolean standard = jvmOptions.isEmpty();
         Starting s = null;
@@ -98,11 +112,14 @@ public final class Workers {
         s.flushEarlyOutput(listener);
         if (standard) {
             int alive = DEFAULT_LIVE.incrementAndGet();
-            h.onExit().whenComplete((c, e) -> DEFAULT_LIVE.decrementAndGet());
+            h.onExit().whenComplete((c, e) -> {
+                DEFAULT_LIVE.decrementAndGet();
+                refillInBackground(); // its core is free now
+            });
             synchronized (Workers.class) {
                 spareTarget = Math.max(spareTarget, alive);
             }
-            prestartSpare();
+            if (refillNow) prestartSpare();
         }
         return h;
     }
@@ -131,6 +148,16 @@ public final class Workers {
                 }
             }
         }
+    }
+
+    /** {@link #prestartSpare} off the caller's thread when spares are missing (a cell's reply need not wait for it). */
+    private static void refillInBackground() {
+        synchronized (Workers.class) {
+            if (shuttingDown || SPARES.size() >= Math.min(spareTarget, spareLimit())) return;
+        }
+        Thread t = new Thread(Workers::prestartSpare, "jpool-prestart");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The most spare workers kept: JPOOL_SPARES when set (0 = none), else the CPU count up to {@value #DEFAULT_SPARE_LIMIT}. */
