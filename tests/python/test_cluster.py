@@ -280,7 +280,7 @@ def test_a_flood_of_executor_output_is_rate_limited_in_the_cell_and_whole_in_the
     def accounted():
         return len(shown()) + sum(int(n) for n, _ in FLOOD_NOTE.findall(seen()))
 
-    k.wait_for(lambda: accounted() >= lines, timeout=60, what=f"shown lines plus notes to account for all {lines} lines")
+    k.wait_for(lambda: accounted() >= lines, timeout=240, what=f"shown lines plus notes to account for all {lines} lines")
     assert accounted() == lines, (len(shown()), FLOOD_NOTE.findall(seen()))
     assert 0 < len(shown()) <= lines // 4, f"{len(shown())} of {lines} lines were shown: not rate-limited"
     assert shown()[:3] == ["0", "1", "2"]
