@@ -296,12 +296,14 @@ def outcome_lines(r):
     return [l for l in r.stdout.splitlines() if l.startswith(("ok", "failed"))]
 
 
-def test_timeout_on_a_cluster_fails_the_input_that_ran_over_alone_and_its_chunk_goes_on(k):
+def map_where_input_2_runs_over(k, body):
+    """Maps 1..6 (chunks of 3) under timeout(2) with input 2 running `body`; checks that only input 2 failed, with
+    the timeout error, and returns the cell."""
     try:
         r = k.ok("""
 cp.timeout(2);
 var outcomes = cp.mapResultsAsync(x -> {
-    if (x == 2) { System.out.println("sleeping in pid " + ProcessHandle.current().pid()); Thread.sleep(600_000); }
+    if (x == 2) { """ + body + """ }
     return x * 10;
 }, List.of(1, 2, 3, 4, 5, 6), 3).get();
 for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getClass().getSimpleName() + ": " + o.error().getMessage());
@@ -311,6 +313,11 @@ for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed "
     lines = outcome_lines(r)
     assert lines[:1] + lines[2:] == ["ok 10", "ok 30", "ok 40", "ok 50", "ok 60"], r.stdout
     assert re.fullmatch(TIMED_OUT, lines[1]), lines[1]
+    return r
+
+
+def test_timeout_on_a_cluster_fails_the_input_that_ran_over_alone_and_its_chunk_goes_on(k):
+    r = map_where_input_2_runs_over(k, 'System.out.println("sleeping in pid " + ProcessHandle.current().pid()); Thread.sleep(600_000);')
     # the input ended at its interrupt: no runaway thread, so its executor is kept
     assert "runaway" not in r.stdout + r.stderr, r.stderr
     pid = int(re.search(r"sleeping in pid (\d+)", r.stdout).group(1))
@@ -319,20 +326,7 @@ for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed "
 
 
 def test_timeout_on_a_cluster_replaces_an_executor_whose_input_ignores_its_interrupt(k):
-    try:
-        r = k.ok("""
-cp.timeout(2);
-var outcomes = cp.mapResultsAsync(x -> {
-    if (x == 2) { System.out.println("spinning in pid " + ProcessHandle.current().pid()); long n = 0; while (true) n++; }
-    return x * 10;
-}, List.of(1, 2, 3, 4, 5, 6), 3).get();
-for (var o : outcomes) System.out.println(o.ok() ? "ok " + o.value() : "failed " + o.error().getClass().getSimpleName() + ": " + o.error().getMessage());
-""", timeout=300)
-    finally:
-        k.execute("cp.timeout(0);")
-    lines = outcome_lines(r)
-    assert lines[:1] + lines[2:] == ["ok 10", "ok 30", "ok 40", "ok 50", "ok 60"], r.stdout
-    assert re.fullmatch(TIMED_OUT, lines[1]), lines[1]
+    r = map_where_input_2_runs_over(k, 'System.out.println("spinning in pid " + ProcessHandle.current().pid()); long n = 0; while (true) n++;')
     assert re.search(r"executor \d+ has a runaway task thread; Spark replaces it with a new executor", r.stderr), r.stderr
     pid = int(re.search(r"spinning in pid (\d+)", r.stdout).group(1))
     wait_until(lambda: not pid_alive(pid), 90, "the executor with the runaway thread to exit")
