@@ -26,6 +26,7 @@ final class OutputServer implements AutoCloseable {
     private final ServerSocket server;
     private final String secret;
     private final Lines sink;
+    private volatile boolean anyExecutor;
 
     OutputServer(String bindHost, Lines sink) throws IOException {
         byte[] random = new byte[24];
@@ -45,6 +46,11 @@ final class OutputServer implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
+    }
+
+    /** Whether an executor has presented the secret (the channel works from executors to here). */
+    boolean anyExecutor() {
+        return anyExecutor;
     }
 
     String secret() {
@@ -70,6 +76,7 @@ final class OutputServer implements AutoCloseable {
             String presented = in.readUTF();
             if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) return;
             s.setSoTimeout(0);
+            anyExecutor = true;
             while (true) {
                 long task = in.readLong();
                 int stream = in.readByte();

@@ -33,6 +33,8 @@ public final class SparkConnection implements AutoCloseable {
     private volatile boolean stopped;
     /** The latest CPU and memory reading each executor sent, by executor id. */
     private final Map<String, Usage> usage = new ConcurrentHashMap<>();
+    /** Per chunk (task id): completed when the executor said it sent the chunk's last printed line. */
+    private final Map<Long, CompletableFuture<Void>> outputEnds = new ConcurrentHashMap<>();
 
     private SparkConnection(Cluster cluster, SparkDriver driver, OutputServer output) {
         this.cluster = cluster;
@@ -246,12 +248,41 @@ public final class SparkConnection implements AutoCloseable {
     }
 
     void deliver(long taskId, int stream, String tag, String text) {
+        if (stream == EmbeddedWorker.OUTPUT_END_STREAM) {
+            outputEnd(taskId).complete(null);
+            return;
+        }
         if (stream != EmbeddedWorker.USAGE_STREAM) {
             lines.line(taskId, stream, tag, text);
             return;
         }
         Usage u = Usage.parse(text);
         if (u != null) usage.put(tag, u);
+    }
+
+    private CompletableFuture<Void> outputEnd(long taskId) {
+        return outputEnds.computeIfAbsent(taskId, k -> new CompletableFuture<>());
+    }
+
+    /**
+     * Waits (at most {@code maxMillis}) until every line chunk {@code taskId} printed has been handed to the output
+     * sink: a chunk's result comes through Spark, its lines through the output channel, and a flood of lines can
+     * still be in flight when the result arrives. Returns at once when no executor reached the channel.
+     */
+    public void awaitOutput(long taskId, long maxMillis) {
+        if (!output.anyExecutor()) { // none reached the channel: there is no printed line to wait for
+            outputEnds.remove(taskId);
+            return;
+        }
+        try {
+            outputEnd(taskId).get(maxMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // the lines are late (or lost with their executor): the result does not wait longer for them
+        } finally {
+            outputEnds.remove(taskId);
+        }
     }
 
     /** The executor's latest CPU and memory reading (it sends one a second from its first task on), or null before any. */

@@ -66,6 +66,9 @@ final class ClusterPool {
     private final Shipment initializer;
     private final long initializerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
 
+    /** How long a chunk's result waits for the chunk's printed lines still on their way from the executor. */
+    private static final long OUTPUT_WAIT_MILLIS = 10_000;
+
     private record Job(String group, List<TaskRecord> tasks, Cell origin, CompletableFuture<Void> end) {
     }
 
@@ -154,6 +157,7 @@ final class ClusterPool {
 
     /** A partition's result: each input's value or error, or the error that kept the chunk from running. */
     private void received(long id, Object[] result) {
+        spark.awaitOutput(id, OUTPUT_WAIT_MILLIS); // what the chunk printed goes into its cell before its result
         TaskRecord t = running.remove(id);
         if (t == null) return; // a rerun of a partition already reported, or a cancelled task
         String worker = "executor " + result[1] + " @ " + result[2];

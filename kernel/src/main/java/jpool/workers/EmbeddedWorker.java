@@ -32,6 +32,12 @@ public final class EmbeddedWorker {
      * and stderr): its tag is the executor's id and its text a {@link jpool.monitor.Usage#encode()} line.
      */
     public static final int USAGE_STREAM = 3;
+    /**
+     * The stream number of the empty message that follows the last line a chunk printed: sent before the chunk's
+     * result leaves the executor, so the kernel can show every line of a chunk before its result (they travel on
+     * different connections).
+     */
+    public static final int OUTPUT_END_STREAM = 4;
     private static ShippedClassLoader loader;
     private static long appliedSnapshot = -1;
     private static final Object SETUP = new Object();
@@ -122,7 +128,10 @@ public final class EmbeddedWorker {
             return new Object[]{taskId, executor, host, null, null, new String[]{re.className(), re.message(), re.trace()}, runaway};
         } finally {
             Thread.currentThread().setContextClassLoader(before);
-            if (lines != null) lines.flushAll();
+            if (lines != null) {
+                lines.flushAll();
+                send(taskId, OUTPUT_END_STREAM, tag, "");
+            }
             CURRENT.remove();
         }
     }

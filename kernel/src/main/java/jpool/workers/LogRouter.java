@@ -3,6 +3,7 @@ package jpool.workers;
 import jpool.display.CellScope;
 import jpool.display.LateOutput;
 import jpool.display.OutputTarget;
+import jpool.display.Throttle;
 import jpool.protocol.Cell;
 import jpool.log.KernelLog;
 
@@ -33,6 +34,10 @@ public final class LogRouter implements AutoCloseable {
     private double tokens = BURST_LINES;
     private long lastRefill = System.nanoTime();
     private long suppressed;
+    private String suppressedStream = "stdout";
+    private long lastSuppressed;
+    /** Announces held-back lines soon after a flood stops, when no shown line or cell end would announce them. */
+    private final Throttle tailNote = new Throttle(this::announceTail);
     private final BooleanSupplier stillRunning;
 
     /**
@@ -87,6 +92,9 @@ public final class LogRouter implements AutoCloseable {
                 flushFile();
             } else {
                 suppressed++;
+                suppressedStream = name;
+                lastSuppressed = System.nanoTime();
+                tailNote.request();
             }
         }
     }
@@ -100,6 +108,14 @@ public final class LogRouter implements AutoCloseable {
             if (suppressed > 0) announceSuppressed("stdout");
         }
         return stillRunning.getAsBoolean();
+    }
+
+    private synchronized void announceTail() {
+        if (suppressed > 0 && System.nanoTime() - lastSuppressed < Throttle.PERIOD_MS * 1_000_000L) {
+            tailNote.request(); // still flooding: a shown line will carry the count, or a later check
+            return;
+        }
+        if (suppressed > 0) announceSuppressed(suppressedStream);
     }
 
     /** A message from jpool itself about the work (a failure, an exit); never rate-limited. */
