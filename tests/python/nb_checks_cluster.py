@@ -1,7 +1,9 @@
 """Checks of notebooks/09-cluster.ipynb after nbconvert executed it (wired in by test_notebooks.py through CHECKS):
 the notebook starts a Spark standalone cluster itself and runs the 8-topic grid search on it, in topic order, with
-executor-tagged output; a failing input fails alone. NEEDS skips it when Spark cannot be resolved (nothing in ~/.m2
-and Maven Central out of reach)."""
+executor-tagged output; a failing input fails alone; the board of the executors is saved; a time limit fails the input
+that runs over alone; an initializer runs on each executor. NEEDS skips it when Spark cannot be resolved (nothing in
+~/.m2 and Maven Central out of reach)."""
+import re
 from pathlib import Path
 
 import maven_fixture
@@ -21,6 +23,18 @@ def check_cluster(nb):
     fail = _all_text(nb, "fail")
     assert "arts" not in fail.split("failed")[0] or "failed: TaskFailed" in fail, fail
     assert "failed: TaskFailed" in fail and "sports ok" in fail and "food ok" in fail, fail
+    board = _all_text(nb, "board")  # the board's last frame is saved with the cell
+    assert re.search(r"map of 8 items on spark://127\.0\.0\.1:\d+: 8/8 done", board), board
+    assert re.search(r"^Spark UI: http://", board, re.M) and len(re.findall(r"^  executor \d+ @ 127\.0\.0\.1 ", board, re.M)) == 2, board
+    timed = _all_text(nb, "timeout")
+    assert re.search(r"failed: executor \d+ @ 127\.0\.0\.1 interrupted input science, which ran longer than its timeout of 2\.0 s", timed), timed
+    assert "ok 6" in timed and "ok 8" in timed and timed.count("ok ") == 7, timed
+    init = _all_text(nb, "init")
+    for cell_id in ("board", "timeout", "init"):  # a finished map's saved board shows no executor still busy with it
+        rows = re.findall(r"^  executor \d+ @ 127\.0\.0\.1 +pid \d+ +(\w+)", _all_text(nb, cell_id), re.M)
+        assert rows and set(rows) == {"idle"}, (cell_id, _all_text(nb, cell_id))
+    assert re.search(r"\[executor \d+ @ 127\.0\.0\.1\] lexicon loaded", init), init
+    assert "[-, model, -, topics]" in init, init
 
 
 def spark_unavailable():

@@ -355,7 +355,9 @@ final class ClusterPool {
             }
             int cores = (Integer) e[2];
             // pid 0: the executor's process may be on another machine; its own pid is in its usage reading
-            out.add(new PoolStatus.Worker(tag, 0, (Integer) e[3] > 0, false, (Integer) e[4], last, false,
+            // Spark counts a task active until its listener hears of the end, after the result is here
+            boolean busy = (Integer) e[3] > 0 && !running.isEmpty();
+            out.add(new PoolStatus.Worker(tag, 0, busy, false, (Integer) e[4], last, false,
                     cores + (cores == 1 ? " core" : " cores"), spark.usage(String.valueOf(e[0]))));
         }
         return out;
