@@ -175,6 +175,34 @@ cp.map(x -> {
     assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
 
 
+def test_interrupt_during_a_map_under_a_timeout_stops_the_inputs_on_their_executors(k, tmp_path):
+    """Under a timeout each input runs on its own thread (InputDeadline): the interrupt must reach that thread too,
+    not only Spark's task thread, long before the input's 250 s limit."""
+    def interrupt_once_running(msg):
+        if msg["msg_type"] == "stream" and "sleeping" in msg["content"]["text"] and not interrupted:
+            interrupted.append(True)
+            k.interrupt()
+
+    interrupted = []
+    try:
+        r = k.execute(f"""
+cp.timeout(250);
+cp.map(x -> {{
+    System.out.println("sleeping " + x);
+    try {{ Thread.sleep(600_000); }}
+    catch (InterruptedException e) {{ java.nio.file.Files.writeString(java.nio.file.Path.of("{tmp_path}", "stopped-" + x), "") ; throw e; }}
+    return x;
+}}, List.of(1, 2), 1)""", timeout=300, on_message=interrupt_once_running)
+    finally:
+        k.execute("cp.timeout(0);")
+    assert interrupted
+    assert r.status == "error"
+    assert "cancelled" in r.error_text() or "interrupted" in r.error_text(), r.error_text()
+    wait_until(lambda: sorted(p.name for p in tmp_path.iterdir()) == ["stopped-1", "stopped-2"], 60,
+               "both inputs to see their interrupt on the executors")
+    assert k.ok("cp.map(x -> x + 1, List.of(1, 2, 3))", timeout=300).result == "[2, 3, 4]"
+
+
 def test_a_bad_master_url_is_one_clear_line_and_the_kernel_goes_on(k):
     r = k.execute('new Pool(Cluster.spark("spark://127.0.0.1:1"))', timeout=60)
     assert r.status == "error"
