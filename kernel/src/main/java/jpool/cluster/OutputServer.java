@@ -1,5 +1,7 @@
 package jpool.cluster;
 
+import jpool.log.KernelLog;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -26,7 +28,6 @@ final class OutputServer implements AutoCloseable {
     private final ServerSocket server;
     private final String secret;
     private final Lines sink;
-    private volatile boolean anyExecutor;
 
     OutputServer(String bindHost, Lines sink) throws IOException {
         byte[] random = new byte[24];
@@ -46,11 +47,6 @@ final class OutputServer implements AutoCloseable {
 
     int port() {
         return server.getLocalPort();
-    }
-
-    /** Whether an executor has presented the secret (the channel works from executors to here). */
-    boolean anyExecutor() {
-        return anyExecutor;
     }
 
     String secret() {
@@ -76,13 +72,16 @@ final class OutputServer implements AutoCloseable {
             String presented = in.readUTF();
             if (!MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), secret.getBytes(StandardCharsets.UTF_8))) return;
             s.setSoTimeout(0);
-            anyExecutor = true;
             while (true) {
                 long task = in.readLong();
                 int stream = in.readByte();
                 String tag = in.readUTF();
                 String text = in.readUTF();
-                sink.line(task, stream, tag, text);
+                try {
+                    sink.line(task, stream, tag, text);
+                } catch (RuntimeException e) { // one line the kernel failed to show must not close the channel
+                    KernelLog.warn("executor output could not be shown", e);
+                }
             }
         } catch (IOException e) {
             // the executor went away

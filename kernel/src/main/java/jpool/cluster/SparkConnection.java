@@ -267,22 +267,23 @@ public final class SparkConnection implements AutoCloseable {
     /**
      * Waits (at most {@code maxMillis}) until every line chunk {@code taskId} printed has been handed to the output
      * sink: a chunk's result comes through Spark, its lines through the output channel, and a flood of lines can
-     * still be in flight when the result arrives. Returns at once when no executor reached the channel.
+     * still be in flight when the result arrives. Call only for a chunk whose executor sent the end of its lines.
      */
     public void awaitOutput(long taskId, long maxMillis) {
-        if (!output.anyExecutor()) { // none reached the channel: there is no printed line to wait for
-            outputEnds.remove(taskId);
-            return;
-        }
         try {
             outputEnd(taskId).get(maxMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            // best effort: the result goes on without its late lines (the interrupt is not kept, so later waits work)
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // the lines are late (or lost with their executor): the result does not wait longer for them
         } finally {
             outputEnds.remove(taskId);
         }
+    }
+
+    /** Drops what is kept for the end of a chunk's lines (a chunk whose result will not be waited for). */
+    public void forgetOutput(long taskId) {
+        outputEnds.remove(taskId);
     }
 
     /** The executor's latest CPU and memory reading (it sends one a second from its first task on), or null before any. */

@@ -157,7 +157,13 @@ final class ClusterPool {
 
     /** A partition's result: each input's value or error, or the error that kept the chunk from running. */
     private void received(long id, Object[] result) {
-        spark.awaitOutput(id, OUTPUT_WAIT_MILLIS); // what the chunk printed goes into its cell before its result
+        if (!running.containsKey(id)) { // a rerun of a partition already reported, or a cancelled task
+            spark.forgetOutput(id);
+            return;
+        }
+        // what the chunk printed goes into its cell before its result (its lines are routed while it is running)
+        if (result.length > 7 && Boolean.TRUE.equals(result[7])) spark.awaitOutput(id, OUTPUT_WAIT_MILLIS);
+        else spark.forgetOutput(id);
         TaskRecord t = running.remove(id);
         if (t == null) return; // a rerun of a partition already reported, or a cancelled task
         String worker = "executor " + result[1] + " @ " + result[2];
@@ -226,6 +232,7 @@ final class ClusterPool {
     /** The job ended: inputs Spark gave up on (or that were cancelled) fail with the reason; the rest are in. */
     private void jobEnded(Job job, Throwable e) {
         jobs.remove(job.group);
+        for (TaskRecord t : job.tasks) spark.forgetOutput(t.id);
         List<TaskRecord> left = new ArrayList<>();
         for (TaskRecord t : job.tasks) if (running.remove(t.id) != null) left.add(t);
         if (left.isEmpty()) return;

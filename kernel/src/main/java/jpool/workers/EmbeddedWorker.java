@@ -55,11 +55,20 @@ public final class EmbeddedWorker {
 
     /**
      * Runs one chunk {@code {Long taskId, byte[] task, Object[] arrays}}; returns {@code {Long taskId, String
-     * executor, String host, byte[] result, Object[] arrays, String[] error, String runaway}}: the chunk's own result
-     * (each input's value or error), or the error that kept the chunk from running at all; {@code runaway} names the
-     * executor when an input that ran past the pool's timeout is still running (see {@link InputDeadline}).
+     * executor, String host, byte[] result, Object[] arrays, String[] error, String runaway, Boolean outputEnded}}:
+     * the chunk's own result (each input's value or error), or the error that kept the chunk from running at all;
+     * {@code runaway} names the executor when an input that ran past the pool's timeout is still running (see
+     * {@link InputDeadline}); {@code outputEnded} says whether the end of the chunk's lines went to the kernel (only
+     * then does the kernel wait for its lines before taking the result).
      */
     public static Object[] run(byte[] shared, Object[] chunk, String executor, String host, String tag) {
+        Object[] result = runChunk(shared, chunk, executor, host, tag);
+        Object[] out = java.util.Arrays.copyOf(result, 8);
+        out[7] = send((Long) chunk[0], OUTPUT_END_STREAM, tag, "");
+        return out;
+    }
+
+    private static Object[] runChunk(byte[] shared, Object[] chunk, String executor, String host, String tag) {
         long taskId = (Long) chunk[0];
         TaskLines lines = null;
         String runaway = null;
@@ -128,10 +137,7 @@ public final class EmbeddedWorker {
             return new Object[]{taskId, executor, host, null, null, new String[]{re.className(), re.message(), re.trace()}, runaway};
         } finally {
             Thread.currentThread().setContextClassLoader(before);
-            if (lines != null) {
-                lines.flushAll();
-                send(taskId, OUTPUT_END_STREAM, tag, "");
-            }
+            if (lines != null) lines.flushAll();
             CURRENT.remove();
         }
     }
@@ -189,17 +195,27 @@ public final class EmbeddedWorker {
         }
     }
 
-    private static void send(long taskId, int stream, String tag, String text) {
+    /** Sends one message on the output channel; false when there is no channel or it broke (the next chunk reconnects). */
+    private static boolean send(long taskId, int stream, String tag, String text) {
         synchronized (SETUP) {
-            if (channel == null) return;
+            if (channel == null) return false;
             try {
                 channel.writeLong(taskId);
                 channel.writeByte(stream);
                 channel.writeUTF(tag);
                 channel.writeUTF(text.length() > 16_000 ? text.substring(0, 16_000) + "…" : text);
                 channel.flush();
+                return true;
             } catch (IOException e) {
-                channel = null; // the kernel is gone; the task still runs and returns its result through Spark
+                // the kernel is gone or the connection broke; the task still runs and returns its result through Spark
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // already broken
+                }
+                channel = null;
+                channelTo = null;
+                return false;
             }
         }
     }
