@@ -452,8 +452,9 @@ def test_pool_takes_the_spares_and_spares_die_with_the_kernel(fresh_kernel):
     n, limit, taken, still_spare = map(int, r.result.strip('"').split())
     assert n == min(2, limit), r.result
     assert taken == n and still_spare == 0, r.result
-    workers = worker_processes(fresh_kernel.pid)
-    assert len(workers) >= 2 + n, workers  # the pool's two workers and the refilled spares
+    # the pool's two workers and the spares refilled once the kernel idles
+    workers = wait_until(lambda: len(worker_processes(fresh_kernel.pid)) >= 2 + n and worker_processes(fresh_kernel.pid),
+                         30, "the spares to be refilled")
     sockets = {worker_socket(args) for args in workers.values()}
     os.kill(fresh_kernel.pid, signal.SIGKILL)
     wait_until(lambda: not workers_with_socket(sockets), 15, f"workers and spares {sorted(workers)} to exit")
@@ -488,9 +489,9 @@ def test_a_new_kernel_starts_the_spares_a_first_pool_takes():
 
 
 def test_a_new_pool_leaves_the_spares_it_took_unreplaced_until_its_cell_ends(fresh_kernel):
-    # A spare a pool takes is replaced when its cell ends (or the pool closes), not at once: a JVM starting beside
-    # the new pool's first tasks took their cores. Inside the cell, the kernel has no worker JVMs but the pool's and
-    # the spares it did not take; once the cell is over, the spares are back, in the process table too.
+    # A spare a pool takes is replaced once the kernel idles after its cell (or the pool closes), not at once: a JVM
+    # starting beside the new pool's first tasks took their cores. Inside the cell, the kernel has no worker JVMs but
+    # the pool's and the spares it did not take; once the kernel idles after the cell, the spares are back.
     k = fresh_kernel
     limit = int(k.execute("jpool.workers.Workers.spareLimit()").assert_ok().result)
     want = min(limit, int(k.execute("Runtime.getRuntime().availableProcessors()").assert_ok().result))
@@ -504,8 +505,12 @@ def test_a_new_pool_leaves_the_spares_it_took_unreplaced_until_its_cell_ends(fre
     spares_during, workers_during = map(int, r.result.strip('"').split())
     left = max(0, want - 2)  # the spares the pool did not take
     assert (spares_during, workers_during) == (left, 2 + left), r.result
+    # replaced once the kernel has idled a second after the cell (watched in the process table: a cell would be
+    # activity): as many spares as default workers were alive at once
+    spares_wanted = min(max(want, 2), limit)
+    wait_until(lambda: len(worker_processes(k.pid)) >= 2 + spares_wanted, 30, "the spares to be replaced")
     spares_after = k.execute("jpool.workers.Workers.sparePids()").assert_ok().result.strip('"[]').split(", ")
-    assert len(spares_after) == min(max(want, 2), limit), spares_after  # as many as default workers alive at once
+    assert len(spares_after) == spares_wanted, spares_after
     assert set(spares_after) <= {str(p) for p in worker_processes(k.pid)}, (spares_after, worker_processes(k.pid))
     k.execute("p.terminate()").assert_ok()
 

@@ -122,6 +122,7 @@ public final class JavaKernel implements KernelBackend {
     public ExecutionError execute(String code, Cell cell, boolean silent, boolean storeHistory) {
         if (storeHistory) history.add(cell.executionCount(), code);
         CellScope.enter(cell);
+        KernelEvents.fireCellStart();
         Set<Thread> before = BackgroundThreads.snapshot();
         try {
             return run(code, cell, silent, storeHistory);

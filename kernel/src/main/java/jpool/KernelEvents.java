@@ -14,6 +14,7 @@ public final class KernelEvents {
     private static final List<Runnable> ON_INTERRUPT = new CopyOnWriteArrayList<>();
     private static final List<Runnable> ON_SHUTDOWN = new CopyOnWriteArrayList<>();
     private static final List<Runnable> ON_CELL_END = new CopyOnWriteArrayList<>();
+    private static volatile boolean cellRunning;
 
     private KernelEvents() {
     }
@@ -38,7 +39,17 @@ public final class KernelEvents {
         ON_CELL_END.add(r);
     }
 
+    /** Whether a cell's code is running now (background work of earlier cells aside). */
+    public static boolean cellRunning() {
+        return cellRunning;
+    }
+
+    static void fireCellStart() {
+        cellRunning = true;
+    }
+
     static void fireCellEnd() {
+        cellRunning = false;
         run(ON_CELL_END, "cell end");
     }
 

@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +54,10 @@ public final class Workers {
     private static int spareTarget = 1;
     private static final AtomicInteger DEFAULT_LIVE = new AtomicInteger();
     private static volatile boolean shuttingDown;
+    /** How long the kernel must have run no cell before spares that cells took are replaced. */
+    static final long IDLE_BEFORE_REFILL_MILLIS = 1000;
+    private static volatile long lastCellEnd;
+    private static ScheduledExecutorService refillTimer;
 
     private Workers() {
     }
@@ -60,7 +66,7 @@ public final class Workers {
         if (server == null) {
             server = new LocalServer();
             KernelEvents.onShutdown(Workers::shutdownAll);
-            KernelEvents.onCellEnd(Workers::prestartSpare); // launching takes milliseconds; the spares start meanwhile
+            KernelEvents.onCellEnd(Workers::refillWhenIdle);
         }
         return server;
     }
@@ -79,9 +85,9 @@ public final class Workers {
     }
 
     /**
-     * A pool's worker with default options, a spare when there is one. The spare is replaced only when the running
-     * cell ends, a pool closes or a worker exits: a JVM starting now would take the cores from the new pool's first
-     * tasks; the replacement is for a later pool.
+     * A pool's worker with default options, a spare when there is one. The spare is replaced only once the kernel
+     * idles after the running cell, or when a pool closes or a worker exits: a JVM starting now would take the cores
+     * from the new pool's first tasks; the replacement is for a later pool.
      */
     public static WorkerHandle startPoolWorker(WorkerListener listener) {
         return start(List.of(), listener, false);
@@ -148,6 +154,37 @@ public final class Workers {
                 }
             }
         }
+    }
+
+    /**
+     * Replaces the spares that cells took once no cell has run for {@link #IDLE_BEFORE_REFILL_MILLIS}: starting JVMs
+     * (and their task-path warm-up) right after a pool's cell would take the cores from the next cell, which in a
+     * notebook is often the one that uses the pool.
+     */
+    private static void refillWhenIdle() {
+        lastCellEnd = System.nanoTime();
+        scheduleRefill(IDLE_BEFORE_REFILL_MILLIS);
+    }
+
+    private static void scheduleRefill(long delayMillis) {
+        synchronized (Workers.class) {
+            if (shuttingDown || SPARES.size() >= Math.min(spareTarget, spareLimit())) return;
+            if (refillTimer == null) {
+                refillTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "jpool-spare-refill");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            refillTimer.schedule(Workers::refillIfIdle, delayMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private static void refillIfIdle() {
+        if (KernelEvents.cellRunning()) return; // that cell's end schedules again
+        long idle = (System.nanoTime() - lastCellEnd) / 1_000_000;
+        if (idle < IDLE_BEFORE_REFILL_MILLIS) scheduleRefill(IDLE_BEFORE_REFILL_MILLIS - idle);
+        else prestartSpare();
     }
 
     /** {@link #prestartSpare} off the caller's thread when spares are missing (a cell's reply need not wait for it). */
