@@ -15,6 +15,10 @@ public final class KernelEvents {
     private static final List<Runnable> ON_SHUTDOWN = new CopyOnWriteArrayList<>();
     private static final List<Runnable> ON_CELL_END = new CopyOnWriteArrayList<>();
     private static volatile boolean cellRunning;
+    /** When the kernel last worked (a cell ended, JShell finished starting). */
+    private static volatile long lastBusy = System.nanoTime();
+    /** JShell has started: until then the kernel is busy starting. */
+    private static volatile boolean started;
 
     private KernelEvents() {
     }
@@ -44,11 +48,23 @@ public final class KernelEvents {
         return cellRunning;
     }
 
+    /** Milliseconds since the kernel last ran a cell or finished starting JShell; 0 while either goes on. */
+    public static long idleMillis() {
+        return cellRunning || !started ? 0 : (System.nanoTime() - lastBusy) / 1_000_000;
+    }
+
+    /** JShell has started: the kernel's own start is over (work waiting for an idle kernel counts from now). */
+    public static void started() {
+        lastBusy = System.nanoTime();
+        started = true;
+    }
+
     static void fireCellStart() {
         cellRunning = true;
     }
 
     static void fireCellEnd() {
+        lastBusy = System.nanoTime();
         cellRunning = false;
         run(ON_CELL_END, "cell end");
     }

@@ -22,7 +22,9 @@ final class StartingKernel implements KernelBackend {
     StartingKernel() {
         Thread t = new Thread(() -> {
             try {
-                kernel.complete(new JavaKernel());
+                JavaKernel k = new JavaKernel();
+                KernelEvents.started(); // spares warm up once the kernel has idled after JShell's start
+                kernel.complete(k);
             } catch (Throwable e) {
                 KernelLog.warn("JShell could not start: " + e);
                 kernel.completeExceptionally(e);

@@ -47,6 +47,11 @@ public record Frame(byte type, byte[] payload, byte[][] parts, Object[] arrays) 
      * first compact task (see {@code jpool.shipping.ChunkCodec}) that names it, so tasks carry only the id.
      */
     public static final byte FUNCTION = 8;
+    /**
+     * To a spare: the kernel idles, so run made-up tasks through the task path now (see
+     * {@code jpool.workers.TaskPathWarmUp}); at kernel start they would take the cores from JShell and the first cells.
+     */
+    public static final byte WARM_UP = 9;
 
     // worker -> kernel
     /** First frame on a connection: UTF worker id, UTF secret, long pid. */

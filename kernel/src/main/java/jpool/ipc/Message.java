@@ -28,6 +28,7 @@ public sealed interface Message {
             case Frame.RUN -> new Run(r.getLong(), r.getString(), r.getByte() != 0, r.getLong(), part(f, 0, r),
                     part(f, 1, r), f.arrays());
             case Frame.QUIT -> new Quit();
+            case Frame.WARM_UP -> new WarmUp();
             case Frame.REPLY -> Reply.read(r);
             case Frame.CANCEL -> new Cancel(r.getLong());
             case Frame.RECALL -> new Recall(r.getString());
@@ -102,6 +103,14 @@ public sealed interface Message {
         @Override
         public Frame toFrame() {
             return new Frame(Frame.QUIT, NOTHING);
+        }
+    }
+
+    /** Kernel to a spare worker: warm the task path up now (see {@link Frame#WARM_UP}). */
+    record WarmUp() implements Message {
+        @Override
+        public Frame toFrame() {
+            return new Frame(Frame.WARM_UP, NOTHING);
         }
     }
 

@@ -220,11 +220,17 @@ public final class WorkerMain {
         warm.setDaemon(true);
         warm.setPriority(Thread.MIN_PRIORITY);
         warm.start();
-        // until the kernel sends work: the task path on made-up tasks, reported to the warm-up's own channel
-        TaskPathWarmUp.run(() -> !inbox.isEmpty());
+        // a spare, once the kernel says it idles: the task path on made-up tasks, reported to the warm-up's own channel
+        Message first = inbox.take();
+        if (first instanceof Message.WarmUp) {
+            TaskPathWarmUp.run(() -> !inbox.isEmpty());
+            first = null;
+        }
         TaskProgress.install(channel);
         while (true) {
-            Message m = inbox.take();
+            Message m = first != null ? first : inbox.take();
+            first = null;
+            if (m instanceof Message.WarmUp) continue; // too late: work has come
             if (m instanceof Message.Run task) run(task, !inbox.isEmpty());
             else if (m instanceof Message.Quit) exit(0);
             else throw new IOException("unexpected frame " + m.getClass().getSimpleName());

@@ -3,6 +3,7 @@ package jpool.workers;
 import jpool.KernelEvents;
 import jpool.ipc.LocalServer;
 import jpool.ipc.ErrorReport;
+import jpool.ipc.Message;
 import jpool.log.KernelLog;
 
 import java.io.BufferedReader;
@@ -54,10 +55,10 @@ public final class Workers {
     private static int spareTarget = 1;
     private static final AtomicInteger DEFAULT_LIVE = new AtomicInteger();
     private static volatile boolean shuttingDown;
-    /** How long the kernel must have run no cell before spares that cells took are replaced. */
-    static final long IDLE_BEFORE_REFILL_MILLIS = 1000;
-    private static volatile long lastCellEnd;
-    private static ScheduledExecutorService refillTimer;
+    /** How long the kernel must have run no cell before spares are replaced and warmed up. */
+    static final long IDLE_MILLIS = 1000;
+    private static ScheduledExecutorService idleTimer;
+    private static boolean refillPending;
 
     private Workers() {
     }
@@ -147,7 +148,9 @@ public final class Workers {
             int want = Math.min(spareTarget, spareLimit());
             while (SPARES.size() < want && !shuttingDown) {
                 try {
-                    SPARES.addLast(launch(List.of()));
+                    Starting spare = launch(List.of());
+                    SPARES.addLast(spare);
+                    warmUpWhenIdle(spare);
                 } catch (RuntimeException e) {
                     KernelLog.warn("could not pre-start a worker: " + e.getMessage());
                     return;
@@ -157,34 +160,60 @@ public final class Workers {
     }
 
     /**
-     * Replaces the spares that cells took once no cell has run for {@link #IDLE_BEFORE_REFILL_MILLIS}: starting JVMs
-     * (and their task-path warm-up) right after a pool's cell would take the cores from the next cell, which in a
-     * notebook is often the one that uses the pool.
+     * Replaces the spares that cells took once the kernel idles (see {@link #whenIdle}): starting JVMs (and their
+     * task-path warm-up) right after a pool's cell would take the cores from the next cell, which in a notebook is
+     * often the one that uses the pool.
      */
     private static void refillWhenIdle() {
-        lastCellEnd = System.nanoTime();
-        scheduleRefill(IDLE_BEFORE_REFILL_MILLIS);
+        synchronized (Workers.class) {
+            if (refillPending || shuttingDown || SPARES.size() >= Math.min(spareTarget, spareLimit())) return;
+            refillPending = true;
+        }
+        whenIdle(() -> {
+            synchronized (Workers.class) {
+                refillPending = false;
+            }
+            prestartSpare();
+        });
     }
 
-    private static void scheduleRefill(long delayMillis) {
+    /**
+     * Runs {@code action} on the refill timer once the kernel has run no cell (and finished starting JShell) for
+     * {@link #IDLE_MILLIS}: background JVM work that would otherwise share the cores with a cell.
+     */
+    private static void whenIdle(Runnable action) {
+        long idle = KernelEvents.idleMillis();
+        if (idle >= IDLE_MILLIS && !shuttingDown) {
+            action.run();
+            return;
+        }
+        ScheduledExecutorService timer;
         synchronized (Workers.class) {
-            if (shuttingDown || SPARES.size() >= Math.min(spareTarget, spareLimit())) return;
-            if (refillTimer == null) {
-                refillTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "jpool-spare-refill");
+            if (shuttingDown) return;
+            if (idleTimer == null) {
+                idleTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "jpool-when-idle");
                     t.setDaemon(true);
                     return t;
                 });
             }
-            refillTimer.schedule(Workers::refillIfIdle, delayMillis, TimeUnit.MILLISECONDS);
+            timer = idleTimer;
         }
+        timer.schedule(() -> whenIdle(action), IDLE_MILLIS - idle, TimeUnit.MILLISECONDS);
     }
 
-    private static void refillIfIdle() {
-        if (KernelEvents.cellRunning()) return; // that cell's end schedules again
-        long idle = (System.nanoTime() - lastCellEnd) / 1_000_000;
-        if (idle < IDLE_BEFORE_REFILL_MILLIS) scheduleRefill(IDLE_BEFORE_REFILL_MILLIS - idle);
-        else prestartSpare();
+    /** Tells a spare, once the kernel idles and the spare has connected, to warm its task path up. */
+    private static void warmUpWhenIdle(Starting spare) {
+        spare.hello.thenRun(() -> whenIdle(() -> {
+            synchronized (Workers.class) {
+                if (!SPARES.contains(spare)) return; // taken meanwhile: its work warms it
+                try {
+                    spare.hello.join().channel().send(new Message.WarmUp());
+                } catch (IOException | RuntimeException e) {
+                    // a spare that cannot be told stays cold; taking it will show what is wrong
+                }
+            }
+        }));
     }
 
     /** {@link #prestartSpare} off the caller's thread when spares are missing (a cell's reply need not wait for it). */
