@@ -25,6 +25,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Starts worker JVMs for this kernel and keeps track of them. Spare workers with default options are kept started
@@ -127,6 +128,7 @@ public final class Workers {
                 spareTarget = Math.max(spareTarget, alive);
             }
             if (refillNow) prestartSpare();
+            else refillWhenIdle(); // also when the pool was made outside a cell (no cell end would refill)
         }
         return h;
     }
@@ -174,14 +176,15 @@ public final class Workers {
                 refillPending = false;
             }
             prestartSpare();
-        });
+        }, () -> true);
     }
 
     /**
      * Runs {@code action} on the refill timer once the kernel has run no cell (and finished starting JShell) for
      * {@link #IDLE_MILLIS}: background JVM work that would otherwise share the cores with a cell.
      */
-    private static void whenIdle(Runnable action) {
+    private static void whenIdle(Runnable action, BooleanSupplier stillWanted) {
+        if (!stillWanted.getAsBoolean()) return;
         long idle = KernelEvents.idleMillis();
         if (idle >= IDLE_MILLIS && !shuttingDown) {
             action.run();
@@ -199,21 +202,26 @@ public final class Workers {
             }
             timer = idleTimer;
         }
-        timer.schedule(() -> whenIdle(action), IDLE_MILLIS - idle, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> whenIdle(action, stillWanted), IDLE_MILLIS - idle, TimeUnit.MILLISECONDS);
     }
 
     /** Tells a spare, once the kernel idles and the spare has connected, to warm its task path up. */
     private static void warmUpWhenIdle(Starting spare) {
+        BooleanSupplier stillSpare = () -> {
+            synchronized (Workers.class) {
+                return SPARES.contains(spare); // taken meanwhile: its work warms it
+            }
+        };
         spare.hello.thenRun(() -> whenIdle(() -> {
             synchronized (Workers.class) {
-                if (!SPARES.contains(spare)) return; // taken meanwhile: its work warms it
+                if (!SPARES.contains(spare)) return;
                 try {
                     spare.hello.join().channel().send(new Message.WarmUp());
                 } catch (IOException | RuntimeException e) {
                     // a spare that cannot be told stays cold; taking it will show what is wrong
                 }
             }
-        }));
+        }, stillSpare));
     }
 
     /** {@link #prestartSpare} off the caller's thread when spares are missing (a cell's reply need not wait for it). */
