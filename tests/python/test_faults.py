@@ -109,8 +109,11 @@ def worker_socket_of(k):
     """Starts a pool of one worker in `k` (kept as `pool`) and returns the kernel's worker socket path."""
     from kernel_helpers import worker_socket
 
+    spares = int(k.ok("Math.min(jpool.workers.Workers.spareLimit(), Runtime.getRuntime().availableProcessors())").result)
     k.ok("Pool pool = new Pool(1);")
     assert k.ok("pool.apply(x -> x * 2, 21)").result == "42"
+    # the spare the pool took is replaced once the kernel idles: let that happen before a test counts descriptors
+    wait_until(lambda: len(worker_processes(k.pid)) >= 1 + spares, 30, "the spares to be refilled")
     workers = worker_processes(k.pid)
     assert workers, "no worker process found"
     return worker_socket(next(iter(workers.values())))
