@@ -4,6 +4,10 @@ import jpool.log.KernelLog;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Kernel-wide events other parts subscribe to: an interrupt (pools cancel their pending work), the end of a
@@ -19,6 +23,14 @@ public final class KernelEvents {
     private static volatile long lastBusy = System.nanoTime();
     /** JShell has started: until then the kernel is busy starting. */
     private static volatile boolean started;
+    private static volatile boolean shutDown;
+    /** How long the kernel must have run no cell before {@link #whenIdle} work runs. */
+    public static final long IDLE_MILLIS = 1000;
+    private static final ScheduledExecutorService IDLE_TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "jpool-when-idle");
+        t.setDaemon(true);
+        return t;
+    });
 
     private KernelEvents() {
     }
@@ -43,14 +55,22 @@ public final class KernelEvents {
         ON_CELL_END.add(r);
     }
 
-    /** Whether a cell's code is running now (background work of earlier cells aside). */
-    public static boolean cellRunning() {
-        return cellRunning;
+    /** Milliseconds since the kernel last ran a cell or finished starting JShell; 0 while either goes on. */
+    static long idleMillis() {
+        return cellRunning || !started ? 0 : (System.nanoTime() - lastBusy) / 1_000_000;
     }
 
-    /** Milliseconds since the kernel last ran a cell or finished starting JShell; 0 while either goes on. */
-    public static long idleMillis() {
-        return cellRunning || !started ? 0 : (System.nanoTime() - lastBusy) / 1_000_000;
+    /**
+     * Runs {@code action} once the kernel has run no cell (and finished starting JShell) for {@link #IDLE_MILLIS}:
+     * for background JVM work that would otherwise share the cores with a cell. It runs on the caller's thread when
+     * the kernel idles already, else on a timer thread; it is dropped once {@code stillWanted} says so or the kernel
+     * shuts down.
+     */
+    public static void whenIdle(Runnable action, BooleanSupplier stillWanted) {
+        if (shutDown || !stillWanted.getAsBoolean()) return;
+        long idle = idleMillis();
+        if (idle >= IDLE_MILLIS) action.run();
+        else IDLE_TIMER.schedule(() -> whenIdle(action, stillWanted), IDLE_MILLIS - idle, TimeUnit.MILLISECONDS);
     }
 
     /** JShell has started: the kernel's own start is over (work waiting for an idle kernel counts from now). */
@@ -74,6 +94,7 @@ public final class KernelEvents {
     }
 
     static void fireShutdown() {
+        shutDown = true;
         run(ON_SHUTDOWN, "shutdown");
         ON_SHUTDOWN.clear();
     }

@@ -17,6 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -271,10 +274,10 @@ public final class SparkConnection implements AutoCloseable {
      */
     public void awaitOutput(long taskId, long maxMillis) {
         try {
-            outputEnd(taskId).get(maxMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            outputEnd(taskId).get(maxMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             // best effort: the result goes on without its late lines (the interrupt is not kept, so later waits work)
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // the lines are late (or lost with their executor): the result does not wait longer for them
         } finally {
             outputEnds.remove(taskId);

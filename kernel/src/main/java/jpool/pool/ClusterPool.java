@@ -165,7 +165,7 @@ final class ClusterPool {
         if (result.length > 7 && Boolean.TRUE.equals(result[7])) spark.awaitOutput(id, OUTPUT_WAIT_MILLIS);
         else spark.forgetOutput(id);
         TaskRecord t = running.remove(id);
-        if (t == null) return; // a rerun of a partition already reported, or a cancelled task
+        if (t == null) return; // cancelled while its lines were awaited
         String worker = "executor " + result[1] + " @ " + result[2];
         if (result.length > 6 && result[6] != null) replaceExecutor(t, (String) result[1], (String) result[6]);
         String[] chunkError = (String[]) result[5];

@@ -2,6 +2,9 @@ package jpool.workers;
 
 import jpool.monitor.Usage;
 
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
@@ -20,7 +23,7 @@ import java.util.function.BiConsumer;
  */
 final class ExecutorSampler {
     static final long PERIOD_MS = 1000;
-    private static Thread thread;
+    private static ScheduledExecutorService timer;
 
     private ExecutorSampler() {
     }
@@ -30,18 +33,12 @@ final class ExecutorSampler {
      * with the executor's id. The first reading goes out at once, so a board has a starting point for its average.
      */
     static synchronized void start(String executorId, BiConsumer<String, String> send) {
-        if (thread != null) return;
-        thread = new Thread(() -> {
-            while (true) {
-                send.accept(executorId, Usage.ofThisJvm().encode());
-                try {
-                    Thread.sleep(PERIOD_MS); // a period between readings, not a wait for something to happen
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "jpool-executor-sampler");
-        thread.setDaemon(true);
-        thread.start();
+        if (timer != null) return;
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "jpool-executor-sampler");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(() -> send.accept(executorId, Usage.ofThisJvm().encode()), 0, PERIOD_MS, TimeUnit.MILLISECONDS);
     }
 }

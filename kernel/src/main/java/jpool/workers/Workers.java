@@ -20,8 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,9 +54,6 @@ public final class Workers {
     private static int spareTarget = 1;
     private static final AtomicInteger DEFAULT_LIVE = new AtomicInteger();
     private static volatile boolean shuttingDown;
-    /** How long the kernel must have run no cell before spares are replaced and warmed up. */
-    static final long IDLE_MILLIS = 1000;
-    private static ScheduledExecutorService idleTimer;
     private static boolean refillPending;
 
     private Workers() {
@@ -162,7 +157,7 @@ public final class Workers {
     }
 
     /**
-     * Replaces the spares that cells took once the kernel idles (see {@link #whenIdle}): starting JVMs (and their
+     * Replaces the spares that cells took once the kernel idles ({@link KernelEvents#whenIdle}): starting JVMs (and their
      * task-path warm-up) right after a pool's cell would take the cores from the next cell, which in a notebook is
      * often the one that uses the pool.
      */
@@ -171,38 +166,12 @@ public final class Workers {
             if (refillPending || shuttingDown || SPARES.size() >= Math.min(spareTarget, spareLimit())) return;
             refillPending = true;
         }
-        whenIdle(() -> {
+        KernelEvents.whenIdle(() -> {
             synchronized (Workers.class) {
                 refillPending = false;
             }
             prestartSpare();
-        }, () -> true);
-    }
-
-    /**
-     * Runs {@code action} on the refill timer once the kernel has run no cell (and finished starting JShell) for
-     * {@link #IDLE_MILLIS}: background JVM work that would otherwise share the cores with a cell.
-     */
-    private static void whenIdle(Runnable action, BooleanSupplier stillWanted) {
-        if (!stillWanted.getAsBoolean()) return;
-        long idle = KernelEvents.idleMillis();
-        if (idle >= IDLE_MILLIS && !shuttingDown) {
-            action.run();
-            return;
-        }
-        ScheduledExecutorService timer;
-        synchronized (Workers.class) {
-            if (shuttingDown) return;
-            if (idleTimer == null) {
-                idleTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "jpool-when-idle");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            timer = idleTimer;
-        }
-        timer.schedule(() -> whenIdle(action, stillWanted), IDLE_MILLIS - idle, TimeUnit.MILLISECONDS);
+        }, () -> !shuttingDown);
     }
 
     /** Tells a spare, once the kernel idles and the spare has connected, to warm its task path up. */
@@ -212,7 +181,7 @@ public final class Workers {
                 return SPARES.contains(spare); // taken meanwhile: its work warms it
             }
         };
-        spare.hello.thenRun(() -> whenIdle(() -> {
+        spare.hello.thenRun(() -> KernelEvents.whenIdle(() -> {
             synchronized (Workers.class) {
                 if (!SPARES.contains(spare)) return;
                 try {
